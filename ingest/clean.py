@@ -1,0 +1,1 @@
+CLEANER_VERSION = "1"

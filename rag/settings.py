@@ -1,0 +1,241 @@
+"""All configuration in one place.
+
+Precedence (highest first): explicit overrides (CLI ``-o section.key=value``,
+``--store``), environment variables (``RAG_SECTION__KEY``), the TOML file
+(``$RAG_CONFIG``, else ``./corroborate.toml``, else ``$RAG_HOME/config.toml``),
+a named preset from ``rag/configs/``, then the defaults below, which work
+offline with the packaged models.
+
+Example:
+    >>> s = get_settings(overrides={"retrieval.top_k": "8"})
+    >>> s.retrieval.top_k
+    8
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from rag.errors import ConfigError
+
+CONFIGS_DIR = Path(__file__).parent / "configs"
+
+
+def default_home() -> Path:
+    """Where stores, logs and the assembled model live unless configured."""
+    return Path(os.environ.get("RAG_HOME") or Path.home() / ".corroborate")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class StoreSettings(_Section):
+    path: Path | None = Field(default=None, description="Chroma persistent directory; default $RAG_HOME/store.")
+    mode: Literal["local", "http"] = Field(default="local", description="'local' (embedded) or 'http' (Chroma server).")
+    host: str = Field(default="localhost", description="Chroma server host, for mode 'http'.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Chroma server port, for mode 'http'.")
+    ssl: bool = Field(default=False, description="Use HTTPS to reach the Chroma server.")
+    token_env: str | None = Field(default=None, description="Env var holding a Chroma auth token (never stored).")
+    collection_prefix: str = Field(default="corroborate", description="Prefix of the collection names.")
+
+
+class EmbeddingSettings(_Section):
+    backend: Literal["sentence-transformers", "onnx", "openai"] = Field(
+        default="sentence-transformers",
+        description="'sentence-transformers' (torch), 'onnx' (int8, no torch) or 'openai' (a compatible server).",
+    )
+    model: str | None = Field(default=None, description="Local model folder/file; default the packaged all-MiniLM-L6-v2.")
+    batch_size: int = Field(default=64, ge=1, description="Texts embedded per batch.")
+    api_base: str | None = Field(default=None, description="Base URL of an OpenAI-compatible embeddings server.")
+    api_model: str = Field(default="all-minilm", description="Model name sent to the embeddings server.")
+    api_key_env: str | None = Field(default=None, description="Env var holding the server's API key.")
+    threads: int = Field(default=0, ge=0, description="CPU threads for the embedder; 0 = library default.")
+
+
+class IngestSettings(_Section):
+    chunk_chars: int = Field(default=700, ge=100, description="Target chunk length in characters (whole sentences).")
+    chunk_overlap_sentences: int = Field(default=1, ge=0, description="Sentences repeated at the start of the next chunk.")
+    max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
+    extensions: list[str] = Field(
+        default=[".txt", ".md", ".markdown", ".html", ".htm"], description="File types ingested from folders."
+    )
+
+
+class RetrievalSettings(_Section):
+    top_k: int = Field(default=6, ge=1, description="Chunks kept after fusion.")
+    candidates: int = Field(default=30, ge=1, description="Chunks fetched from each of dense and BM25 before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
+    evidence_sentences: int = Field(default=8, ge=1, description="Evidence sentences shown to the LLM.")
+    max_sentences_per_doc: int = Field(default=3, ge=1, description="Evidence sentences per document at most.")
+    min_relevance: float = Field(
+        default=0.30, ge=0, le=1, description="Below this best-evidence relevance the question is abstained on."
+    )
+
+
+class LLMSettings(_Section):
+    backend: Literal["embedded", "openai"] = Field(
+        default="embedded", description="'embedded' (packaged GGUF via xllamacpp) or 'openai' (a compatible server)."
+    )
+    model_path: Path | None = Field(default=None, description="A local GGUF file; default the packaged Qwen2.5 1.5B.")
+    api_base: str | None = Field(default=None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM...).")
+    api_model: str = Field(default="qwen2.5:1.5b-instruct", description="Model name sent to the server.")
+    api_key_env: str | None = Field(default=None, description="Env var holding the server's API key.")
+    context_window: int = Field(default=4096, ge=512, description="Context size in tokens.")
+    max_tokens: int = Field(default=200, ge=16, description="Generated tokens at most per answer.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature; 0 is deterministic.")
+    threads: int = Field(default=0, ge=0, description="CPU threads for the embedded runtime; 0 = all cores.")
+    parallel: int = Field(default=1, ge=1, description="Concurrent sequences in the embedded runtime.")
+    timeout_s: float = Field(default=120.0, gt=0, description="Timeout for one request to a server.")
+
+
+class VerifySettings(_Section):
+    min_overlap: float = Field(
+        default=0.6, ge=0, le=1, description="Share of a sentence's content words that must occur in its cited spans."
+    )
+    min_similarity: float = Field(default=0.55, ge=0, le=1, description="Embedding similarity to the cited span needed.")
+    min_kept_fraction: float = Field(
+        default=0.5, ge=0, le=1, description="Below this share of surviving sentences the answer falls back to quotes."
+    )
+    nli: Literal["none", "aegis"] = Field(default="none", description="Optional entailment signal for verification.")
+
+
+class ConflictSettings(_Section):
+    enabled: bool = Field(default=True, description="Detect contradictions for every question.")
+    threshold: float = Field(default=0.5, ge=0, le=1, description="Score at or above which a pair is a conflict.")
+    max_pairs: int = Field(default=60, ge=1, description="Candidate sentence pairs scored per question at most.")
+    nli: Literal["none", "aegis"] = Field(default="aegis", description="Optional NLI contradiction signal.")
+
+
+class Settings(BaseSettings):
+    """Every setting of Corroborate, grouped by pipeline stage."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_nested_delimiter="__", extra="forbid", validate_assignment=True
+    )
+
+    home: Path = Field(default_factory=default_home, description="Data folder for stores and models.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Loading and chunking.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer generation.")
+    verify: VerifySettings = Field(default_factory=VerifySettings, description="Answer verification.")
+    conflicts: ConflictSettings = Field(default_factory=ConflictSettings, description="Contradiction detection.")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, v: Path) -> Path:
+        return v.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml = find_config_file()
+        if toml is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        return tuple(sources)
+
+    # -- derived values -------------------------------------------------
+    @property
+    def store_path(self) -> Path:
+        """The Chroma directory actually used."""
+        return (self.store.path or self.home / "store").expanduser()
+
+    @property
+    def models_dir(self) -> Path:
+        """Where assembled model files are cached."""
+        return self.home / "models"
+
+    def index_key(self) -> str:
+        """Hash of everything that changes stored vectors; names the collections.
+
+        Changing the embedding model or the chunking never mixes old and new vectors.
+        """
+        from ingest.clean import CLEANER_VERSION
+
+        payload = {
+            "embedding": [self.embedding.backend, self.embedding.model, self.embedding.api_model],
+            "chunk": [self.ingest.chunk_chars, self.ingest.chunk_overlap_sentences],
+            "cleaner": CLEANER_VERSION,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+    def config_hash(self) -> str:
+        """Hash of the whole configuration, stamped on answers and eval runs."""
+        data = self.model_dump(mode="json", exclude={"home"})
+        return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def find_config_file() -> Path | None:
+    """The TOML file in effect, if any."""
+    explicit = os.environ.get("RAG_CONFIG")
+    if explicit:
+        p = Path(explicit).expanduser()
+        if not p.is_file():
+            raise ConfigError(f"RAG_CONFIG points at {p}, which is not a file.")
+        return p
+    for p in (Path("corroborate.toml"), default_home() / "config.toml"):
+        if p.is_file():
+            return p
+    return None
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"Cannot set {dotted!r}: {part!r} is not a section.")
+    node[parts[-1]] = value
+
+
+def format_validation_error(err: ValidationError) -> str:
+    """Render pydantic errors as 'field: message' lines."""
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"])
+        lines.append(f"{loc}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def get_settings(
+    settings_or_name: Settings | str | None = None, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """Build settings from a preset name (``rag/configs/NAME.json``) or pass them through, then apply overrides.
+
+    ``overrides`` maps dotted keys (``"retrieval.top_k"``) to values (strings are parsed by pydantic).
+    """
+    if isinstance(settings_or_name, Settings) and not overrides:
+        return settings_or_name
+    base: dict[str, Any] = {}
+    if isinstance(settings_or_name, Settings):
+        base = settings_or_name.model_dump(exclude_unset=True)
+    elif isinstance(settings_or_name, str):
+        preset = CONFIGS_DIR / f"{settings_or_name}.json"
+        if not preset.is_file():
+            names = sorted(p.stem for p in CONFIGS_DIR.glob("*.json"))
+            raise ConfigError(f"No preset named {settings_or_name!r}. Available: {', '.join(names) or 'none'}.")
+        base = json.loads(preset.read_text())
+    for key, value in (overrides or {}).items():
+        _set_dotted(base, key, value)
+    try:
+        return Settings(**base)
+    except ValidationError as err:
+        raise ConfigError("Invalid settings:\n" + format_validation_error(err)) from None

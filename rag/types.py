@@ -1,0 +1,200 @@
+"""Data passed between pipeline stages.
+
+SourceDoc -> Chunk -> Evidence -> Answer(citations, verdicts) -> Conflict.
+Stages never pass dicts or llama-index/Chroma objects to each other; those are
+converted inside ``store.py`` and ``retrieve.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Span(BaseModel):
+    """A half-open character range ``[start, end)`` into a document's clean text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0, description="First character offset into the clean text.")
+    end: int = Field(ge=0, description="One past the last character offset.")
+
+
+class Removal(BaseModel):
+    """A piece of raw text that cleaning dropped, kept so users can inspect it."""
+
+    start: int = Field(description="Offset into the raw (pre-cleaning) text.")
+    end: int = Field(description="End offset into the raw text.")
+    text: str = Field(description="The removed text, verbatim.")
+    reason: str = Field(description="Why it was removed, e.g. 'image placeholder'.")
+
+
+class DocMeta(BaseModel):
+    """Metadata extracted from an article; every field is optional."""
+
+    title: str = Field(default="", description="Headline, or the first sentence when none is marked.")
+    title_inferred: bool = Field(default=False, description="True when the title was guessed, not found.")
+    author: str | None = Field(default=None, description="Byline author(s), if stated.")
+    published: str | None = Field(default=None, description="Publication date as ISO YYYY-MM-DD, if known.")
+    date_text: str | None = Field(default=None, description="Date as printed, e.g. '4 months ago'.")
+    source_name: str | None = Field(default=None, description="Publication or site name, if known.")
+    dateline: str | None = Field(default=None, description="Place line such as 'Algiers, Algeria'.")
+
+
+class SourceDoc(BaseModel):
+    """A loaded and cleaned article, ready to chunk.
+
+    Example:
+        >>> doc = SourceDoc(doc_id="ab12", source="corpus/a.txt", text="Hello.", file_hash="ff")
+    """
+
+    doc_id: str = Field(description="Content hash of the normalised clean text; the document key.")
+    source: str = Field(description="Path of the ingested file, as given to ingest (absolute).")
+    text: str = Field(description="Clean article text; every offset in the system points into it.")
+    file_hash: str = Field(description="sha256 of the raw file bytes.")
+    meta: DocMeta = Field(default_factory=DocMeta, description="Extracted metadata.")
+    removed: list[Removal] = Field(default_factory=list, description="What cleaning dropped.")
+
+
+class Chunk(BaseModel):
+    """A run of whole sentences of one document, the unit that gets embedded."""
+
+    chunk_id: str = Field(description="Content hash of doc_id, offsets and text; stable across runs.")
+    doc_id: str = Field(description="Document the chunk belongs to.")
+    index: int = Field(ge=0, description="Position of the chunk in its document.")
+    start: int = Field(ge=0, description="Offset of the chunk's first character in the clean text.")
+    end: int = Field(ge=0, description="Offset one past the chunk's last character.")
+    text: str = Field(description="Exactly clean_text[start:end].")
+    sentences: list[Span] = Field(description="Sentence spans inside the chunk, absolute offsets.")
+
+
+class DocRecord(BaseModel):
+    """A document as the store lists it (no text)."""
+
+    doc_id: str = Field(description="Content hash key.")
+    source: str = Field(description="Path of the ingested file.")
+    meta: DocMeta = Field(description="Extracted metadata.")
+    n_chunks: int = Field(description="Number of chunks stored for it.")
+    n_chars: int = Field(description="Length of the clean text.")
+    n_removed: int = Field(default=0, description="Number of removed junk pieces.")
+    ingested_at: str = Field(description="UTC timestamp of ingestion, ISO 8601.")
+
+
+class StoredDoc(DocRecord):
+    """A document with its clean text and removal record, for display and spans."""
+
+    text: str = Field(description="Clean text.")
+    removed: list[Removal] = Field(default_factory=list, description="What cleaning dropped.")
+
+
+class ScoredChunk(BaseModel):
+    """A chunk returned by retrieval with its fused score and provenance."""
+
+    chunk: Chunk = Field(description="The retrieved chunk.")
+    score: float = Field(description="Fused relevance score (higher is better).")
+    dense_rank: int | None = Field(default=None, description="Rank in the dense list, 1-based.")
+    bm25_rank: int | None = Field(default=None, description="Rank in the BM25 list, 1-based.")
+
+
+class Evidence(BaseModel):
+    """One evidence sentence shown to the LLM under a short key ``[n]``."""
+
+    key: int = Field(ge=1, description="The number the LLM cites, 1-based.")
+    doc_id: str = Field(description="Document the span comes from.")
+    source: str = Field(description="Path of the source file.")
+    title: str = Field(description="Document title.")
+    start: int = Field(ge=0, description="Span start in the clean text.")
+    end: int = Field(ge=0, description="Span end in the clean text.")
+    text: str = Field(description="Exactly clean_text[start:end].")
+    score: float = Field(default=0.0, description="Relevance of the sentence to the question.")
+    chunk_id: str | None = Field(default=None, description="Chunk the sentence was selected from.")
+
+
+class Citation(BaseModel):
+    """A citation printed with an answer: ``[n]`` and the exact span it points at."""
+
+    n: int = Field(ge=1, description="Citation number as it appears in the answer text.")
+    doc_id: str = Field(description="Document id.")
+    source: str = Field(description="Path of the ingested file.")
+    title: str = Field(description="Document title.")
+    start: int = Field(ge=0, description="Span start in the clean text.")
+    end: int = Field(ge=0, description="Span end in the clean text.")
+    text: str = Field(description="The cited text, equal to clean_text[start:end].")
+
+
+SentenceStatus = Literal["supported", "recited", "rewritten", "removed", "quoted"]
+
+
+class Verdict(BaseModel):
+    """Outcome of verifying one sentence of the LLM's draft answer."""
+
+    sentence: str = Field(description="The draft sentence as the LLM wrote it (keys stripped).")
+    cited: list[int] = Field(default_factory=list, description="Evidence keys the LLM cited.")
+    supported_by: list[int] = Field(default_factory=list, description="Evidence keys that support it.")
+    status: SentenceStatus = Field(description="What verification did with the sentence.")
+    reasons: list[str] = Field(default_factory=list, description="Why it was not accepted as written.")
+    score: float = Field(default=0.0, description="Support score of the best evidence, 0..1.")
+
+
+ConflictKind = Literal["quantity", "date", "agent", "negation", "general"]
+
+
+class ConflictSide(BaseModel):
+    """One side of a disagreement: an exact span and who it is attributed to."""
+
+    doc_id: str = Field(description="Document id.")
+    source: str = Field(description="Path of the ingested file.")
+    title: str = Field(description="Document title.")
+    start: int = Field(ge=0, description="Span start in the clean text.")
+    end: int = Field(ge=0, description="Span end in the clean text.")
+    text: str = Field(description="The quoted text.")
+    attributed_to: str | None = Field(default=None, description="Party the claim is attributed to, if stated.")
+
+
+class Conflict(BaseModel):
+    """Two or more spans that disagree about the same fact."""
+
+    kind: ConflictKind = Field(description="What disagrees: quantity, date, agent, negation or general.")
+    score: float = Field(ge=0.0, le=1.0, description="Calibrated confidence that this is a real conflict.")
+    summary: str = Field(description="One line saying what the sides disagree about.")
+    topic: str = Field(default="", description="Short label used to group conflicts.")
+    sides: list[ConflictSide] = Field(min_length=2, description="The disagreeing spans.")
+
+
+class Timings(BaseModel):
+    """Seconds spent per stage of one question."""
+
+    retrieval: float = Field(default=0.0, description="Hybrid retrieval and evidence selection.")
+    generation: float = Field(default=0.0, description="LLM generation, total.")
+    first_token: float | None = Field(default=None, description="Time to the first generated token.")
+    tokens: int = Field(default=0, description="Generated tokens (as counted by the runtime or estimated).")
+    tokens_per_s: float | None = Field(default=None, description="Generation speed.")
+    verification: float = Field(default=0.0, description="Answer verification.")
+    conflicts: float = Field(default=0.0, description="Contradiction detection.")
+    total: float = Field(default=0.0, description="Wall time for the whole question.")
+
+
+class Answer(BaseModel):
+    """The verified answer to one question, as ``rag ask --json`` prints it."""
+
+    id: str | None = Field(default=None, description="Caller-supplied id (batch mode), echoed back.")
+    question: str = Field(description="The question as asked.")
+    answer: str = Field(description="Verified answer text with [n] citation markers.")
+    abstained: bool = Field(description="True when the corpus does not hold the answer.")
+    citations: list[Citation] = Field(default_factory=list, description="Cited spans, numbered as in the text.")
+    conflicts: list[Conflict] = Field(default_factory=list, description="Disagreements in the evidence.")
+    timings: Timings = Field(default_factory=Timings, description="Per-stage timings in seconds.")
+    draft: str | None = Field(default=None, description="The LLM's raw draft, before verification.")
+    verdicts: list[Verdict] = Field(default_factory=list, description="Per-sentence verification outcomes.")
+    evidence: list[Evidence] = Field(default_factory=list, description="All evidence shown to the LLM.")
+    mode: Literal["generated", "extractive", "abstained"] = Field(
+        default="generated", description="How the final text was produced."
+    )
+    config_hash: str = Field(default="", description="Hash of the settings that produced this answer.")
+
+    def public_dict(self) -> dict:
+        """The documented JSON schema (without debugging fields unless asked)."""
+        return self.model_dump(
+            include={"id", "question", "answer", "abstained", "citations", "conflicts", "timings", "mode", "config_hash"}
+        )
