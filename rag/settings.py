@@ -49,8 +49,8 @@ class StoreSettings(_Section):
 
 class EmbeddingSettings(_Section):
     backend: Literal["sentence-transformers", "onnx", "openai"] = Field(
-        default="sentence-transformers",
-        description="'sentence-transformers' (torch), 'onnx' (int8, no torch) or 'openai' (a compatible server).",
+        default="onnx",
+        description="'onnx' (packaged int8 MiniLM, no torch, fast start), 'sentence-transformers' (torch) or 'openai'.",
     )
     model: str | None = Field(default=None, description="Local model folder/file; default the packaged all-MiniLM-L6-v2.")
     batch_size: int = Field(default=64, ge=1, description="Texts embedded per batch.")
