@@ -1,0 +1,105 @@
+"""Build the LLM prompt from evidence and assemble the final, verified answer text with citations."""
+
+from __future__ import annotations
+
+import re
+
+from prompts import ABSTAIN_PREFIX, CANNOT_ANSWER_PHRASE, EXTRACTIVE_PREFIX
+from rag.prompting import render
+from rag.types import Citation, Evidence
+from rag.verify import Checked
+
+WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
+
+
+def format_evidence(evidence: list[Evidence]) -> str:
+    """One line per item: ``[n] text`` (newlines inside a sentence flattened)."""
+    return "\n".join(f"[{e.key}] {' '.join(e.text.split())}" for e in evidence)
+
+
+def build_messages(question: str, evidence: list[Evidence], prompt_dir: str | None = None) -> list[tuple[str, str]]:
+    """(role, content) pairs for the answer prompt; the question and evidence are data inside the user turn."""
+    system = render("answer_system", prompt_dir)
+    user = render("answer_user", prompt_dir, evidence=format_evidence(evidence), question=question.strip())
+    return [("system", system), ("user", user)]
+
+
+def is_cannot_answer(draft: str) -> bool:
+    """True when the LLM said the evidence does not answer (tolerating case and punctuation)."""
+    flat = re.sub(r"[^a-z ]", "", draft.lower())
+    return CANNOT_ANSWER_PHRASE.lower() in flat and len(flat.split()) <= 12
+
+
+def abstain_text(question: str) -> str:
+    """'The articles do not say who won ...' for wh-questions, a quoted question otherwise."""
+    q = " ".join(question.strip().split()).rstrip("?.! ")
+    first = q.split(" ", 1)[0].lower() if q else ""
+    if first in WH_WORDS:
+        return f"{ABSTAIN_PREFIX} {q[0].lower()}{q[1:]}."
+    return f'{ABSTAIN_PREFIX} anything that answers "{q}?".'
+
+
+class Numbering:
+    """Renumbers evidence keys into citation numbers in order of first use."""
+
+    def __init__(self, evidence: list[Evidence]):
+        self.by_key = {e.key: e for e in evidence}
+        self.citations: list[Citation] = []
+        self._n: dict[int, int] = {}
+
+    def cite(self, key: int) -> int:
+        if key not in self._n:
+            e = self.by_key[key]
+            self._n[key] = len(self.citations) + 1
+            self.citations.append(
+                Citation(n=self._n[key], doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end, text=e.text)
+            )
+        return self._n[key]
+
+    def markers(self, keys: list[int]) -> str:
+        return "".join(f"[{self.cite(k)}]" for k in keys if k in self.by_key)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text[-1:] in ".!?\"”" else text + "."
+
+
+def _with_markers(text: str, markers: str) -> str:
+    text = _sentence(text)
+    if text[-1] in ".!?" and markers:
+        return f"{text[:-1]} {markers}{text[-1]}"
+    return f"{text} {markers}".strip()
+
+
+def assemble(
+    checked: list[Checked], evidence: list[Evidence], numbering: Numbering, min_kept_fraction: float
+) -> tuple[str, str]:
+    """Final text from verified sentences, or the extractive fallback. Returns (text, mode)."""
+    claims = [c for c in checked if "talks about the evidence" not in " ".join(c.verdict.reasons)]
+    kept = [c for c in claims if c.verdict.status != "removed"]
+    if kept and len(kept) / max(len(claims), 1) >= min_kept_fraction:
+        seen: set[str] = set()
+        parts = []
+        for c in kept:
+            norm = " ".join(c.text.lower().split())
+            if norm in seen:
+                continue
+            seen.add(norm)
+            parts.append(_with_markers(c.text, numbering.markers(c.keys)))
+        return " ".join(parts), "generated"
+    return extractive(kept, evidence, numbering), "extractive"
+
+
+def extractive(kept: list[Checked], evidence: list[Evidence], numbering: Numbering, n: int = 2) -> str:
+    """Quote evidence sentences with citations: the ones verified sentences used, then the best-ranked."""
+    keys: list[int] = []
+    for c in kept:
+        keys.extend(k for k in c.keys if k not in keys)
+    for e in evidence:
+        if len(keys) >= n:
+            break
+        if e.key not in keys:
+            keys.append(e.key)
+    quotes = [f"“{' '.join(numbering.by_key[k].text.split())}” {numbering.markers([k])}" for k in keys]
+    return f"{EXTRACTIVE_PREFIX} " + " ".join(quotes)

@@ -1,0 +1,119 @@
+"""``rag ask``: answer a question (or a JSONL batch) with verified citations."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from rag.cli import State, main
+from rag.types import Answer
+
+
+def render_answer(a: Answer, show_evidence: bool = False) -> str:
+    """Human-readable answer block for the terminal."""
+    lines = [click.style("Answer: ", bold=True) + a.answer, ""]
+    if a.citations:
+        lines.append(click.style("Citations", bold=True))
+        for c in a.citations:
+            lines.append(f" [{c.n}] {c.title[:80]}  ({c.source}, chars {c.start}-{c.end})")
+            lines.append(f"     “{' '.join(c.text.split())}”")
+        lines.append("")
+    if a.conflicts:
+        lines.append(click.style("⚠ Sources disagree", fg="red", bold=True))
+        for conf in a.conflicts:
+            lines.append(f" {conf.kind} (score {conf.score:.2f}): {conf.summary}")
+            for s in conf.sides:
+                who = f" [{s.attributed_to}]" if s.attributed_to else ""
+                lines.append(f"   - {s.title[:60]}{who}: “{' '.join(s.text.split())}”")
+        lines.append("")
+    if show_evidence:
+        lines.append(click.style("Evidence shown to the model", bold=True))
+        for e in a.evidence:
+            lines.append(f" [{e.key}] ({e.score:.2f}) {' '.join(e.text.split())}")
+        for v in a.verdicts:
+            lines.append(f"   {v.status:<10} {v.sentence[:90]} {('- ' + '; '.join(v.reasons)) if v.reasons else ''}")
+        lines.append("")
+    counts: dict[str, int] = {}
+    for v in a.verdicts:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    t = a.timings
+    speed = f", first token {t.first_token:.1f}s, {t.tokens_per_s:.0f} tok/s" if t.first_token and t.tokens_per_s else ""
+    verdicts = ", ".join(f"{n} {k}" for k, n in counts.items()) or "none"
+    lines.append(click.style(
+        f"mode {a.mode}; sentences: {verdicts}; retrieval {t.retrieval:.2f}s, generation {t.generation:.1f}s{speed}, "
+        f"verification {t.verification:.2f}s, conflicts {t.conflicts:.2f}s, total {t.total:.1f}s", dim=True))
+    return "\n".join(lines)
+
+
+def _batch(pipeline, path: str, debug: bool) -> None:
+    from rag.errors import RagError
+
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, question = item.get("id"), item["question"]
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
+                click.echo(json.dumps({"id": None, "line": lineno, "error": f"bad line: {e}"}))
+                continue
+            try:
+                a = pipeline.ask(question, id=None if qid is None else str(qid))
+                out = a.model_dump() if debug else a.public_dict()
+            except RagError as e:
+                out = {"id": qid, "question": question, "error": str(e)}
+            click.echo(json.dumps(out, ensure_ascii=False))
+            sys.stdout.flush()
+
+
+@main.command("ask")
+@click.argument("question", required=False)
+@click.option("--json", "json_", is_flag=True, help="Print one JSON object (schema in the README).")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False),
+              help="JSONL file of {id, question}; prints one JSON object per line (implies --json).")
+@click.option("--evidence", is_flag=True, help="Also show the evidence and each sentence's verification.")
+@click.option("--debug", is_flag=True, help="With --json: include draft, verdicts and evidence.")
+@click.pass_obj
+def ask(state: State, question: str | None, json_: bool, batch: str | None, evidence: bool, debug: bool) -> None:
+    """Answer QUESTION from the ingested articles, citing exact spans.
+
+    The model's draft streams first (marked unverified); the answer printed
+    after it has had every sentence checked against the spans it cites.
+
+    \b
+    Example:
+        rag ask "Who brought the drone down?"
+        rag ask --json "Where did the drone crash according to Mali?"
+        rag ask --batch questions.jsonl > answers.jsonl
+    """
+    from rag.errors import InputError
+    from rag.pipeline import Pipeline
+
+    if batch and question:
+        raise InputError("Give either a QUESTION or --batch FILE, not both.")
+    if not batch and not question:
+        raise InputError('No question given. Example: rag ask "Who brought the drone down?"')
+    pipeline = Pipeline(state.settings)
+    if batch:
+        _batch(pipeline, batch, debug)
+        return
+    if json_:
+        a = pipeline.ask(question)
+        click.echo(json.dumps(a.model_dump() if debug else a.public_dict(), ensure_ascii=False, indent=2))
+        return
+    started = False
+
+    def on_token(piece: str) -> None:
+        nonlocal started
+        if not started:
+            click.secho("Draft (unverified): ", dim=True, nl=False, err=True)
+            started = True
+        click.secho(piece, dim=True, nl=False, err=True)
+
+    a = pipeline.ask(question, on_token=on_token)
+    if started:
+        click.echo("\n", err=True)
+    click.echo(render_answer(a, show_evidence=evidence))

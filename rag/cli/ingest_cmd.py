@@ -1,0 +1,61 @@
+"""``rag ingest``: add files and folders to the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from rag.cli import State, main
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--json", "json_", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool) -> None:
+    """Ingest .txt, .md and .html files or folders into the store.
+
+    Unchanged files are skipped, changed files replace their old version, bad
+    files are reported and skipped. Safe to re-run after an interruption.
+
+    \b
+    Example:
+        rag ingest corpus/ extra/article.html
+    """
+    from ingest.pipeline import ingest_paths
+
+    settings = state.settings
+    bar = None
+    show_bar = not quiet and not json_ and sys.stderr.isatty()
+
+    def progress(done: int, total: int, path: str) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Ingesting", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = ingest_paths(list(paths), settings, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if json_:
+        click.echo(json.dumps(report.model_dump(), indent=2))
+        return
+    for f in report.files:
+        if f.status == "skipped":
+            click.secho(f"skipped  {f.reason}", fg="yellow", err=True)
+        elif f.status == "duplicate":
+            click.secho(f"duplicate {f.path}: {f.reason}", fg="yellow", err=True)
+        elif not quiet:
+            click.echo(f"{f.status:<9} {f.path} ({f.chunks} chunks) {f.title or ''}".rstrip())
+    if report.orphans_removed:
+        click.echo(f"removed {report.orphans_removed} chunks left by an interrupted ingest")
+    click.secho(report.summary(), bold=True)
+    click.echo(f"store: {settings.store_path if settings.store.mode == 'local' else settings.store.host}")

@@ -1,0 +1,89 @@
+"""Sentence-level evidence selection inside the retrieved chunks.
+
+The LLM sees single sentences under short keys ``[n]`` rather than whole chunks:
+prompts stay short (prefill dominates latency on CPU) and every citation already
+is an exact span of a stored document.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from rag.embed import Embedder
+from rag.store import Store
+from rag.text import content_terms
+from rag.types import Evidence, ScoredChunk
+
+DENSE_WEIGHT = 0.65
+
+
+class EvidenceSet(BaseModel):
+    """The evidence shown to the LLM and how relevant the best of it is."""
+
+    items: list[Evidence] = Field(default_factory=list, description="Evidence sentences, key 1..n, best first.")
+    relevance: float = Field(default=0.0, description="Score of the best sentence, 0..1; low means off-topic.")
+    lexical: float = Field(default=0.0, description="Best share of the question's content words found in one sentence.")
+
+
+def lexical_overlap(question_terms: set[str], sentence: str) -> float:
+    """Share of the question's content terms present in the sentence."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & set(content_terms(sentence))) / len(question_terms)
+
+
+def select_evidence(
+    question: str,
+    chunks: list[ScoredChunk],
+    store: Store,
+    embedder: Embedder,
+    n: int = 8,
+    per_doc: int = 3,
+) -> EvidenceSet:
+    """Score every sentence of the retrieved chunks against the question; keep the best ``n``."""
+    seen: set[tuple[str, int]] = set()
+    cands: list[tuple[ScoredChunk, int, int, str]] = []
+    for sc in chunks:
+        for span in sc.chunk.sentences:
+            key = (sc.chunk.doc_id, span.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            rel_start, rel_end = span.start - sc.chunk.start, span.end - sc.chunk.start
+            cands.append((sc, span.start, span.end, sc.chunk.text[rel_start:rel_end]))
+    if not cands:
+        return EvidenceSet()
+    qvec = embedder.embed_query(question)
+    svecs = embedder.embed_documents([c[3] for c in cands])
+    cos = np.clip(svecs @ qvec, 0.0, 1.0)
+    qterms = set(content_terms(question))
+    lex = np.array([lexical_overlap(qterms, c[3]) for c in cands])
+    score = DENSE_WEIGHT * cos + (1 - DENSE_WEIGHT) * lex
+    records = store.get_records([c[0].chunk.doc_id for c in cands])
+    order = np.argsort(-score, kind="stable")
+    items: list[Evidence] = []
+    per: dict[str, int] = {}
+    for i in order:
+        sc, start, end, text = cands[i]
+        doc_id = sc.chunk.doc_id
+        if per.get(doc_id, 0) >= per_doc or len(text) < 12:
+            continue
+        per[doc_id] = per.get(doc_id, 0) + 1
+        rec = records.get(doc_id)
+        items.append(
+            Evidence(
+                key=len(items) + 1,
+                doc_id=doc_id,
+                source=rec.source if rec else "",
+                title=rec.meta.title if rec else "",
+                start=start,
+                end=end,
+                text=text,
+                score=float(score[i]),
+                chunk_id=sc.chunk.chunk_id,
+            )
+        )
+        if len(items) == n:
+            break
+    return EvidenceSet(items=items, relevance=float(score.max()), lexical=float(lex.max()))

@@ -1,0 +1,169 @@
+"""The question-answering pipeline: retrieve -> select evidence -> generate -> verify -> conflicts.
+
+``Pipeline`` holds the loaded models so a batch, an eval run or the web app loads them once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from prompts import DISAGREE_PREFIX
+from rag.answer import Numbering, abstain_text, assemble, build_messages, extractive, is_cannot_answer
+from rag.embed import Embedder, get_embedder
+from rag.errors import InputError
+from rag.evidence import EvidenceSet, select_evidence
+from rag.retrieve import Retriever
+from rag.settings import Settings
+from rag.store import Store, get_store
+from rag.types import Answer, Conflict, Evidence, ScoredChunk, Timings
+from rag.verify import verify_draft
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Pipeline:
+    """Answers questions over the store with verified citations.
+
+    Example:
+        >>> p = Pipeline(get_settings())
+        >>> a = p.ask("Where was the wreckage found according to Mali?")
+        >>> a.answer, [c.source for c in a.citations]
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+        llm=None,
+        nli=None,
+    ):
+        self.settings = settings
+        self.store = store or get_store(settings)
+        self.embedder = embedder or get_embedder(settings)
+        self.retriever = Retriever(settings, self.store, self.embedder)
+        self._llm = llm
+        self._nli = nli
+        self._nli_loaded = nli is not None
+        self._lock = threading.Lock()
+
+    @property
+    def llm(self):
+        """The llama-index LLM, loaded on first use."""
+        with self._lock:
+            if self._llm is None:
+                from rag.llm import get_llm
+
+                self._llm = get_llm(self.settings)
+            return self._llm
+
+    @property
+    def nli(self):
+        """The optional NLI model for contradiction scoring, loaded on first use."""
+        with self._lock:
+            if not self._nli_loaded:
+                from rag.nli import get_nli
+
+                self._nli = get_nli(self.settings.conflicts.nli)
+                self._nli_loaded = True
+            return self._nli
+
+    def warm_up(self) -> None:
+        """Load every model now (the web app and batch mode call this once)."""
+        self.embedder.embed_query("warm up")
+        _ = self.llm
+        _ = self.nli
+        from ingest.sentences import split_sentences
+
+        split_sentences("Warm up. Done.")
+
+    # -- stages ----------------------------------------------------------------
+    def gather(self, question: str) -> tuple[list[ScoredChunk], EvidenceSet]:
+        """Retrieval and evidence selection."""
+        cfg = self.settings.retrieval
+        chunks = self.retriever.retrieve(question)
+        ev = select_evidence(question, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc)
+        return chunks, ev
+
+    def detect_conflicts(self, question: str, evidence: list[Evidence]) -> list[Conflict]:
+        """Contradictions among the evidence (empty when disabled)."""
+        if not self.settings.conflicts.enabled or len(evidence) < 2:
+            return []
+        from rag.conflicts import find_conflicts
+
+        return find_conflicts(evidence, self.settings.conflicts, embedder=self.embedder, nli=self.nli, question=question)
+
+    def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+        """Answer one question; ``on_token`` receives the unverified draft as it streams."""
+        question = (question or "").strip()
+        if not question:
+            raise InputError("The question is empty.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.")
+        t0 = time.perf_counter()
+        timings = Timings()
+        chunks, ev = self.gather(question)
+        timings.retrieval = time.perf_counter() - t0
+        base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
+
+        if not ev.items or ev.relevance < self.settings.retrieval.min_relevance:
+            timings.total = time.perf_counter() - t0
+            return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings)
+
+        from llama_index.core.llms import ChatMessage
+
+        from rag.llm import generate
+
+        messages = [ChatMessage(role=r, content=c) for r, c in build_messages(question, ev.items)]
+        gen = generate(self.llm, messages, max_tokens=self.settings.llm.max_tokens, on_token=on_token)
+        timings.generation = gen.total_s
+        timings.first_token = gen.first_token_s
+        timings.tokens = gen.tokens
+        timings.tokens_per_s = gen.tokens_per_s
+        draft = gen.text.strip()
+
+        tv = time.perf_counter()
+        numbering = Numbering(ev.items)
+        contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
+        if is_cannot_answer(draft):
+            checked, text, mode = [], abstain_text(question), "abstained"
+        else:
+            checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts)
+            if checked:
+                text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction)
+            else:
+                text, mode = extractive([], ev.items, numbering), "extractive"
+        timings.verification = time.perf_counter() - tv
+
+        tc = time.perf_counter()
+        conflicts = self.detect_conflicts(question, ev.items)
+        if conflicts and mode != "abstained":
+            text = f"{text} {self.disagreement_sentence(conflicts, numbering)}"
+        timings.conflicts = time.perf_counter() - tc
+        timings.total = time.perf_counter() - t0
+        return Answer(
+            **base,
+            answer=text,
+            abstained=mode == "abstained",
+            citations=numbering.citations if mode != "abstained" else [],
+            conflicts=conflicts,
+            draft=draft,
+            verdicts=[c.verdict for c in checked],
+            mode=mode,
+            timings=timings,
+        )
+
+    @staticmethod
+    def disagreement_sentence(conflicts: list[Conflict], numbering: Numbering) -> str:
+        """'Sources disagree: <side A> [1]; <side B> [2].' for the strongest conflict, citing both sides."""
+        c = max(conflicts, key=lambda c: c.score)
+        key_by_span = {(e.doc_id, e.start, e.end): e.key for e in numbering.by_key.values()}
+        parts = []
+        for side in c.sides[:3]:
+            who = f"{side.attributed_to}: " if side.attributed_to else ""
+            key = key_by_span.get((side.doc_id, side.start, side.end))
+            marker = numbering.markers([key]) if key else ""
+            parts.append(f"{who}“{' '.join(side.text.split())}” {marker}".strip())
+        return f"{DISAGREE_PREFIX} " + "; ".join(parts) + "."

@@ -1,0 +1,118 @@
+"""Hybrid retrieval: dense vectors from Chroma and BM25, fused by reciprocal rank, with source diversity.
+
+BM25 is llama-index's ``BM25Retriever`` (bm25s + Snowball stemming) built over the
+store's chunks and cached until the store's revision changes. We fuse ourselves
+instead of using ``QueryFusionRetriever`` because we need a per-document cap (so one
+long article cannot crowd out the others) and the per-list ranks for diagnostics.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from rag.embed import Embedder, get_embedder
+from rag.errors import EmptyStoreError
+from rag.settings import Settings
+from rag.store import Store, get_store
+from rag.types import Chunk, ScoredChunk
+
+
+class _BM25Index:
+    """A BM25 index over chunks, rebuilt when the store changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rev: str | None = None
+        self._retriever = None
+        self._chunks: dict[str, Chunk] = {}
+
+    def search(self, store: Store, query: str, k: int) -> list[tuple[Chunk, float]]:
+        with self._lock:
+            rev = store.revision()
+            if rev != self._rev:
+                self._build(store)
+                self._rev = rev
+            retriever, chunks = self._retriever, self._chunks
+        if retriever is None:
+            return []
+        retriever.similarity_top_k = min(k, len(chunks))
+        from llama_index.core.schema import QueryBundle
+
+        hits = retriever.retrieve(QueryBundle(query_str=query))
+        return [(chunks[h.node.node_id], float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]
+
+    def _build(self, store: Store) -> None:
+        from llama_index.core.schema import TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        all_chunks = store.all_chunks()
+        self._chunks = {c.chunk_id: c for c in all_chunks}
+        if not all_chunks:
+            self._retriever = None
+            return
+        nodes = [TextNode(id_=c.chunk_id, text=c.text) for c in all_chunks]
+        self._retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(30, len(nodes)))
+
+
+def rrf_fuse(ranked_lists: list[list[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: score(id) = sum over lists of 1 / (k + rank)."""
+    scores: dict[str, float] = {}
+    for ranked in ranked_lists:
+        for rank, cid in enumerate(ranked, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def diversify(ordered: list[ScoredChunk], top_k: int, per_doc: int) -> list[ScoredChunk]:
+    """Keep the best chunks with at most ``per_doc`` from one document; fill up if too few documents."""
+    kept: list[ScoredChunk] = []
+    per: dict[str, int] = {}
+    rest: list[ScoredChunk] = []
+    for sc in ordered:
+        if per.get(sc.chunk.doc_id, 0) < per_doc:
+            kept.append(sc)
+            per[sc.chunk.doc_id] = per.get(sc.chunk.doc_id, 0) + 1
+        else:
+            rest.append(sc)
+        if len(kept) == top_k:
+            return kept
+    return (kept + rest)[:top_k]
+
+
+class Retriever:
+    """Hybrid retriever over a store.
+
+    Example:
+        >>> r = Retriever(settings)
+        >>> [sc.chunk.doc_id for sc in r.retrieve("Who shot down the drone?")]
+    """
+
+    def __init__(self, settings: Settings, store: Store | None = None, embedder: Embedder | None = None):
+        self.settings = settings
+        self.store = store or get_store(settings)
+        self.embedder = embedder or get_embedder(settings)
+        self._bm25 = _BM25Index()
+
+    def retrieve(self, question: str, top_k: int | None = None) -> list[ScoredChunk]:
+        """The fused, diversified top chunks for ``question``."""
+        cfg = self.settings.retrieval
+        top_k = top_k or cfg.top_k
+        if top_k <= 0:
+            raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}")
+        qvec = self.embedder.embed_query(question)
+        dense = self.store.dense_search(qvec, cfg.candidates)
+        if not dense:
+            raise EmptyStoreError("The store is empty: ingest articles first, e.g. `rag ingest corpus/`.")
+        sparse = self._bm25.search(self.store, question, cfg.candidates)
+        by_id = {c.chunk_id: c for c, _ in dense}
+        by_id.update({c.chunk_id: c for c, _ in sparse})
+        dense_ids = [c.chunk_id for c, _ in dense]
+        sparse_ids = [c.chunk_id for c, _ in sparse]
+        fused = rrf_fuse([dense_ids, sparse_ids], k=cfg.rrf_k)
+        dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
+        sparse_rank = {cid: i for i, cid in enumerate(sparse_ids, 1)}
+        ordered = [
+            ScoredChunk(chunk=by_id[cid], score=s, dense_rank=dense_rank.get(cid), bm25_rank=sparse_rank.get(cid))
+            for cid, s in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return diversify(ordered, top_k, cfg.max_chunks_per_doc)

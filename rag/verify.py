@@ -1,0 +1,184 @@
+"""Verify an LLM draft against the evidence it cites, sentence by sentence.
+
+A sentence survives only if the spans it cites support it: every number in it
+occurs in them, every name in it occurs in them (or in their surrounding chunk),
+its content words are mostly theirs, it does not add or drop a negation, and it
+is semantically close to one of them. A sentence that fails with the keys it
+cites is re-checked against every evidence item ('recited'); failing that it is
+replaced by the closest evidence sentence when that is a near paraphrase
+('rewritten'), else removed. Nothing here trusts the LLM's own citations.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from rag.embed import Embedder
+from rag.settings import VerifySettings
+from rag.text import content_terms, numbers, proper_names, words
+from rag.types import Evidence, Verdict
+
+CITATION_GROUP = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+NEGATION = re.compile(r"\b(not|never|no|nor|denie[sd]|deny|denying|rejects?|rejected|rejecting|n't)\b", re.I)
+# Sentences that only talk about the evidence ("This can be found in evidence [2].") carry no claim.
+META_SENTENCE = re.compile(r"^(this|that|it)\b.*\b(evidence|found in|stated in|mentioned in)\b", re.I)
+REWRITE_MIN_SIMILARITY = 0.75
+
+
+class DraftSentence(BaseModel):
+    """One sentence of the draft with the keys it cites."""
+
+    text: str = Field(description="Sentence without citation markers.")
+    cited: list[int] = Field(default_factory=list, description="Keys cited in or right after the sentence.")
+
+
+class Checked(BaseModel):
+    """A verified sentence and the keys that support it (empty when removed)."""
+
+    verdict: Verdict
+    text: str = Field(description="Final sentence text (rewritten or as drafted), no markers.")
+    keys: list[int] = Field(default_factory=list, description="Evidence keys to cite for it.")
+
+
+def parse_keys(group: str) -> list[int]:
+    """'1, 3' -> [1, 3]; '2-4' -> [2, 3, 4]."""
+    keys: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", group):
+        if re.fullmatch(r"\d+\s*[–-]\s*\d+", part):
+            a, b = (int(x) for x in re.split(r"\s*[–-]\s*", part))
+            keys.extend(range(a, min(b, a + 20) + 1))
+        elif part.strip().isdigit():
+            keys.append(int(part))
+    return keys
+
+
+def split_draft(draft: str) -> list[DraftSentence]:
+    """Split a draft into sentences and attach each citation group to the sentence it follows."""
+    from ingest.sentences import split_sentences
+
+    # Move a citation written after the full stop ("... territory. [2]") in front of it.
+    text = re.sub(r"([.!?])((?:\s*\[[^\]]+\])+)", r"\2\1", draft.strip())
+    out: list[DraftSentence] = []
+    for span in split_sentences(text):
+        raw = text[span.start : span.end]
+        keys = [k for g in CITATION_GROUP.findall(raw) for k in parse_keys(g)]
+        plain = re.sub(r"\s+", " ", CITATION_GROUP.sub("", raw)).strip()
+        plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
+        if re.fullmatch(r"[\W\d]*", plain):
+            if out and keys:  # a lone "[3]" line belongs to the previous sentence
+                out[-1].cited.extend(k for k in keys if k not in out[-1].cited)
+            continue
+        out.append(DraftSentence(text=plain, cited=list(dict.fromkeys(keys))))
+    return out
+
+
+def _name_supported(name: str, vocab: set[str]) -> bool:
+    # Prefix match so "Malian" supports "Mali" and vice versa.
+    return any(w.startswith(name) or name.startswith(w) for w in vocab if len(w) >= 4) or name in vocab
+
+
+def check_support(
+    sentence: str,
+    cited: list[Evidence],
+    context: str,
+    question_terms: set[str],
+    similarity: float,
+    cfg: VerifySettings,
+) -> tuple[bool, float, list[str]]:
+    """Is ``sentence`` supported by the ``cited`` spans? Returns (ok, score, reasons)."""
+    reasons: list[str] = []
+    if not cited:
+        return False, 0.0, ["cites no evidence"]
+    ev_text = " ".join(e.text for e in cited)
+    missing_numbers = numbers(sentence) - numbers(ev_text)
+    if missing_numbers:
+        reasons.append("numbers not in cited text: " + ", ".join(f"{n:g}" for n in sorted(missing_numbers)))
+    vocab = set(words(ev_text + " " + context))
+    missing_names = {n for n in proper_names(sentence) if not _name_supported(n, vocab)}
+    if missing_names:
+        reasons.append("names not in cited text: " + ", ".join(sorted(missing_names)))
+    terms = content_terms(sentence)
+    ev_terms = set(content_terms(ev_text))
+    if terms:
+        penalty = sum(0.5 if t in question_terms else 1.0 for t in terms if t not in ev_terms)
+        overlap = 1.0 - penalty / len(terms)
+    else:
+        overlap = 0.0
+    if overlap < cfg.min_overlap:
+        reasons.append(f"content overlap {overlap:.2f} < {cfg.min_overlap}")
+    if bool(NEGATION.search(sentence)) and not NEGATION.search(ev_text):
+        reasons.append("adds a negation the cited text does not have")
+    if similarity < cfg.min_similarity and overlap < 0.85:
+        reasons.append(f"similarity {similarity:.2f} < {cfg.min_similarity}")
+    score = float(0.5 * max(overlap, 0.0) + 0.5 * similarity)
+    return not reasons, score, reasons
+
+
+def verify_draft(
+    draft: str,
+    evidence: list[Evidence],
+    question: str,
+    embedder: Embedder,
+    cfg: VerifySettings,
+    contexts: dict[int, str] | None = None,
+) -> list[Checked]:
+    """Check every sentence of ``draft``; see the module docstring for the rules."""
+    sentences = split_draft(draft)
+    if not sentences or not evidence:
+        return []
+    by_key = {e.key: e for e in evidence}
+    contexts = contexts or {}
+    qterms = set(content_terms(question))
+    svecs = embedder.embed_documents([s.text for s in sentences])
+    evecs = embedder.embed_documents([e.text for e in evidence])
+    sims = svecs @ evecs.T  # (sentences, evidence)
+    key_index = {e.key: i for i, e in enumerate(evidence)}
+    out: list[Checked] = []
+    for si, s in enumerate(sentences):
+        valid = [k for k in s.cited if k in by_key]
+        invalid = [k for k in s.cited if k not in by_key]
+        if META_SENTENCE.match(s.text) and len(content_terms(s.text)) <= 6:
+            out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, status="removed",
+                                               reasons=["talks about the evidence, not the question"]), text=s.text))
+            continue
+        reasons_first: list[str] = [f"cites unknown evidence [{k}]" for k in invalid]
+
+        def attempt(keys: list[int]) -> tuple[bool, float, list[str]]:
+            sim = max(float(sims[si, key_index[k]]) for k in keys) if keys else 0.0
+            ctx = " ".join(contexts.get(k, "") for k in keys)
+            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg)
+
+        ok, score, reasons = attempt(valid)
+        if ok:
+            out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=valid,
+                                               status="supported", score=score, reasons=reasons_first), text=s.text, keys=valid))
+            continue
+        reasons_first += reasons
+        # Re-cite: the LLM often cites the wrong number. Try single items, best similarity first.
+        ranked = [evidence[i].key for i in np.argsort(-sims[si])]
+        found = None
+        for k in ranked[:5]:
+            ok2, score2, _ = attempt([k])
+            if ok2:
+                found = ([k], score2)
+                break
+        if found is None and len(ranked) >= 2:
+            pair = sorted(ranked[:2])
+            ok2, score2, _ = attempt(pair)
+            if ok2:
+                found = (pair, score2)
+        if found:
+            out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=found[0], status="recited",
+                                               score=found[1], reasons=reasons_first), text=s.text, keys=found[0]))
+            continue
+        best = int(np.argmax(sims[si]))
+        if float(sims[si, best]) >= REWRITE_MIN_SIMILARITY:
+            ev = evidence[best]
+            out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=[ev.key], status="rewritten",
+                                               score=float(sims[si, best]), reasons=reasons_first), text=ev.text, keys=[ev.key]))
+            continue
+        out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, status="removed", reasons=reasons_first), text=s.text))
+    return out

@@ -1,0 +1,127 @@
+"""Shared fixtures: offline guard, a deterministic embedder, a scripted LLM, isolated stores."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+for _k, _v in {
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ[_k] = _v
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SHARED = REPO.parent / "shared"
+LOOPBACK = {"127.0.0.1", "::1", "localhost", "0.0.0.0"}
+
+
+@pytest.fixture(autouse=True)
+def block_network(monkeypatch):
+    """No test may reach beyond this machine: a model hub call would hang CI."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in LOOPBACK and not host.startswith("127.") and self.family != socket.AF_UNIX:
+            raise RuntimeError(f"Network access to {address!r} is blocked in tests")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Each test gets its own RAG_HOME (stores, config) unless it uses the shared model home."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("RAG_HOME", str(home))
+    monkeypatch.delenv("RAG_CONFIG", raising=False)
+    monkeypatch.chdir(home)
+    return home
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words embedder: texts sharing stemmed words get similar vectors."""
+
+    name = "fake:hash"
+    dim = 256
+
+    def _vec(self, text: str) -> np.ndarray:
+        from rag.text import content_terms
+
+        v = np.zeros(self.dim, dtype=np.float32)
+        for t in content_terms(text) or ["empty"]:
+            h = int(hashlib.md5(t.encode()).hexdigest(), 16)
+            v[h % self.dim] += 1.0 if (h >> 8) % 2 else -1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def embed_documents(self, texts):
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+@pytest.fixture
+def fake_embedder():
+    return HashEmbedder()
+
+
+def make_scripted_llm():
+    """A llama-index LLM that replays queued replies and records what it was asked."""
+    from llama_index.core.base.llms.types import CompletionResponse, LLMMetadata
+    from llama_index.core.llms import CustomLLM
+    from llama_index.core.llms.callbacks import llm_completion_callback
+
+    class ScriptedLLM(CustomLLM):
+        replies: list = []
+        history: list = []
+
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(context_window=4096, num_output=256, is_chat_model=False, model_name="scripted")
+
+        def enqueue(self, text: str) -> None:
+            self.replies.append(text)
+
+        def _next(self, prompt: str) -> str:
+            self.history.append(prompt)
+            if not self.replies:
+                raise AssertionError("ScriptedLLM: test did not enqueue a reply")
+            return self.replies.pop(0)
+
+        @llm_completion_callback()
+        def complete(self, prompt: str, formatted: bool = False, **kw) -> CompletionResponse:
+            return CompletionResponse(text=self._next(prompt))
+
+        @llm_completion_callback()
+        def stream_complete(self, prompt: str, formatted: bool = False, **kw):
+            text = self._next(prompt)
+
+            def gen():
+                acc = ""
+                for piece in text.split(" "):
+                    piece = piece if not acc else " " + piece
+                    acc += piece
+                    yield CompletionResponse(text=acc, delta=piece)
+
+            return gen()
+
+    return ScriptedLLM(replies=[], history=[])
+
+
+@pytest.fixture
+def scripted_llm():
+    return make_scripted_llm()

@@ -1,0 +1,96 @@
+import pytest
+
+from rag.settings import VerifySettings
+from rag.types import Evidence
+from rag.verify import check_support, parse_keys, split_draft, verify_draft
+
+pytestmark = pytest.mark.unit
+
+EVIDENCE = [
+    Evidence(key=1, doc_id="a", source="a.txt", title="A", start=0, end=10,
+             text="Algeria said the drone was shot down after it penetrated 2km into its airspace near Tinzaoutin."),
+    Evidence(key=2, doc_id="b", source="b.txt", title="B", start=5, end=20,
+             text="Mali, however, maintains that the drone crashed 9.5km inside its territory and denies any airspace violation."),
+    Evidence(key=3, doc_id="c", source="c.txt", title="C", start=0, end=10,
+             text="Mali recalled its ambassador from Algiers."),
+]
+
+
+def test_parse_keys_handles_lists_and_ranges():
+    assert parse_keys("1, 3") == [1, 3]
+    assert parse_keys("2-4") == [2, 3, 4]
+    assert parse_keys("5") == [5]
+
+
+@pytest.mark.parametrize(
+    "draft,expected",
+    [
+        ("The drone crashed 9.5km inside Mali [2]. Algeria says 2km [1].", [[2], [1]]),
+        ("The drone crashed 9.5km inside Mali. [2] Algeria says 2km. [1]", [[2], [1]]),
+        ("Both sides disagree [1][2].", [[1, 2]]),
+        ("Both sides disagree [1, 2].", [[1, 2]]),
+        ("No citation here.", [[]]),
+    ],
+)
+def test_split_draft_attaches_citations_to_their_sentence(draft, expected):
+    assert [s.cited for s in split_draft(draft)] == expected
+
+
+def test_split_draft_strips_markers_from_text():
+    (s,) = split_draft("Mali says the wreckage was 9.5km inside its territory [2].")
+    assert s.text == "Mali says the wreckage was 9.5km inside its territory."
+
+
+def test_support_rejects_numbers_absent_from_cited_text():
+    ok, _, reasons = check_support("The drone crashed 12km inside Mali.", [EVIDENCE[1]], "", set(), 0.9, VerifySettings())
+    assert not ok and any("numbers" in r for r in reasons)
+
+
+def test_support_rejects_names_absent_from_cited_text():
+    ok, _, reasons = check_support("Morocco shot down the drone near Tinzaoutin.", [EVIDENCE[0]], "", set(), 0.9, VerifySettings())
+    assert not ok and any("morocco" in r for r in reasons)
+
+
+def test_support_rejects_an_added_negation():
+    ok, _, reasons = check_support("Algeria did not shoot down the drone.", [EVIDENCE[0]], "", set(), 0.9, VerifySettings())
+    assert not ok and any("negation" in r for r in reasons)
+
+
+def test_support_accepts_a_faithful_paraphrase():
+    ok, score, reasons = check_support(
+        "Mali maintains the drone crashed 9.5 kilometers inside its territory.", [EVIDENCE[1]], "", set(), 0.8, VerifySettings()
+    )
+    assert ok, reasons
+    assert score > 0.5
+
+
+def test_support_accepts_names_found_in_the_surrounding_chunk():
+    ev = Evidence(key=1, doc_id="a", source="a", title="A", start=0, end=5, text="The drone crashed 9.5km inside its territory.")
+    ok, _, reasons = check_support("Mali says the drone crashed 9.5km inside its territory.", [ev],
+                                   "Mali, however, maintains that the drone crashed", set(), 0.9, VerifySettings())
+    assert ok, reasons
+
+
+def test_verify_draft_supported_recited_and_removed(fake_embedder):
+    draft = (
+        "Mali maintains that the drone crashed 9.5km inside its territory [2]. "
+        "Mali recalled its ambassador from Algiers [1]. "
+        "The drone was made in France and cost 40 million dollars [2]."
+    )
+    out = verify_draft(draft, EVIDENCE, "What happened to the drone?", fake_embedder, VerifySettings())
+    statuses = [c.verdict.status for c in out]
+    assert statuses == ["supported", "recited", "removed"]
+    assert out[1].keys == [3], "the wrongly cited sentence should be re-cited to the evidence that supports it"
+    assert out[2].keys == []
+
+
+def test_verify_draft_drops_sentences_about_the_evidence(fake_embedder):
+    out = verify_draft("Mali maintains that the drone crashed 9.5km inside its territory [2]. This can be found in evidence [2].",
+                       EVIDENCE, "Where did it crash?", fake_embedder, VerifySettings())
+    assert [c.verdict.status for c in out] == ["supported", "removed"]
+
+
+def test_verify_draft_flags_unknown_keys(fake_embedder):
+    out = verify_draft("Mali recalled its ambassador from Algiers [7].", EVIDENCE, "q", fake_embedder, VerifySettings())
+    assert out[0].verdict.status == "recited"
+    assert any("[7]" in r for r in out[0].verdict.reasons)
