@@ -130,6 +130,9 @@ class OnnxEmbedder:
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         self.warm_up()
+        # Batch texts of similar length together: padding to the longest wastes most of the compute otherwise.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        texts = [texts[i] for i in order]
         out = []
         for i in range(0, len(texts), self.batch_size):
             enc = self._tok.encode_batch(texts[i : i + self.batch_size])
@@ -141,7 +144,9 @@ class OnnxEmbedder:
             out.append((hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9))
         if not out:
             return np.zeros((0, 384), dtype=np.float32)
-        return _normalise(np.concatenate(out))
+        vecs = np.empty((len(texts), out[0].shape[1]), dtype=np.float32)
+        vecs[order] = _normalise(np.concatenate(out))
+        return vecs
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]

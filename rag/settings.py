@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=default_home, description="Data folder for stores and models.")
+    model_cache: Path | None = Field(
+        default=None, description="Where assembled model files are cached; default $RAG_HOME/models (env RAG_MODEL_CACHE)."
+    )
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Loading and chunking.")
@@ -160,7 +163,7 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         """Where assembled model files are cached."""
-        return self.home / "models"
+        return (self.model_cache or self.home / "models").expanduser()
 
     def index_key(self) -> str:
         """Hash of everything that changes stored vectors; names the collections.
@@ -178,7 +181,7 @@ class Settings(BaseSettings):
 
     def config_hash(self) -> str:
         """Hash of the whole configuration, stamped on answers and eval runs."""
-        data = self.model_dump(mode="json", exclude={"home"})
+        data = self.model_dump(mode="json", exclude={"home", "model_cache"})
         return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
 
 

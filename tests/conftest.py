@@ -46,6 +46,8 @@ def isolated_home(tmp_path_factory, monkeypatch):
     """Each test gets its own RAG_HOME (stores, config) unless it uses the shared model home."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("RAG_HOME", str(home))
+    # The assembled 1.1 GB GGUF is shared by all tests (and kept between runs) instead of rebuilt per test.
+    monkeypatch.setenv("RAG_MODEL_CACHE", os.environ.get("RAG_TEST_MODEL_CACHE", str(Path.home() / ".corroborate" / "models")))
     monkeypatch.delenv("RAG_CONFIG", raising=False)
     monkeypatch.chdir(home)
     return home

@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+from rag.settings import get_settings
+from rag.store import ChromaStore
+from rag.types import Chunk, DocMeta, Removal, SourceDoc, Span
+
+pytestmark = pytest.mark.unit
+
+
+def _doc(doc_id="d1", source="/x/a.txt", text="Alpha one. Beta two. Gamma three."):
+    return SourceDoc(doc_id=doc_id, source=source, text=text, file_hash="f" * 64,
+                     meta=DocMeta(title="T " + doc_id, author="Jane"), removed=[Removal(start=0, end=3, text="xyz", reason="junk")])
+
+
+def _chunks(doc):
+    spans = [Span(start=0, end=10), Span(start=11, end=20), Span(start=21, end=len(doc.text))]
+    return [Chunk(chunk_id=f"{doc.doc_id}-{i}", doc_id=doc.doc_id, index=i, start=s.start, end=s.end,
+                  text=doc.text[s.start:s.end], sentences=[s]) for i, s in enumerate(spans)]
+
+
+def _vecs(n, seed=0):
+    v = np.random.default_rng(seed).normal(size=(n, 8)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ChromaStore(get_settings(overrides={"store.path": str(tmp_path / "s")}))
+
+
+def test_write_read_roundtrip_keeps_text_offsets_and_metadata(store):
+    doc = _doc()
+    rec = store.write_document(doc, _chunks(doc), _vecs(3))
+    assert rec.n_chunks == 3 and rec.meta.author == "Jane"
+    got = store.get_document("d1")
+    assert got.text == doc.text and got.removed[0].reason == "junk"
+    chunks = store.all_chunks()
+    assert [c.text for c in chunks] == ["Alpha one.", "Beta two.", "Gamma three."]
+    assert all(got.text[c.start:c.end] == c.text for c in chunks)
+
+
+def test_dense_search_returns_nearest_first(store):
+    doc = _doc()
+    vecs = _vecs(3)
+    store.write_document(doc, _chunks(doc), vecs)
+    hits = store.dense_search(vecs[1], 3)
+    assert hits[0][0].chunk_id == "d1-1" and hits[0][1] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_chunks_without_a_document_record_are_invisible_and_collected(store):
+    doc = _doc()
+    chunks = _chunks(doc)
+    store.chunks.upsert(ids=[c.chunk_id for c in chunks], embeddings=_vecs(3).tolist(),
+                        documents=[c.text for c in chunks],
+                        metadatas=[{"doc_id": "d1", "index": c.index, "start": c.start, "end": c.end,
+                                    "sentences": "[]"} for c in chunks])
+    assert store.all_chunks() == [] and store.dense_search(_vecs(1)[0], 3) == []
+    assert store.gc() == 3
+    assert store.chunks.count() == 0
+
+
+def test_delete_and_revision(store):
+    r0 = store.revision()
+    doc = _doc()
+    store.write_document(doc, _chunks(doc), _vecs(3))
+    r1 = store.revision()
+    assert r1 != r0
+    assert store.delete_document("d1") is True
+    assert store.delete_document("d1") is False
+    assert store.chunks.count() == 0 and store.list_documents() == []
+
+
+def test_find_by_source_and_get_records(store):
+    for i in range(2):
+        d = _doc(doc_id=f"d{i}", source=f"/x/{i}.txt")
+        store.write_document(d, _chunks(d), _vecs(3, i))
+    assert [r.doc_id for r in store.find_by_source("/x/1.txt")] == ["d1"]
+    assert set(store.get_records(["d0", "d1", "nope"])) == {"d0", "d1"}
+
+
+def test_collections_are_named_by_index_key(tmp_path):
+    a = ChromaStore(get_settings(overrides={"store.path": str(tmp_path)}))
+    b = ChromaStore(get_settings(overrides={"store.path": str(tmp_path), "ingest.chunk_chars": "500"}))
+    assert a.chunks.name != b.chunks.name, "changing chunking must never mix vectors in one collection"
