@@ -193,10 +193,13 @@ class ChromaStore:
             self.docs = self.client.get_or_create_collection(
                 f"{base}_docs", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
+            # One record whose value changes on every write: a cheap revision any process (or server client) can read.
+            self.meta = self.client.get_or_create_collection(f"{base}_meta", embedding_function=None)
         except Exception as e:
             raise StoreError(f"Cannot open collections in the Chroma store: {e}") from e
         self._lock = threading.Lock()
         self._chunk_cache: tuple[str, list[Chunk]] | None = None
+        self._committed_cache: tuple[str, set[str]] | None = None
 
     # -- reads ---------------------------------------------------------------
     def _doc_metas(self) -> dict[str, dict]:
@@ -227,15 +230,30 @@ class ChromaStore:
         return {i: _record_from(i, m) for i, m in zip(res["ids"], res["metadatas"])}
 
     def revision(self) -> str:
-        metas = self._doc_metas()
-        return f"{len(metas)}:{hash(tuple(sorted((i, m.get('ingested_at', '')) for i, m in metas.items())))}"
+        res = self.meta.get(ids=["revision"], include=["metadatas"])
+        return str(res["metadatas"][0]["value"]) if res["ids"] else "0"
+
+    def _bump_revision(self) -> None:
+        import uuid
+
+        self.meta.upsert(ids=["revision"], embeddings=[[1.0]], metadatas=[{"value": uuid.uuid4().hex}])
+
+    def _committed(self) -> set[str]:
+        rev = self.revision()
+        with self._lock:
+            if self._committed_cache and self._committed_cache[0] == rev:
+                return self._committed_cache[1]
+        ids = set(self.docs.get(include=[])["ids"])
+        with self._lock:
+            self._committed_cache = (rev, ids)
+        return ids
 
     def all_chunks(self) -> list[Chunk]:
         rev = self.revision()
         with self._lock:
             if self._chunk_cache and self._chunk_cache[0] == rev:
                 return self._chunk_cache[1]
-        committed = set(self._doc_metas())
+        committed = self._committed()
         res = self.chunks.get(include=["documents", "metadatas"])
         chunks = [
             _chunk_from(i, t, m)
@@ -256,7 +274,7 @@ class ChromaStore:
             n_results=min(k, n),
             include=["documents", "metadatas", "distances"],
         )
-        committed = set(self._doc_metas())
+        committed = self._committed()
         out = []
         for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]):
             if meta.get("doc_id") in committed:
@@ -283,6 +301,7 @@ class ChromaStore:
             mean = mean / max(float(np.linalg.norm(mean)), 1e-12)
             meta = _doc_metadata(doc, len(chunks))
             self.docs.upsert(ids=[doc.doc_id], embeddings=[mean.tolist()], documents=[doc.text], metadatas=[meta])
+            self._bump_revision()
         except Exception as e:
             raise StoreError(f"Writing {doc.source} to the store failed: {e}. Re-run ingest to complete it.") from e
         return _record_from(doc.doc_id, meta)
@@ -291,11 +310,12 @@ class ChromaStore:
         existed = bool(self.docs.get(ids=[doc_id])["ids"])
         # Record first: its chunks become invisible at once, then go.
         self.docs.delete(ids=[doc_id])
+        self._bump_revision()
         self.chunks.delete(where={"doc_id": doc_id})
         return existed
 
     def gc(self) -> int:
-        committed = set(self._doc_metas())
+        committed = set(self.docs.get(include=[])["ids"])
         res = self.chunks.get(include=["metadatas"])
         orphans = [i for i, m in zip(res["ids"], res["metadatas"]) if m.get("doc_id") not in committed]
         for i in range(0, len(orphans), _BATCH):

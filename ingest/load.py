@@ -1,0 +1,288 @@
+"""Find article files and load each into a cleaned ``SourceDoc``.
+
+Plain text, Markdown (with optional YAML front matter) and HTML are read,
+decoded, cleaned by ``ingest.clean.clean_text`` and described by
+``ingest.metadata.extract_meta``. Every failure is an ``IngestError`` naming
+the file, so a batch can report it and carry on.
+
+Example:
+    >>> files, skipped = iter_files([Path("corpus")], SUPPORTED)
+    >>> doc = load_document(files[0])
+    >>> doc.source.endswith(".txt")
+    True
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ingest.clean import CleanResult, clean_text, normalize_newlines
+from ingest.metadata import extract_meta
+from rag.errors import IngestError
+from rag.types import Removal, SourceDoc
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
+"""File extensions ``load_document`` can read."""
+
+HTML_EXTENSIONS = {".html", ".htm"}
+MARKDOWN_EXTENSIONS = {".md", ".markdown"}
+
+_HTML_SNIFF_RE = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.I)
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls except tab and line breaks
+_MB = 1024 * 1024  # ingest.max_file_mb is converted with the same factor
+_MAX_CONTROL_SHARE = 0.01  # more control characters than this means it is not text
+
+
+def doc_id_for(text: str) -> str:
+    """Document key: sha256 of the whitespace-normalised clean text, first 16 hex digits."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def iter_files(
+    paths: list[Path], extensions: set[str] | list[str]
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand files and folders into the files to load, and the ones skipped with a reason.
+
+    Folders are walked recursively in sorted order; hidden files and folders
+    (names starting with '.') inside them are ignored silently. A path given
+    explicitly is used whatever its name. Duplicates are loaded once.
+
+    Example:
+        >>> files, skipped = iter_files([Path("corpus"), Path("missing.txt")], {".txt"})
+        >>> skipped
+        [(PosixPath('missing.txt'), 'no such file or folder')]
+    """
+    wanted = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions}
+    expected = ", ".join(sorted(wanted)) or "nothing"
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+
+    def consider(path: Path) -> None:
+        if path.suffix.lower() not in wanted:
+            skipped.append((path, f"unsupported file type '{path.suffix or '(none)'}' (expected {expected})"))
+            return
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.is_dir():
+            found: list[Path] = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / n for n in names if not n.startswith(".")]
+            for child in sorted(found):
+                if child.is_file():
+                    consider(child)
+                else:
+                    skipped.append((child, "not a regular file (broken link?)"))
+        elif path.is_file():
+            consider(path)
+        elif path.exists() or path.is_symlink():
+            skipped.append((path, "not a regular file"))
+        else:
+            skipped.append((path, "no such file or folder"))
+    return files, skipped
+
+
+def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDoc:
+    """Read, decode, clean and describe one article file.
+
+    Raises:
+        IngestError: ``"<path>: <reason>"`` for a missing, unreadable, empty,
+            binary, undecodable, too large or unsupported file, or one with no
+            article text left after cleaning. The CLI reports it and moves on.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        raise IngestError(f"{path}: is a folder, not a file (pass the folder to ingest to load what it holds)")
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    if suffix not in SUPPORTED:
+        raise IngestError(
+            f"{path}: unsupported file type '{suffix or '(none)'}' (supported: {', '.join(sorted(SUPPORTED))})"
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(
+                f"{path}: file too large ({size / _MB:.1f} MB, limit {max_bytes / _MB:.1f} MB; "
+                "raise ingest.max_file_mb to load it)"
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise IngestError(f"{path}: permission denied (cannot read the file)") from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise IngestError(f"{path}: file too large ({len(data) / _MB:.1f} MB, limit {max_bytes / _MB:.1f} MB)")
+    if not data:
+        raise IngestError(f"{path}: empty file")
+
+    text = normalize_newlines(_decode(data, path))
+    if not text.strip():
+        raise IngestError(f"{path}: empty file (only whitespace)")
+
+    html_meta: dict[str, Any] | None = None
+    front_matter: dict[str, Any] | None = None
+    if suffix in HTML_EXTENSIONS or (suffix == ".txt" and _HTML_SNIFF_RE.match(text[:2000])):
+        body, html_meta = extract_html(text)
+        result = clean_text(body)
+    elif suffix in MARKDOWN_EXTENSIONS:
+        front_matter, offset = split_front_matter(text)
+        body = text[offset:]
+        result = _shift(clean_text(body, markdown=True), text, offset)
+    else:
+        body = text
+        result = clean_text(body)
+
+    if not result.text.strip():
+        raise IngestError(f"{path}: no article text left after cleaning (the file holds only page furniture)")
+    return SourceDoc(
+        doc_id=doc_id_for(result.text),
+        source=str(path.resolve()),
+        text=result.text,
+        file_hash=hashlib.sha256(data).hexdigest(),
+        meta=extract_meta(body, result.text, html_meta=html_meta, front_matter=front_matter),
+        removed=result.removed,
+    )
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any] | None, int]:
+    """Parse a leading YAML ``---`` block; returns ``(mapping or None, offset where the body starts)``.
+
+    A block that is not a YAML mapping (e.g. a Markdown rule around a paragraph)
+    is not front matter and is left in the text.
+    """
+    m = _FRONT_MATTER_RE.match(text)
+    if not m:
+        return None, 0
+    import yaml  # only Markdown files need it
+
+    try:
+        data = yaml.safe_load(m.group(1) or "")
+    except yaml.YAMLError:
+        return None, 0
+    if not isinstance(data, dict):
+        return None, 0
+    return data, m.end()
+
+
+def extract_html(html: str) -> tuple[str, dict[str, Any]]:
+    """Main article text and metadata (title, author, date, sitename) of an HTML page.
+
+    Uses trafilatura (imported here, so plain-text ingest stays fast) with
+    comments and tables left out; falls back to the page's paragraphs when it
+    finds nothing. Dates come from markup only, never from the story text.
+    """
+    import trafilatura
+    from trafilatura.settings import set_date_params
+
+    text, meta = "", {}
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            favor_precision=True,
+            date_extraction_params=set_date_params(extensive=False),
+        )
+    except Exception:  # trafilatura raises assorted errors on malformed pages; fall back below
+        doc = None
+    if doc is not None:
+        get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
+        text = get("text") or ""
+        meta = {k: get(k) for k in ("title", "author", "date", "sitename")}
+    fallback_text, tag_meta = _html_fallback(html)
+    if not text.strip():
+        text = fallback_text
+    for key, value in tag_meta.items():
+        meta[key] = meta.get(key) or value
+    return normalize_newlines(text), {k: v for k, v in meta.items() if v}
+
+
+def _html_fallback(html: str) -> tuple[str, dict[str, Any]]:
+    """Paragraph text and meta tags read with lxml, for pages trafilatura cannot handle."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        try:
+            root = lxml_html.fromstring(html)
+        except ValueError:  # a str with an XML encoding declaration must be parsed as bytes
+            root = lxml_html.fromstring(html.encode("utf-8"))
+    except (etree.ParserError, ValueError):
+        return "", {}
+    meta: dict[str, Any] = {}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").lower()
+        value = (el.get("content") or "").strip()
+        target = {
+            "og:site_name": "sitename",
+            "og:title": "title",
+            "author": "author",
+            "article:author": "author",
+            "article:published_time": "date",
+            "date": "date",
+        }.get(key)
+        if target and value and target not in meta:
+            meta[target] = value
+    title_el = root.find(".//title")
+    if "title" not in meta and title_el is not None and (title_el.text or "").strip():
+        meta["title"] = title_el.text.strip()
+    junk = "//script|//style|//noscript|//template|//nav|//header|//footer|//aside|//form|//iframe|//svg|//button"
+    for el in root.xpath(junk):
+        el.drop_tree()
+    blocks = root.xpath("//h1|//h2|//h3|//h4|//h5|//h6|//p|//li[not(.//p)]|//blockquote[not(.//p)]|//pre")
+    lines = [" ".join(el.text_content().split()) for el in blocks]
+    return "\n".join(line for line in lines if line), meta
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 when it is clearly text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _check_text(data.decode("utf-16"), path)
+        except UnicodeDecodeError:
+            raise IngestError(f"{path}: undecodable text (bad UTF-16)") from None
+    if b"\x00" in data:
+        raise IngestError(f"{path}: binary file (contains NUL bytes), not text")
+    try:
+        return _check_text(data.decode("utf-8-sig"), path)
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise IngestError(f"{path}: undecodable text (neither UTF-8 nor Windows-1252); save it as UTF-8") from None
+    return _check_text(text, path)
+
+
+def _check_text(text: str, path: Path) -> str:
+    text = text.removeprefix("\ufeff")
+    control = len(_CONTROL_RE.findall(text))
+    if control > _MAX_CONTROL_SHARE * max(len(text), 1):
+        raise IngestError(f"{path}: binary file (control characters), not text")
+    return text
+
+
+def _shift(result: CleanResult, text: str, offset: int) -> CleanResult:
+    """Re-base removals on the whole file text and record the front matter as removed."""
+    if not offset:
+        return result
+    removed = [Removal(start=0, end=offset, text=text[:offset], reason="front matter")]
+    removed += [r.model_copy(update={"start": r.start + offset, "end": r.end + offset}) for r in result.removed]
+    return CleanResult(text=result.text, removed=removed)
