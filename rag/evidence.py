@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
+from rag.safety import looks_like_injection
 from rag.store import Store
 from rag.text import content_terms
 from rag.types import Evidence, ScoredChunk
@@ -51,7 +52,10 @@ def select_evidence(
                 continue
             seen.add(key)
             rel_start, rel_end = span.start - sc.chunk.start, span.end - sc.chunk.start
-            cands.append((sc, span.start, span.end, sc.chunk.text[rel_start:rel_end]))
+            text = sc.chunk.text[rel_start:rel_end]
+            if looks_like_injection(text):
+                continue
+            cands.append((sc, span.start, span.end, text))
     if not cands:
         return EvidenceSet()
     qvec = embedder.embed_query(question)
