@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
 from rag.settings import VerifySettings
-from rag.text import content_terms, numbers, proper_names, words
+from rag.text import content_terms, fold, numbers, proper_names, words
 from rag.types import Evidence, Verdict
 
 CITATION_GROUP = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
@@ -75,9 +75,12 @@ def split_draft(draft: str) -> list[DraftSentence]:
     return out
 
 
-def _name_supported(name: str, vocab: set[str]) -> bool:
-    # Prefix match so "Malian" supports "Mali" and vice versa.
-    return any(w.startswith(name) or name.startswith(w) for w in vocab if len(w) >= 4) or name in vocab
+def _name_supported(name: str, vocab: set[str], flat: str) -> bool:
+    # Prefix match so "Malian" supports "Mali" and vice versa; codes like "TZ-98D" match the flattened text.
+    if name in vocab or any(w.startswith(name) or name.startswith(w) for w in vocab if len(w) >= 4):
+        return True
+    key = re.sub(r"[\W_]", "", name)
+    return len(key) >= 3 and key in flat
 
 
 def check_support(
@@ -97,7 +100,8 @@ def check_support(
     if missing_numbers:
         reasons.append("numbers not in cited text: " + ", ".join(f"{n:g}" for n in sorted(missing_numbers)))
     vocab = set(words(ev_text + " " + context))
-    missing_names = {n for n in proper_names(sentence) if not _name_supported(n, vocab)}
+    flat = re.sub(r"[\W_]", "", fold(ev_text + " " + context))
+    missing_names = {n for n in proper_names(sentence) if not _name_supported(n, vocab, flat)}
     if missing_names:
         reasons.append("names not in cited text: " + ", ".join(sorted(missing_names)))
     terms = content_terms(sentence)

@@ -94,3 +94,10 @@ def test_verify_draft_flags_unknown_keys(fake_embedder):
     out = verify_draft("Mali recalled its ambassador from Algiers [7].", EVIDENCE, "q", fake_embedder, VerifySettings())
     assert out[0].verdict.status == "recited"
     assert any("[7]" in r for r in out[0].verdict.reasons)
+
+
+def test_support_matches_codes_with_punctuation():
+    ev = Evidence(key=1, doc_id="a", source="a", title="A", start=0, end=5,
+                  text="The statement noted that the drone, registered as TZ-98D, dropped vertically.")
+    ok, _, reasons = check_support("The drone was registered as TZ-98D.", [ev], "", set(), 0.9, VerifySettings())
+    assert ok, reasons
