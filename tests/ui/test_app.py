@@ -1,0 +1,401 @@
+"""The web app builds, and its handlers work when called directly with a fake pipeline and a real store."""
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from rag.errors import EmptyStoreError, ModelError
+from rag.settings import get_settings
+from rag.store import get_store
+from rag.types import Answer, Citation, Conflict, ConflictSide, Evidence
+from ui import app as A
+from ui import render as R
+
+pytestmark = pytest.mark.unit
+
+EVIL = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
+ARTICLE = (
+    "Drone downed near the border\n\n"
+    "Algeria said its air defences shot down the drone after it entered 2km into its airspace. "
+    "Mali said the wreckage was found 9.5km inside Malian territory. " + EVIL + " The ministry gave no more detail."
+)
+
+
+def no_progress(*args, **kwargs):
+    pass
+
+
+class FakePipeline:
+    """What the app needs from a Pipeline: settings, store, embedder, ask(on_token=...), gather()."""
+
+    def __init__(self, settings, store, embedder, answer=None, tokens=("Draft ", "text."), error=None):
+        self.settings, self.store, self.embedder = settings, store, embedder
+        self.answer, self.tokens, self.error = answer, tokens, error
+        self.asked: list[str] = []
+        self.llm = self.nli = None
+
+    def ask(self, question, id=None, on_token=None):
+        self.asked.append(question)
+        for t in self.tokens:
+            if on_token:
+                on_token(t)
+        if self.error:
+            raise self.error
+        return self.answer.model_copy(update={"question": question})
+
+    def gather(self, question):
+        return [], SimpleNamespace(items=self.answer.evidence if self.answer else [], relevance=1.0)
+
+
+@pytest.fixture
+def env(tmp_path, fake_embedder):
+    from ingest.pipeline import ingest_paths
+
+    settings = get_settings(overrides={"conflicts.enabled": "false", "conflicts.nli": "none",
+                                       "store.path": str(tmp_path / "store")})
+    store = get_store(settings)
+    src = tmp_path / "article.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    report = ingest_paths([src], settings, store=store, embedder=fake_embedder)
+    assert report.count("added") == 1, "Test requires the article to be ingested"
+    doc = store.get_document(report.files[0].doc_id)
+    s_alg = doc.text.index("Algeria said")
+    e_alg = doc.text.index("airspace.") + len("airspace.")
+    s_mali = doc.text.index("Mali said")
+    e_mali = doc.text.index("territory.") + len("territory.")
+    ev = [
+        Evidence(key=1, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s_alg, end=e_alg,
+                 text=doc.text[s_alg:e_alg], score=0.8),
+        Evidence(key=2, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s_mali, end=e_mali,
+                 text=doc.text[s_mali:e_mali], score=0.7),
+    ]
+    cites = [Citation(n=1, doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end, text=e.text)
+             for e in ev[1:]]
+    conflict = Conflict(kind="quantity", score=0.9, summary="Distance: 2 km (Algeria) vs 9.5 km (Mali)", topic="drone",
+                        sides=[ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
+                                            text=e.text, attributed_to=w) for e, w in zip(ev, ["Algeria", "Mali"])])
+    answer = Answer(question="q", answer="The wreckage was found 9.5km inside Mali [1].", abstained=False,
+                    citations=cites, conflicts=[conflict], evidence=ev, draft="Draft text.")
+    pipeline = FakePipeline(settings, store, fake_embedder, answer)
+    ui = A.CorroborateUI(settings, pipeline, bench_dirs=[])
+    return SimpleNamespace(settings=settings, store=store, doc=doc, pipeline=pipeline, ui=ui, answer=answer,
+                           tmp=tmp_path, embedder=fake_embedder)
+
+
+def test_build_app_returns_blocks_with_queue_and_named_api(env):
+    demo = A.build_app(env.settings, env.pipeline, concurrency=3, bench_dirs=[])
+    assert isinstance(demo, gr.Blocks)
+    assert isinstance(demo.corroborate, A.CorroborateUI)
+    names = {d.api_name for d in demo.fns.values()}
+    assert {"ask", "compare", "scan"} <= names
+    with pytest.raises(ValueError, match="concurrency must be greater than 0"):
+        A.build_app(env.settings, env.pipeline, concurrency=0)
+
+
+def test_ask_streams_a_marked_draft_then_the_verified_answer(env):
+    outputs = list(env.ui.ask("  Where was the wreckage found?  ", [], {}))
+    first_html, box, turns = outputs[0]
+    assert box == "" and len(turns) == 1
+    assert R.DRAFT_BADGE in first_html, "the draft is shown as unverified while it streams"
+    final_html, _, turns = outputs[-1]
+    assert env.pipeline.asked == ["Where was the wreckage found?"]
+    assert turns[0].answer is not None and turns[0].draft == "Draft text."
+    assert R.DRAFT_BADGE not in final_html, "the verified answer replaces the draft"
+    assert 'class="cr-cite"' in final_html and R.DISAGREE_FLAG in final_html
+    assert "Algeria says:" in final_html and "Mali says:" in final_html
+
+
+def test_ask_empty_question_warns_and_adds_nothing(env):
+    with pytest.warns(UserWarning, match="Type a question"):
+        (html, box, turns), = list(env.ui.ask("   ", [], {}))
+    assert turns == [] and env.pipeline.asked == []
+
+
+@pytest.mark.parametrize(
+    "error,expected",
+    [
+        (EmptyStoreError("The store is empty"), A.EMPTY_STORE_MESSAGE),
+        (ModelError("Cannot reach the LLM server at http://x (refused)."), "Cannot reach the LLM server"),
+        (RuntimeError("boom"), "Unexpected error (RuntimeError): boom"),
+    ],
+)
+def test_ask_errors_are_shown_inline_without_traceback(env, monkeypatch, error, expected):
+    monkeypatch.delenv("RAG_RAISE_ERRORS", raising=False)
+    env.pipeline.error = error
+    with pytest.warns(UserWarning):
+        *_, (html, _, turns) = list(env.ui.ask("Who?", [], {}))
+    assert turns[0].error and expected in turns[0].error
+    assert R.esc(expected) in html and "Traceback" not in html
+    assert "Unverified draft" in html, "the partial draft stays visible, marked unverified"
+
+
+def test_viewer_highlights_the_cited_span_and_escapes_article_html(env):
+    c = env.answer.citations[0]
+    html = env.ui.on_ref(gr.EventData(None, {"doc_id": c.doc_id, "start": c.start, "end": c.end}))
+    assert f'<mark class="cr-hl cr-hl-target" tabindex="-1">{R.esc(c.text)}</mark>' in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and "<script" not in html
+    assert R.esc(env.doc.meta.title) in html and R.esc(R.display_source(env.doc.source)) in html
+    assert "no longer in the store" in env.ui.view("nope", 0, 3)
+    assert "<mark" not in env.ui.view(c.doc_id, 0, 0), "an empty span opens the article without a highlight"
+    assert env.ui.on_ref(gr.EventData(None, {})) == R.render_viewer_placeholder()
+
+
+def test_compare_reuses_the_chat_answer_or_runs_retrieval_only(env):
+    *_, (_, _, turns) = list(env.ui.ask("Where was the wreckage found?", [], {}))
+    env.pipeline.asked.clear()
+    html = env.ui.compare("where was the wreckage found?", turns, {})
+    assert env.pipeline.asked == [], "compare must not ask the LLM again"
+    assert 'class="cr-col"' in html and "cited [1]" in html
+    html = env.ui.compare("Another question", turns, {})
+    assert 'class="cr-col"' in html and "cited [" not in html
+    assert "Type a question" in env.ui.compare("", [], {})
+
+
+def test_corpus_lists_articles_with_cleaning_and_escapes_titles(env):
+    html, dd = env.ui.corpus()
+    assert "1 article(s)" in html and R.esc(env.doc.meta.title) in html
+    assert dd["choices"][0][1] == env.doc.doc_id
+
+
+def _upload(tmp, name, data: bytes):
+    d = tmp / "gradio-upload" / str(abs(hash(name)))
+    d.mkdir(parents=True)
+    p = d / name
+    p.write_bytes(data)
+    return str(p)
+
+
+def test_upload_ingests_allowed_files_and_refuses_the_rest(env):
+    good = _upload(env.tmp, "new story.txt", b"Fresh report\n\nThe border post reopened on Monday after talks in Algiers.")
+    evil = _upload(env.tmp, "evil.txt", ("Evil title\n\n" + EVIL + " The drone story continues here today.").encode())
+    exe = _upload(env.tmp, "tool.exe", b"MZ")
+    big = _upload(env.tmp, "big.txt", b"x" * 2048)
+    link_target = _upload(env.tmp, "target.txt", b"secret")
+    link = Path(link_target).parent / "link.txt"
+    os.symlink(link_target, link)
+    env.ui.settings = env.settings.model_copy(
+        update={"ingest": env.settings.ingest.model_copy(update={"max_file_mb": 1024 / (1024 * 1024)})})
+    with pytest.warns(UserWarning, match="skipped"):
+        html, corpus_html, dd, f1, f2 = env.ui.ingest_uploads([good, evil, exe, big, str(link)], None, no_progress)
+    assert f1 is None and f2 is None, "the upload boxes are cleared"
+    assert "tool.exe: .exe not accepted" in html
+    assert "big.txt is larger than the 0.000977 MB limit" in html or "larger than the" in html
+    assert "link.txt: not a regular file" in html
+    assert ">added<" in html and "new story.txt" in html
+    uploads = env.settings.store_path / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == ["evil.txt", "new story.txt"]
+    assert "Fresh report" in corpus_html and "<script" not in corpus_html
+    assert len(dd["choices"]) == 3
+
+
+def test_upload_names_are_sanitised(env):
+    assert A.safe_filename("../../etc/passwd.txt") == "passwd.txt"
+    assert A.safe_filename("C:\\\\Users\\\\x\\\\..\\\\a b.md") == "a b.md"
+    assert A.safe_filename(".hidden.txt") == "hidden.txt"
+    assert A.safe_filename("we<i>rd;name|.html") == "we_i_rd_name_.html"
+    for bad in ("..", "/", "", "...", "a/"):
+        with pytest.raises(A.UploadRejected):
+            A.safe_filename(bad)
+    uploads = env.tmp / "up"
+    taken: set[str] = set()
+    a = A.stage_upload(_upload(env.tmp, "same.txt", b"one"), uploads, env.settings, taken)
+    b = A.stage_upload(_upload(env.tmp / "x", "same.txt", b"two"), uploads, env.settings, taken)
+    assert (a.name, b.name) == ("same.txt", "same-2.txt") and a.parent == b.parent == uploads
+    (uploads / "victim.txt").symlink_to(env.tmp / "outside.txt")
+    c = A.stage_upload(_upload(env.tmp / "y", "victim.txt", b"three"), uploads, env.settings, set())
+    assert not c.is_symlink() and c.read_bytes() == b"three" and not (env.tmp / "outside.txt").exists()
+
+
+def test_failed_ingest_is_reported_not_raised(env, monkeypatch):
+    import ingest.pipeline
+
+    def broken(*a, **k):
+        from rag.errors import StoreError
+
+        raise StoreError("Writing x to the store failed: disk full.")
+
+    monkeypatch.setattr(ingest.pipeline, "ingest_paths", broken)
+    good = _upload(env.tmp, "ok.txt", b"Title\n\nA sentence that is long enough to keep.")
+    with pytest.warns(UserWarning):
+        html, *_ = env.ui.ingest_uploads([good], None, no_progress)
+    assert "Ingest failed: Writing x to the store failed: disk full." in html
+
+
+def test_remove_document_asks_then_deletes_store_entry_and_upload_copy(env):
+    good = _upload(env.tmp, "gone.txt", b"Gone title\n\nThis article will be removed again shortly.")
+    env.ui.ingest_uploads([good], None, no_progress)
+    rec = next(r for r in env.store.list_documents() if r.source.endswith("gone.txt"))
+    html, btn = env.ui.confirm_remove(rec.doc_id)
+    assert "Remove “Gone title”" in html and btn["visible"] is True
+    html, corpus_html, dd = env.ui.remove_document(rec.doc_id)
+    assert "Removed" in html and env.store.get_document(rec.doc_id) is None
+    assert not Path(rec.source).exists(), "the uploaded copy goes with the document"
+    assert Path(env.doc.source).exists(), "files outside the uploads folder are never deleted"
+
+
+def test_scan_groups_by_topic_or_says_not_available(env, monkeypatch):
+    seen = {}
+
+    def fake_scan(docs, settings, embedder=None, nli=None):
+        seen.update(docs=docs, settings=settings)
+        return env.answer.conflicts
+
+    monkeypatch.setattr(A, "get_scanner", lambda: fake_scan)
+    html = env.ui.scan(no_progress)
+    assert "drone" in html and "Algeria says:" in html
+    (doc_id, source, title, text, spans), = seen["docs"]
+    assert doc_id == env.doc.doc_id and spans and all(text[s.start:s.end] for s in spans)
+    assert seen["settings"].enabled is True, "an explicit scan runs even with the per-answer check off"
+    monkeypatch.setattr(A, "get_scanner", lambda: None)
+    assert A.SCAN_MISSING in env.ui.scan(no_progress)
+
+
+def test_scan_signature_of_the_real_module_is_supported(env):
+    fn = A.get_scanner()
+    if fn is None:
+        pytest.skip("rag.conflicts.scan_conflicts is not available yet")
+    html = env.ui.scan(no_progress)
+    assert "cr-notice-error" not in html
+    assert "cr-notice-warning" not in html, "the real scan_conflicts signature is understood"
+
+
+def test_eval_tab_reports_missing_harness_and_renders_a_run(env, monkeypatch):
+    monkeypatch.setattr(A, "get_eval_runner", lambda: None)
+    assert A.EVAL_MISSING in env.ui.eval_status()[0]
+    html, plot = env.ui.run_eval("x.jsonl", 5, {}, no_progress)
+    assert A.EVAL_MISSING in html and plot is None
+
+    calls = {}
+
+    def fake_run(set_path, settings, out_dir, limit=None, progress=None, embedder=None, llm=None, log=None):
+        calls.update(set_path=set_path, out_dir=out_dir, limit=limit)
+        progress(1, 2)
+        log("Ingesting")
+        return {"metrics": {"ours": {"answer_correctness": 0.5, "mrr": None, "latency": {"total": {"p50": 3.0}},
+                                     "counts": {"questions": 2}}}, "set_name": "mini", "n_questions": 2}
+
+    sets = env.tmp / "repo" / "eval" / "sets"
+    sets.mkdir(parents=True)
+    (sets / "mini.jsonl").write_text('{"id": "1", "question": "Q?"}\n')
+    monkeypatch.setattr(A, "REPO", env.tmp / "repo")
+    monkeypatch.setattr(A, "get_eval_runner", lambda: fake_run)
+    (label, path), = env.ui.eval_choices()
+    assert label == "eval/sets/mini.jsonl"
+    html, plot = env.ui.run_eval(path, 5, {}, no_progress)
+    assert calls["limit"] == 5 and Path(calls["set_path"]) == Path(path)
+    assert Path(calls["out_dir"]).parent == env.settings.home / "runs"
+    assert "answer_correctness" in html and "latency.total.p50" in html and "0.500" in html
+    assert list(plot["metric"]) == ["answer_correctness"]
+    assert "Unknown eval set" in env.ui.run_eval("/etc/passwd", 5, {}, no_progress)[0]
+
+
+def test_eval_result_normalisation_handles_eval_run_objects():
+    from eval.schema import EvalRun
+
+    run = EvalRun(run_dir="/r", set_name="bundled", n_questions=2, systems=["ours", "baseline"],
+                  metrics={"ours": {"faithfulness": 0.9}, "baseline": {"faithfulness": 0.4}}, config_hash="abc",
+                  judge="support", report_md="/r/report.md", report_html="/r/report.html")
+    by_system, facts = A.normalise_eval_result(run)
+    assert by_system == {"ours": {"faithfulness": 0.9}, "baseline": {"faithfulness": 0.4}}
+    assert facts["report_html"] == "/r/report.html"
+
+
+def test_settings_are_validated_and_pipelines_cached_per_config(env):
+    made = []
+
+    def factory(settings, base):
+        made.append(settings)
+        return FakePipeline(settings, base.store, base.embedder, env.answer)
+
+    ui = A.CorroborateUI(env.settings, env.pipeline, pipeline_factory=factory)
+    over, html = ui.apply_settings(10, 4, False, "embedded", "", env.settings.llm.api_model, {})
+    assert over == {"retrieval.top_k": 10, "retrieval.evidence_sentences": 4}
+    assert "top_k=10" in html
+    p1 = ui.pipelines.get(over)
+    assert p1 is ui.pipelines.get(dict(over)) and p1.settings.retrieval.top_k == 10 and len(made) == 1
+    assert ui.pipelines.get({}) is env.pipeline, "the server's own settings use the shared base pipeline"
+    kept, html = ui.apply_settings(6, 8, False, "openai", "", "m", over)
+    assert kept == over and "Set the LLM endpoint URL" in html
+    kept, html = ui.apply_settings(6, 8, False, "openai", "file:///etc/passwd", "m", over)
+    assert kept == over and "http:// or https://" in html
+    ok, _ = ui.apply_settings(6, 8, False, "openai", "http://localhost:11434/v1", "qwen", {})
+    assert ok == {"llm.backend": "openai", "llm.api_base": "http://localhost:11434/v1", "llm.api_model": "qwen"}
+    locked = A.CorroborateUI(env.settings, env.pipeline, allow_endpoint_edit=False)
+    over, _ = locked.apply_settings(6, 8, False, "openai", "http://evil:1/v1", "x", {})
+    assert over == {}, "endpoint edits are ignored when the server disallows them"
+    assert ui.reset_settings()[6] == {}
+
+
+def test_missing_conflict_detector_turns_the_check_off(env, monkeypatch):
+    monkeypatch.setattr(A, "can_find_conflicts", lambda: False)
+    s = get_settings(env.settings, {"conflicts.enabled": True})
+    ui = A.CorroborateUI(s, None)
+    assert ui.settings.conflicts.enabled is False and ui.notes
+    _, notes = ui.start_page()
+    assert "not available yet" in notes["value"]
+
+
+# -- launching and the serve command -------------------------------------------------------
+
+
+def test_loopback_detection_and_credentials(tmp_path):
+    assert A.is_loopback("127.0.0.1") and A.is_loopback("localhost") and A.is_loopback("::1") and A.is_loopback("127.1.2.3")
+    assert not A.is_loopback("0.0.0.0") and not A.is_loopback("192.168.1.5") and not A.is_loopback("example.com")
+    auth = A.check_credentials([("ana", "s3cret")])
+    assert auth("ana", "s3cret") and not auth("ana", "nope") and not auth("bob", "s3cret")
+    f = tmp_path / "auth"
+    f.write_text("# users\nana:s3cret\n\nbob:pa:ss\n")
+    assert A.read_auth_file(f) == [("ana", "s3cret"), ("bob", "pa:ss")]
+    f.write_text("nocolon\n")
+    with pytest.raises(A.ConfigError, match="line 1"):
+        A.read_auth_file(f)
+    assert A.auth_from_env({}) is None
+    assert A.auth_from_env({"RAG_UI_USER": "u", "RAG_UI_PASSWORD": "p"}) == [("u", "p")]
+    with pytest.raises(A.ConfigError, match="both RAG_UI_USER and RAG_UI_PASSWORD"):
+        A.auth_from_env({"RAG_UI_USER": "u"})
+
+
+@pytest.fixture
+def serve_cli(monkeypatch):
+    from click.testing import CliRunner
+
+    import rag.cli.serve_cmd  # noqa: F401  (registers the command until the lead adds it to rag/cli/__init__.py)
+    from rag.cli import main
+
+    launched = {}
+
+    def fake_launch(demo, **kw):
+        launched.update(kw, demo=demo)
+
+    monkeypatch.setattr(A, "launch", fake_launch)
+    monkeypatch.delenv("RAG_UI_USER", raising=False)
+    monkeypatch.delenv("RAG_UI_PASSWORD", raising=False)
+    return lambda *args, **kw: (CliRunner().invoke(main, ["-o", "conflicts.enabled=false", "serve", "--no-warm-up", *args], **kw), launched)
+
+
+def test_serve_defaults_to_loopback_without_share(serve_cli):
+    result, launched = serve_cli()
+    assert result.exit_code == 0, result.output
+    assert launched["host"] == "127.0.0.1" and launched["port"] == 7860 and launched["share"] is False
+    assert launched["auth"] is None
+    assert launched["demo"].corroborate.allow_endpoint_edit is True
+
+
+def test_serve_refuses_public_host_without_login(serve_cli):
+    result, launched = serve_cli("--host", "0.0.0.0")
+    assert result.exit_code == 1 and not launched
+    assert "Refusing to serve on host 0.0.0.0 without a login" in result.output
+    result, launched = serve_cli("--share")
+    assert result.exit_code == 1 and "public share link" in result.output
+
+
+def test_serve_public_host_with_env_login_or_insecure_flag(serve_cli):
+    result, launched = serve_cli("--host", "0.0.0.0", env={"RAG_UI_USER": "ana", "RAG_UI_PASSWORD": "s3cret-pw"})
+    assert result.exit_code == 0, result.output
+    assert launched["auth"] == [("ana", "s3cret-pw")] and "s3cret-pw" not in result.output
+    assert launched["demo"].corroborate.allow_endpoint_edit is False, "remote users may not redirect the LLM by default"
+    result, launched = serve_cli("--host", "0.0.0.0", "--insecure-no-auth")
+    assert result.exit_code == 0 and "WITHOUT a login" in result.output
