@@ -110,9 +110,40 @@ class VerifySettings(_Section):
 
 class ConflictSettings(_Section):
     enabled: bool = Field(default=True, description="Detect contradictions for every question.")
-    threshold: float = Field(default=0.5, ge=0, le=1, description="Score at or above which a pair is a conflict.")
+    threshold: float = Field(default=0.7, ge=0, le=1, description="Score at or above which a pair is a conflict.")
     max_pairs: int = Field(default=60, ge=1, description="Candidate sentence pairs scored per question at most.")
     nli: Literal["none", "aegis"] = Field(default="aegis", description="Optional NLI contradiction signal.")
+    min_similarity: float = Field(
+        default=0.45, ge=0, le=1, description="Cosine similarity two sentences need before they are compared."
+    )
+    scan_min_similarity: float = Field(
+        default=0.5, ge=0, le=1, description="Similarity floor for sentence pairs when scanning a whole store."
+    )
+    nli_max_pairs: int = Field(
+        default=4, ge=0, description="Candidate pairs per question scored with NLI, both orders (the most ambiguous first)."
+    )
+    nli_center: float = Field(
+        default=0.75, ge=0, le=1,
+        description="NLI probability that counts as neutral evidence; aegis gives ~0.77 to related non-conflicting pairs.",
+    )
+    quantity_tolerance: float = Field(
+        default=0.05, ge=0, le=1, description="Relative difference under which two quantities agree (x3 when hedged)."
+    )
+    bias: float = Field(default=-4.0, description="Intercept of the logistic that turns signals into a score.")
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "quantity": 5.0,
+            "date": 4.5,
+            "negation": 4.0,
+            "agent": 5.0,
+            "substitution": 4.5,
+            "contrast": 6.0,
+            "similarity": 3.0,
+            "same_party": -2.5,
+            "nli": 4.0,
+        },
+        description="Logistic weight per signal (see rag/conflicts.py); chosen with benchmarks/conflicts_calibration.py.",
+    )
 
 
 class Settings(BaseSettings):
