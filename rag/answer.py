@@ -56,6 +56,18 @@ class Numbering:
             )
         return self._n[key]
 
+    def cite_span(self, doc_id: str, source: str, title: str, start: int, end: int, text: str) -> int:
+        """Cite an exact span that is not itself an evidence item (e.g. one speaker's clause of a sentence)."""
+        for c in self.citations:
+            if (c.doc_id, c.start, c.end) == (doc_id, start, end):
+                return c.n
+        for e in self.by_key.values():
+            if (e.doc_id, e.start, e.end) == (doc_id, start, end):
+                return self.cite(e.key)
+        self.citations.append(Citation(n=len(self.citations) + 1, doc_id=doc_id, source=source, title=title,
+                                       start=start, end=end, text=text))
+        return self.citations[-1].n
+
     def markers(self, keys: list[int]) -> str:
         return "".join(f"[{self.cite(k)}]" for k in keys if k in self.by_key)
 

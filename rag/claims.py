@@ -901,6 +901,16 @@ class _Sentence:
         return None, None
 
 
+def _separated_particle(toks: list[Token], i: int, span: int = 4) -> int | None:
+    """Index of a particle split from its verb by a short object: 'brought [the drone] down'."""
+    for j in range(i + 2, min(len(toks), i + 2 + span)):
+        if not toks[j].is_word:
+            return None
+        if (toks[i].low, toks[j].low) in _PHRASAL:
+            return j
+    return None
+
+
 def _find_actions(s: _Sentence) -> list[tuple[int, int, str, str]]:
     """(verb index, end index, key, base) for each action verb."""
     out = []
@@ -917,6 +927,9 @@ def _find_actions(s: _Sentence) -> list[tuple[int, int, str, str]]:
         if (low, nxt) in _PHRASAL:
             key, base = _PHRASAL[(low, nxt)]
             out.append((i, i + 2, key, base))
+        elif (j := _separated_particle(toks, i)) is not None:
+            key, base = _PHRASAL[(low, toks[j].low)]
+            out.append((i, j + 1, key, base))
         elif low in _SINGLE and not (low == "down" and not (i > 0 and toks[i - 1].low in ("the",) or nxt in ("by",) or (i > 0 and toks[i - 1].is_word and toks[i - 1].is_cap))):
             if i > 0 and (toks[i - 1].low, low) in _PHRASAL:
                 continue

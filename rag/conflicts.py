@@ -84,7 +84,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
@@ -110,6 +110,10 @@ from rag.embed import Embedder
 from rag.nli import NLIModel, get_nli
 from rag.settings import ConflictSettings
 from rag.types import Conflict, ConflictKind, ConflictSide, Evidence, Span
+
+if TYPE_CHECKING:
+    from rag.settings import Settings
+    from rag.store import Store
 
 SIGNALS = ("quantity", "date", "negation", "agent", "substitution", "contrast", "similarity", "same_party", "nli")
 """Names of the signals, as used in ``ConflictSettings.weights``."""
@@ -875,7 +879,7 @@ def _build(group: list[PairSignals], units: list[Unit], settings: ConflictSettin
     summary = f"{_label(kind, ordered, units, members)}: " + " vs ".join(parts)
     sides = [
         ConflictSide(doc_id=u.ev.doc_id, source=u.ev.source, title=u.ev.title, start=u.start, end=u.end, text=u.text,
-                     attributed_to=u.party)
+                     attributed_to=u.party, camp=colour[u.idx])
         for u in members
     ]
     score = round(min(1.0, max(0.0, max(p.score for p in group))), 4)
@@ -970,3 +974,51 @@ def scan_conflicts(
     conflicts = conflicts_from_pairs(units, pairs, settings)
     conflicts.sort(key=lambda c: (c.topic.lower(), -c.score, c.sides[0].doc_id, c.sides[0].start))
     return conflicts
+
+
+def scan_store(
+    settings: Settings,
+    store: Store | None = None,
+    embedder: Embedder | None = None,
+    nli: NLIModel | None = None,
+) -> list[Conflict]:
+    """Every disagreement between the documents of a store, grouped by topic (``rag conflicts``, the web app).
+
+    Runs even when the per-question check is switched off: a scan is always asked for explicitly.
+    """
+    from rag.embed import get_embedder
+    from rag.store import get_store
+
+    store = store or get_store(settings)
+    spans: dict[str, set[tuple[int, int]]] = {}
+    for ch in store.all_chunks():
+        spans.setdefault(ch.doc_id, set()).update((s.start, s.end) for s in ch.sentences)
+    docs: list[DocInput] = []
+    for rec in store.list_documents():
+        doc = store.get_document(rec.doc_id)
+        if doc is not None:
+            docs.append((doc.doc_id, doc.source, doc.meta.title, doc.text,
+                         [Span(start=a, end=b) for a, b in sorted(spans.get(doc.doc_id, ()))]))
+    cfg = settings.conflicts.model_copy(update={"enabled": True})
+    return scan_conflicts(docs, cfg, embedder or get_embedder(settings), nli)
+
+
+def contradiction_score(
+    claim: str,
+    spans: list[Evidence],
+    settings: ConflictSettings,
+    embedder: Embedder | None = None,
+    nli: NLIModel | None = None,
+) -> float:
+    """How strongly ``claim`` (an answer sentence) contradicts any of ``spans``, 0..1.
+
+    Answer verification uses it as a veto: "The Algerian army brought the drone down" is
+    lexically close to "the drone was not shot down by its forces but ... by the Azawad
+    Liberation Front", but the agent signal makes them a conflict.
+    """
+    if not spans or not claim.strip():
+        return 0.0
+    probe = Evidence(key=10**6, doc_id="\x00claim", source="", title="", start=0, end=len(claim), text=claim)
+    units, pairs = analyze_pairs([probe, *spans], settings, embedder, nli, floor=0.0, limit=4 * len(spans) + 4)
+    claim_units = {u.idx for u in units if u.ev.doc_id == "\x00claim"}
+    return max((p.score for p in pairs if (p.a in claim_units) != (p.b in claim_units)), default=0.0)

@@ -89,11 +89,19 @@ class Pipeline:
 
     def detect_conflicts(self, question: str, evidence: list[Evidence]) -> list[Conflict]:
         """Contradictions among the evidence (empty when disabled)."""
-        if not self.settings.conflicts.enabled or len(evidence) < 2:
+        if not self.settings.conflicts.enabled or not evidence:
             return []
         from rag.conflicts import find_conflicts
 
         return find_conflicts(evidence, self.settings.conflicts, embedder=self.embedder, nli=self.nli, question=question)
+
+    def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:
+        """Veto for verification: does an answer sentence contradict the spans it cites?"""
+        if not self.settings.verify.contradiction_veto:
+            return 0.0
+        from rag.conflicts import contradiction_score
+
+        return contradiction_score(sentence, spans, self.settings.conflicts, self.embedder, self.nli)
 
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer one question; ``on_token`` receives the unverified draft as it streams."""
@@ -130,7 +138,8 @@ class Pipeline:
         if is_cannot_answer(draft):
             checked, text, mode = [], abstain_text(question), "abstained"
         else:
-            checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts)
+            checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,
+                                   contradiction=self._contradiction)
             if checked:
                 text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction)
             else:
@@ -157,13 +166,16 @@ class Pipeline:
 
     @staticmethod
     def disagreement_sentence(conflicts: list[Conflict], numbering: Numbering) -> str:
-        """'Sources disagree: <side A> [1]; <side B> [2].' for the strongest conflict, citing both sides."""
+        """'Sources disagree: <one side> [n]; <the other side> [m].' for the strongest conflict.
+
+        One quote per camp, preferring a side whose speaker is named, each cited as its exact span.
+        """
         c = max(conflicts, key=lambda c: c.score)
-        key_by_span = {(e.doc_id, e.start, e.end): e.key for e in numbering.by_key.values()}
         parts = []
-        for side in c.sides[:3]:
+        for camp in sorted({s.camp for s in c.sides}):
+            members = [s for s in c.sides if s.camp == camp]
+            side = next((s for s in members if s.attributed_to), members[0])
+            n = numbering.cite_span(side.doc_id, side.source, side.title, side.start, side.end, side.text)
             who = f"{side.attributed_to}: " if side.attributed_to else ""
-            key = key_by_span.get((side.doc_id, side.start, side.end))
-            marker = numbering.markers([key]) if key else ""
-            parts.append(f"{who}“{' '.join(side.text.split())}” {marker}".strip())
+            parts.append(f"{who}“{' '.join(side.text.split())}” [{n}]")
         return f"{DISAGREE_PREFIX} " + "; ".join(parts) + "."

@@ -105,7 +105,9 @@ class VerifySettings(_Section):
     min_kept_fraction: float = Field(
         default=0.5, ge=0, le=1, description="Below this share of surviving sentences the answer falls back to quotes."
     )
-    nli: Literal["none", "aegis"] = Field(default="none", description="Optional entailment signal for verification.")
+    contradiction_veto: bool = Field(
+        default=True, description="Reject a sentence the contradiction detector finds in conflict with its own spans."
+    )
 
 
 class ConflictSettings(_Section):

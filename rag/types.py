@@ -150,6 +150,7 @@ class ConflictSide(BaseModel):
     end: int = Field(ge=0, description="Span end in the clean text.")
     text: str = Field(description="The quoted text.")
     attributed_to: str | None = Field(default=None, description="Party the claim is attributed to, if stated.")
+    camp: int = Field(default=0, ge=0, description="Which side of the disagreement (sides with equal camp agree).")
 
 
 class Conflict(BaseModel):

@@ -12,6 +12,7 @@ replaced by the closest evidence sentence when that is a near paraphrase
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -90,8 +91,14 @@ def check_support(
     question_terms: set[str],
     similarity: float,
     cfg: VerifySettings,
+    contradiction: Callable[[str, list[Evidence]], float] | None = None,
+    contradiction_threshold: float = 0.7,
 ) -> tuple[bool, float, list[str]]:
-    """Is ``sentence`` supported by the ``cited`` spans? Returns (ok, score, reasons)."""
+    """Is ``sentence`` supported by the ``cited`` spans? Returns (ok, score, reasons).
+
+    ``contradiction(sentence, cited)`` (the contradiction detector) vetoes a sentence that
+    disagrees with its own spans however much wording they share.
+    """
     reasons: list[str] = []
     if not cited:
         return False, 0.0, ["cites no evidence"]
@@ -117,6 +124,10 @@ def check_support(
         reasons.append("adds a negation the cited text does not have")
     if similarity < cfg.min_similarity and overlap < 0.85:
         reasons.append(f"similarity {similarity:.2f} < {cfg.min_similarity}")
+    if not reasons and contradiction is not None:
+        c = contradiction(sentence, cited)
+        if c >= contradiction_threshold:
+            reasons.append(f"contradicts the cited text (score {c:.2f})")
     score = float(0.5 * max(overlap, 0.0) + 0.5 * similarity)
     return not reasons, score, reasons
 
@@ -128,6 +139,7 @@ def verify_draft(
     embedder: Embedder,
     cfg: VerifySettings,
     contexts: dict[int, str] | None = None,
+    contradiction: Callable[[str, list[Evidence]], float] | None = None,
 ) -> list[Checked]:
     """Check every sentence of ``draft``; see the module docstring for the rules."""
     sentences = split_draft(draft)
@@ -153,7 +165,7 @@ def verify_draft(
         def attempt(keys: list[int]) -> tuple[bool, float, list[str]]:
             sim = max(float(sims[si, key_index[k]]) for k in keys) if keys else 0.0
             ctx = " ".join(contexts.get(k, "") for k in keys)
-            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg)
+            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg, contradiction)
 
         ok, score, reasons = attempt(valid)
         if ok:

@@ -54,3 +54,23 @@ def test_assemble_falls_back_to_quotes_when_too_little_survives():
     assert mode == "extractive"
     assert text.startswith(EXTRACTIVE_PREFIX)
     assert "“Second evidence sentence.” [1]" in text and "“First evidence sentence.” [2]" in text
+
+
+def test_disagreement_sentence_quotes_one_side_per_camp_with_exact_citations():
+    from prompts import DISAGREE_PREFIX
+    from rag.pipeline import Pipeline
+    from rag.types import Conflict, ConflictSide
+
+    ev = [Evidence(key=1, doc_id="a", source="a.txt", title="A", start=0, end=60,
+                   text="Algeria said the drone penetrated 2km into its airspace, while Mali denied it.")]
+    sides = [
+        ConflictSide(doc_id="a", source="a.txt", title="A", start=0, end=55, text="Algeria said the drone penetrated 2km",
+                     attributed_to="Algeria", camp=0),
+        ConflictSide(doc_id="b", source="b.txt", title="B", start=10, end=40, text="it crashed 9.5km inside Mali", camp=0),
+        ConflictSide(doc_id="c", source="c.txt", title="C", start=5, end=30, text="the drone never left Mali",
+                     attributed_to="Mali", camp=1),
+    ]
+    num = Numbering(ev)
+    text = Pipeline.disagreement_sentence([Conflict(kind="quantity", score=0.9, summary="s", sides=sides)], num)
+    assert text == f"{DISAGREE_PREFIX} Algeria: “Algeria said the drone penetrated 2km” [1]; Mali: “the drone never left Mali” [2]."
+    assert [(c.doc_id, c.start, c.end) for c in num.citations] == [("a", 0, 55), ("c", 5, 30)]

@@ -453,3 +453,20 @@ def test_scan_whole_corpus(models):
     assert any("9.5 km" in c.summary for c in conflicts), summaries
     assert any({s.attributed_to for s in c.sides} == {"Bamako authorities", "local and humanitarian sources"} for c in conflicts), summaries
     assert [c.topic.lower() for c in conflicts] == sorted(c.topic.lower() for c in conflicts)
+
+
+@pytest.mark.unit
+def test_contradiction_score_catches_a_wrong_agent_and_a_wrong_number():
+    from rag.conflicts import contradiction_score
+    from rag.settings import ConflictSettings
+
+    cfg = ConflictSettings(nli="none")
+    span = [Evidence(key=1, doc_id="d", source="s", title="t", start=0, end=10, text=(
+        "Contrary to the Algerian army's assertions, the drone was not shot down by its forces but rather fell "
+        "near the Algerian-Malian border after being brought down by the Azawad Liberation Front."))]
+    assert contradiction_score("The Algerian army brought the drone down.", span, cfg) >= cfg.threshold
+    assert contradiction_score("The Azawad Liberation Front brought the drone down.", span, cfg) < cfg.threshold
+    km = [Evidence(key=1, doc_id="d", source="s", title="t", start=0, end=10,
+                   text="Mali, however, maintains that the drone crashed 9.5km inside its territory.")]
+    assert contradiction_score("Mali says the drone crashed 2km inside its territory.", km, cfg) >= cfg.threshold
+    assert contradiction_score("Mali says the drone crashed 9.5 km inside its territory.", km, cfg) < cfg.threshold

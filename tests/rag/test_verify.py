@@ -101,3 +101,19 @@ def test_support_matches_codes_with_punctuation():
                   text="The statement noted that the drone, registered as TZ-98D, dropped vertically.")
     ok, _, reasons = check_support("The drone was registered as TZ-98D.", [ev], "", set(), 0.9, VerifySettings())
     assert ok, reasons
+
+
+def test_contradiction_veto_rejects_a_sentence_that_disagrees_with_its_span(fake_embedder):
+    calls = []
+
+    def contradiction(sentence, spans):
+        calls.append(sentence)
+        return 0.99 if "12" in sentence or "not" in sentence else 0.0
+
+    ok, _, reasons = check_support("Mali maintains the drone crashed 9.5 kilometers inside its territory.", [EVIDENCE[1]],
+                                   "", set(), 0.9, VerifySettings(), contradiction)
+    assert ok and calls, "the veto runs on otherwise supported sentences"
+    out = verify_draft("Mali denies the drone did not crash 9.5km inside its territory [2].", EVIDENCE, "q",
+                       fake_embedder, VerifySettings(), contradiction=contradiction)
+    assert out[0].verdict.status != "supported"
+    assert any("contradicts" in r for r in out[0].verdict.reasons)
