@@ -100,14 +100,23 @@ def assemble(
             seen.add(norm)
             parts.append(_with_markers(c.text, numbering.markers(c.keys)))
         return " ".join(parts), "generated"
-    return extractive(kept, evidence, numbering), "extractive"
+    return extractive(claims, evidence, numbering), "extractive"
 
 
-def extractive(kept: list[Checked], evidence: list[Evidence], numbering: Numbering, n: int = 2) -> str:
-    """Quote evidence sentences with citations: the ones verified sentences used, then the best-ranked."""
+def extractive(checked: list[Checked], evidence: list[Evidence], numbering: Numbering, n: int = 2) -> str:
+    """Quote evidence sentences verbatim with citations.
+
+    Order of preference: spans that verified sentences used, spans the LLM cited for sentences that
+    failed (its choice of evidence is a useful signal even when its wording is not), the best-ranked.
+    """
     keys: list[int] = []
-    for c in kept:
-        keys.extend(k for k in c.keys if k not in keys)
+    for c in checked:
+        if c.verdict.status != "removed":
+            keys.extend(k for k in c.keys if k not in keys)
+    for c in checked:
+        if c.verdict.status == "removed":
+            keys.extend(k for k in c.verdict.cited if k in numbering.by_key and k not in keys)
+    keys = keys[: max(n, sum(c.verdict.status != "removed" for c in checked))]
     for e in evidence:
         if len(keys) >= n:
             break

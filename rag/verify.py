@@ -93,6 +93,7 @@ def check_support(
     cfg: VerifySettings,
     contradiction: Callable[[str, list[Evidence]], float] | None = None,
     contradiction_threshold: float = 0.7,
+    question: str = "",
 ) -> tuple[bool, float, list[str]]:
     """Is ``sentence`` supported by the ``cited`` spans? Returns (ok, score, reasons).
 
@@ -103,12 +104,14 @@ def check_support(
     if not cited:
         return False, 0.0, ["cites no evidence"]
     ev_text = " ".join(e.text for e in cited)
-    missing_numbers = numbers(sentence) - numbers(ev_text)
+    # Numbers and names the question itself uses are its framing, not new claims ("the August 2024 strike");
+    # a swapped name or figure is still caught by the contradiction veto.
+    missing_numbers = numbers(sentence) - numbers(ev_text) - numbers(question)
     if missing_numbers:
         reasons.append("numbers not in cited text: " + ", ".join(f"{n:g}" for n in sorted(missing_numbers)))
     vocab = set(words(ev_text + " " + context))
     flat = re.sub(r"[\W_]", "", fold(ev_text + " " + context))
-    missing_names = {n for n in proper_names(sentence) if not _name_supported(n, vocab, flat)}
+    missing_names = {n for n in proper_names(sentence) - proper_names(question) if not _name_supported(n, vocab, flat)}
     if missing_names:
         reasons.append("names not in cited text: " + ", ".join(sorted(missing_names)))
     terms = content_terms(sentence)
@@ -165,7 +168,7 @@ def verify_draft(
         def attempt(keys: list[int]) -> tuple[bool, float, list[str]]:
             sim = max(float(sims[si, key_index[k]]) for k in keys) if keys else 0.0
             ctx = " ".join(contexts.get(k, "") for k in keys)
-            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg, contradiction)
+            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg, contradiction, question=question)
 
         ok, score, reasons = attempt(valid)
         if ok:

@@ -117,3 +117,14 @@ def test_contradiction_veto_rejects_a_sentence_that_disagrees_with_its_span(fake
                        fake_embedder, VerifySettings(), contradiction=contradiction)
     assert out[0].verdict.status != "supported"
     assert any("contradicts" in r for r in out[0].verdict.reasons)
+
+
+def test_names_and_numbers_from_the_question_are_framing_not_new_claims():
+    ev = Evidence(key=7, doc_id="a", source="a", title="A", start=0, end=5, text=(
+        "Local and humanitarian sources insist that most of the victims were civilians, including around ten children."))
+    sentence = "The victims of the August 2024 drone strike were civilians, including around ten children."
+    ok, _, reasons = check_support(sentence, [ev], "", set(), 0.8, VerifySettings())
+    assert not ok and any("2024" in r for r in reasons)
+    ok, _, reasons = check_support(sentence, [ev], "", set(), 0.8, VerifySettings(),
+                                   question="Who were the victims of the August 2024 drone strike?")
+    assert ok, reasons
