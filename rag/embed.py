@@ -14,11 +14,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from rag.errors import ModelError
+from rag.offline import apply_offline_env
 from rag.settings import EmbeddingSettings, Settings
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+apply_offline_env()
 
 
 @runtime_checkable

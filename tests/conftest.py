@@ -10,16 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-for _k, _v in {
-    "HF_HUB_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ORT_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ[_k] = _v
+from rag.offline import apply_offline_env
+
+apply_offline_env(force=True)
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
