@@ -1,7 +1,7 @@
 """The Gradio web app: chat with cited answers, source viewer, compare, corpus, disagreements, evaluation.
 
 The app only calls the functions the CLI calls (``Pipeline.ask``, ``ingest_paths``, the store,
-``rag.conflicts.scan_conflicts``) and renders their typed results with :mod:`ui.render`.
+``rag.conflicts.scan_store``, ``eval.runner.run_eval``) and renders their typed results with :mod:`ui.render`.
 Handlers live on :class:`CorroborateUI` so tests can call them directly with a fake pipeline;
 :func:`build_app` only wires them to components.
 
@@ -13,8 +13,6 @@ Example:
 from __future__ import annotations
 
 import hmac
-import importlib
-import inspect
 import ipaddress
 import json
 import logging
@@ -29,14 +27,18 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from rag.conflicts import scan_store
 from rag.errors import ConfigError, EmptyStoreError, IngestError, RagError
 from rag.settings import Settings, get_settings
-from rag.types import Answer, Conflict, Span
+from rag.types import Answer
 from ui import render as R
+
+if TYPE_CHECKING:
+    from eval.schema import EvalRun
 
 log = logging.getLogger("corroborate.ui")
 
@@ -44,8 +46,6 @@ UI_DIR = Path(__file__).resolve().parent
 REPO = UI_DIR.parent
 CSS = (UI_DIR / "style.css").read_text(encoding="utf-8")
 EMPTY_STORE_MESSAGE = "No articles ingested yet: ingest articles first (Corpus tab → upload files, or `rag ingest corpus/`)."
-EVAL_MISSING = "Evaluation harness not installed yet (the `eval` package has no runner); this tab will work once it lands."
-SCAN_MISSING = "Corpus-wide disagreement scan not available yet (rag.conflicts.scan_conflicts is missing)."
 #: Settings a user may change from the Settings tab (anything else needs the config file).
 UI_SETTINGS = ("retrieval.top_k", "retrieval.evidence_sentences", "conflicts.enabled", "llm.backend", "llm.api_base", "llm.api_model")
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
@@ -184,96 +184,21 @@ def stage_upload(src: str | Path, uploads: Path, settings: Settings, taken: set[
     return dest
 
 
-# -- optional features (written by other developers; detected at run time) ---------------------
+# -- progress and eval results ---------------------------------------------------------------
 
 
-def get_scanner() -> Callable | None:
-    """``rag.conflicts.scan_conflicts`` if it exists."""
-    try:
-        mod = importlib.import_module("rag.conflicts")
-    except ImportError:
-        return None
-    fn = getattr(mod, "scan_conflicts", None)
-    return fn if callable(fn) else None
+def _progress_adapter(progress: Callable, desc: str) -> Callable[..., None]:
+    """A ``progress(done, total[, label])`` callback (ingest, eval) that forwards to gr.Progress."""
 
-
-def can_find_conflicts() -> bool:
-    """True when the per-question detector (``rag.conflicts.find_conflicts``) can be imported."""
-    try:
-        return callable(getattr(importlib.import_module("rag.conflicts"), "find_conflicts", None))
-    except ImportError:
-        return False
-
-
-_RUNNER_MODULES = ("eval.runner", "eval.run", "eval.harness", "eval")
-_RUNNER_NAMES = ("run_eval", "run_set", "run")
-
-
-def get_eval_runner() -> Callable | None:
-    """The eval package's runner function, if one is installed."""
-    for mod_name in _RUNNER_MODULES:
-        try:
-            mod = importlib.import_module(mod_name)
-        except ImportError:
-            continue
-        for fn_name in _RUNNER_NAMES:
-            fn = getattr(mod, fn_name, None)
-            if callable(fn) and not inspect.isclass(fn):
-                return fn
-    return None
-
-
-def _progress_adapter(progress: Callable | None, desc: str) -> Callable[..., None]:
-    """A callback that accepts (done, total[, label]) or a fraction and forwards to gr.Progress."""
-
-    def cb(*args: Any, **kwargs: Any) -> None:
-        if progress is None:
+    def cb(done: int, total: int, label: str = "") -> None:
+        if not total:
             return
         try:
-            if len(args) >= 2 and isinstance(args[0], (int, float)) and isinstance(args[1], (int, float)) and args[1]:
-                label = str(args[2]) if len(args) > 2 and args[2] else desc
-                progress((int(args[0]), int(args[1])), desc=f"{desc}: {Path(label).name}" if label != desc else desc)
-            elif args and isinstance(args[0], float):
-                progress(args[0], desc=desc)
+            progress((int(done), int(total)), desc=f"{desc}: {Path(label).name}" if label else desc)
         except Exception:  # progress is cosmetic; never fail a run over it
             pass
 
     return cb
-
-
-def call_with_available(fn: Callable, available: dict[str, Any]) -> Any:
-    """Call ``fn`` with the arguments it names among ``available``.
-
-    Raises:
-        RagError: ``fn`` requires an argument we cannot provide (its signature changed).
-    """
-    args, kwargs = [], {}
-    for name, p in inspect.signature(fn).parameters.items():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if name in available:
-            if p.kind == p.POSITIONAL_ONLY:
-                args.append(available[name])
-            else:
-                kwargs[name] = available[name]
-        elif p.default is p.empty:
-            raise RagError(f"{fn.__module__}.{fn.__name__} needs an argument {name!r} the web app does not know how to give.")
-    return fn(*args, **kwargs)
-
-
-def corpus_doc_inputs(store) -> list[tuple[str, str, str, str, list[Span]]]:
-    """(doc_id, source, title, clean text, sentence spans) for every stored document, for ``scan_conflicts``."""
-    spans: dict[str, set[tuple[int, int]]] = {}
-    for ch in store.all_chunks():
-        spans.setdefault(ch.doc_id, set()).update((s.start, s.end) for s in ch.sentences)
-    out = []
-    for rec in store.list_documents():
-        doc = store.get_document(rec.doc_id)
-        if doc is None:
-            continue
-        out.append((doc.doc_id, doc.source, doc.meta.title, doc.text,
-                    [Span(start=a, end=b) for a, b in sorted(spans.get(doc.doc_id, ()))]))
-    return out
 
 
 def _num(v: Any) -> bool:
@@ -300,29 +225,11 @@ def flatten_metrics(m: dict) -> dict[str, float | int | None]:
     return out
 
 
-def normalise_eval_result(result: Any) -> tuple[dict[str, dict[str, float | int | None]], dict[str, Any]]:
-    """Metrics by system (flat name -> value) and run facts (set, questions, errors, report) from a runner result.
-
-    Understands ``eval.schema.EvalRun`` (metrics keyed by system) and, for other runners, a dict or
-    object with a flat ``metrics`` dict or numeric fields.
-    """
-    if hasattr(result, "model_dump"):
-        data = result.model_dump()
-    elif isinstance(result, dict):
-        data = result
-    elif hasattr(result, "__dict__"):
-        data = dict(vars(result))
-    else:
-        data = {}
-    metrics = data.get("metrics")
-    if isinstance(metrics, dict) and metrics and all(isinstance(v, dict) for v in metrics.values()):
-        by_system = {str(k): flatten_metrics(v) for k, v in metrics.items()}
-    elif isinstance(metrics, dict):
-        by_system = {"ours": flatten_metrics(metrics)}
-    else:
-        by_system = {"ours": flatten_metrics({k: v for k, v in data.items() if _num(v) and v is not None})}
-    facts = {k: data[k] for k in ("set_name", "n_questions", "errors", "config_hash", "judge", "run_dir", "report_html")
-             if data.get(k) not in (None, "")}
+def normalise_eval_result(run: EvalRun) -> tuple[dict[str, dict[str, float | int | None]], dict[str, Any]]:
+    """Metrics by system (flat name -> value) and run facts (set, questions, errors, report) of an eval run."""
+    by_system = {system: flatten_metrics(m) for system, m in run.metrics.items()}
+    facts = {k: v for k in ("set_name", "n_questions", "errors", "config_hash", "judge", "run_dir", "report_html")
+             if (v := getattr(run, k)) not in (None, "")}
     return by_system, facts
 
 
@@ -437,11 +344,6 @@ class CorroborateUI:
         allow_endpoint_edit: bool = True,
         bench_dirs: list[Path] | None = None,
     ):
-        self.notes: list[str] = []
-        if pipeline is None and settings.conflicts.enabled and not can_find_conflicts():
-            # Without the detector every question would fail; answer without the flag instead.
-            settings = get_settings(settings, {"conflicts.enabled": False})
-            self.notes.append("Disagreement detection is not available yet (rag.conflicts); answers carry no ⚠ flag.")
         self.settings = settings
         self.pipelines = PipelineCache(settings, pipeline, pipeline_factory)
         self.allow_endpoint_edit = allow_endpoint_edit
@@ -474,10 +376,9 @@ class CorroborateUI:
             return EMPTY_STORE_MESSAGE
         return f"Ask a question about the {n} ingested article(s). Answers cite exact spans; select [n] to read the source."
 
-    def start_page(self) -> tuple[str, Any]:
-        """Transcript placeholder and any notes about missing features, for page load."""
-        notes = "".join(R.render_notice(n, "warning") for n in self.notes)
-        return R.render_transcript([], self.empty_hint()), gr.update(value=notes, visible=bool(notes))
+    def start_page(self) -> str:
+        """The transcript placeholder, for page load."""
+        return R.render_transcript([], self.empty_hint())
 
     # -- chat
     def ask(self, question: str, turns: list | None, overrides: dict | None) -> Iterator[tuple[str, str, list]]:
@@ -709,40 +610,18 @@ class CorroborateUI:
     # -- disagreements
     def scan(self, progress: Any = gr.Progress()) -> str:
         """Every disagreement between the stored articles, grouped by topic."""
-        fn = get_scanner()
-        if fn is None:
-            return R.render_notice(SCAN_MISSING, "warning")
         try:
             if not self.store.list_documents():
                 return R.render_notice(EMPTY_STORE_MESSAGE, "warning")
             progress(0.1, desc="Reading the corpus")
             base = self.pipelines.base()
-            params = inspect.signature(fn).parameters
-            settings_param = params.get("settings")
-            wants_full = settings_param is not None and "ConflictSettings" not in str(settings_param.annotation) and \
-                "Settings" in str(settings_param.annotation)
-            # The scan was asked for explicitly: run it even when the per-answer check is switched off.
-            cfg = self.settings.conflicts.model_copy(update={"enabled": True})
-            full = self.settings.model_copy(update={"conflicts": cfg})
-            available: dict[str, Any] = {
-                "settings": full if wants_full else cfg,
-                "config": cfg,
-                "store": base.store,
-                "embedder": base.embedder,
-                "progress": _progress_adapter(progress, "Scanning"),
-            }
-            if "docs" in params or "documents" in params:
-                available["docs"] = available["documents"] = corpus_doc_inputs(base.store)
-            if "nli" in params:
-                available["nli"] = base.nli
             progress(0.3, desc="Comparing sentences across articles")
-            result = call_with_available(fn, available)
+            conflicts = scan_store(self.settings, store=base.store, embedder=base.embedder, nli=base.nli)
         except Exception as e:
             if _raise_errors() and not isinstance(e, RagError):
                 raise
             notify(user_message(e))
             return R.render_notice(user_message(e))
-        conflicts: list[Conflict] = list(getattr(result, "conflicts", result) or [])
         return R.render_scan(conflicts)
 
     # -- evaluation
@@ -750,66 +629,38 @@ class CorroborateUI:
         """Eval sets to offer."""
         return list_eval_sets(REPO, self.bench_dirs)
 
-    def eval_status(self) -> tuple[str, Any]:
-        """'Not installed yet' notice (or ''), and the eval sets found now."""
-        notice = "" if get_eval_runner() else R.render_notice(EVAL_MISSING, "warning")
-        return notice, gr.update(choices=self.eval_choices())
+    def refresh_eval_sets(self) -> Any:
+        """The eval set dropdown with the sets found now."""
+        return gr.update(choices=self.eval_choices())
 
     def run_eval(self, set_path: str | None, limit: float | None, overrides: dict | None, progress: Any = gr.Progress()):
-        """Run an eval set with the ``eval`` package's runner; metrics table and chart.
+        """Run an eval set with ``eval.runner.run_eval``; metrics table and chart.
 
         The run goes to ``$RAG_HOME/runs/ui-<set>-<config>`` (resumed when run again with the same
         settings); the set's own documents are ingested into a store inside it, never the user's store.
         """
-        fn = get_eval_runner()
-        if fn is None:
-            return R.render_notice(EVAL_MISSING, "warning"), None
         if not set_path:
             return R.render_notice("Pick an eval set first.", "info"), None
         if set_path not in {p for _, p in self.eval_choices()}:
             return R.render_notice("Unknown eval set; pick one from the list.", "warning"), None
-        n = int(limit) if limit and limit > 0 else None
         path = Path(set_path)
         set_name = path.parent.name if path.name == "questions.jsonl" else path.stem
-        tmp: Path | None = None
         try:
+            from eval.runner import run_eval
+
             settings = self.pipelines.settings_for(overrides)
-            params = inspect.signature(fn).parameters
-            if n and "limit" not in params:
-                # A runner without a limit gets the first n questions instead.
-                fd, name = tempfile.mkstemp(suffix=".jsonl", prefix="eval-subset-")
-                with os.fdopen(fd, "w", encoding="utf-8") as out, path.open(encoding="utf-8") as src:
-                    for i, line in enumerate(src):
-                        if i >= n:
-                            break
-                        out.write(line)
-                tmp = path = Path(name)
+            out_dir = settings.home / "runs" / f"ui-{safe_filename(set_name)}-{settings.config_hash()}"
             pipeline = self.pipelines.get(overrides)
-            say = _progress_adapter(progress, "Evaluating")
-            available: dict[str, Any] = {k: path for k in ("set_path", "path", "questions", "questions_path", "eval_set")}
-            available.update(
-                settings=settings,
-                out_dir=settings.home / "runs" / f"ui-{safe_filename(set_name)}-{settings.config_hash()}",
-                progress=say,
-                log=lambda msg: progress(0.0, desc=str(msg)[:120]),
-                embedder=pipeline.embedder,
-                pipeline=pipeline,
-            )
-            if "llm" in params:
-                available["llm"] = pipeline.llm
-            if n:
-                available["limit"] = n
             progress(0.0, desc="Starting the evaluation")
-            result = call_with_available(fn, available)
+            run = run_eval(path, settings, out_dir, limit=int(limit) if limit and limit > 0 else None,
+                           progress=_progress_adapter(progress, "Evaluating"),
+                           log=lambda msg: progress(0.0, desc=str(msg)[:120]), embedder=pipeline.embedder, llm=pipeline.llm)
         except Exception as e:
             if _raise_errors() and not isinstance(e, RagError):
                 raise
             notify(user_message(e))
             return R.render_notice(user_message(e)), None
-        finally:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
-        by_system, facts = normalise_eval_result(result)
+        by_system, facts = normalise_eval_result(run)
         html_ = R.render_metrics(by_system, facts, title=set_name)
         bars = [(k, float(v), system) for system, m in by_system.items() for k, v in m.items()
                 if "." not in k and v is not None and 0 <= v <= 1 and k not in ("errors",)]
@@ -848,8 +699,6 @@ class CorroborateUI:
                 if not re.match(r"^https?://[^\s/]+", api_base):
                     return current, R.render_notice("The LLM endpoint must be an http:// or https:// URL.")
             new.update({"llm.backend": backend, "llm.api_base": api_base, "llm.api_model": (api_model or "").strip() or self.settings.llm.api_model})
-        if new.get("conflicts.enabled") and not can_find_conflicts():
-            new["conflicts.enabled"] = False
         # keep only what differs from the app's settings, so the default config shares the base pipeline
         base = self.settings
         same = {
@@ -900,7 +749,6 @@ def build_app(
         overrides = gr.State({})
         gr.HTML('<h1 class="cr-h1">Corroborate</h1><p class="cr-muted">Answers from your news articles with '
                 "exact cited spans, and a flag where the sources disagree.</p>", js_on_load=None)
-        notes = gr.HTML("", js_on_load=None, visible=False)
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):
@@ -956,7 +804,6 @@ def build_app(
                     confirm_btn = gr.Button("Yes, remove it", variant="stop", scale=1, min_width=80, visible=False)
                 remove_out = gr.HTML("", js_on_load=None)
             with gr.Tab("Evaluation", id="evaluation"):
-                eval_note = gr.HTML("", js_on_load=None)
                 with gr.Row():
                     eval_set = gr.Dropdown(label="Eval set", choices=ui.eval_choices(), scale=4)
                     eval_limit = gr.Number(label="Max questions (0 = all)", value=20, precision=0, minimum=0, scale=1)
@@ -1019,9 +866,9 @@ def build_app(
                         outputs=[overrides, settings_out], api_visibility="private")
         reset_btn.click(ui.reset_settings, outputs=[top_k, n_ev, conflicts_on, backend, api_base, api_model, overrides,
                                                     settings_out], api_visibility="private")
-        demo.load(ui.start_page, outputs=[transcript, notes], api_visibility="private")
+        demo.load(ui.start_page, outputs=transcript, api_visibility="private")
         demo.load(ui.corpus, outputs=[corpus_html, remove_dd], api_visibility="private")
-        demo.load(ui.eval_status, outputs=[eval_note, eval_set], api_visibility="private")
+        demo.load(ui.refresh_eval_sets, outputs=eval_set, api_visibility="private")
     demo.queue(default_concurrency_limit=concurrency, max_size=max(32, 8 * concurrency))
     demo.corroborate = ui  # type: ignore[attr-defined]
     return demo

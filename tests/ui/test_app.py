@@ -236,60 +236,95 @@ def test_remove_document_asks_then_deletes_store_entry_and_upload_copy(env):
     assert Path(env.doc.source).exists(), "files outside the uploads folder are never deleted"
 
 
-def test_scan_groups_by_topic_or_says_not_available(env, monkeypatch):
+def test_scan_groups_by_topic(env, monkeypatch):
     seen = {}
 
-    def fake_scan(docs, settings, embedder=None, nli=None):
-        seen.update(docs=docs, settings=settings)
+    def fake_scan_store(settings, store=None, embedder=None, nli=None):
+        seen.update(settings=settings, store=store, embedder=embedder)
         return env.answer.conflicts
 
-    monkeypatch.setattr(A, "get_scanner", lambda: fake_scan)
+    monkeypatch.setattr(A, "scan_store", fake_scan_store)
     html = env.ui.scan(no_progress)
     assert "drone" in html and "Algeria says:" in html
-    (doc_id, source, title, text, spans), = seen["docs"]
-    assert doc_id == env.doc.doc_id and spans and all(text[s.start:s.end] for s in spans)
-    assert seen["settings"].enabled is True, "an explicit scan runs even with the per-answer check off"
-    monkeypatch.setattr(A, "get_scanner", lambda: None)
-    assert A.SCAN_MISSING in env.ui.scan(no_progress)
+    assert seen == {"settings": env.settings, "store": env.store, "embedder": env.embedder}, \
+        "the scan uses the app's settings and the shared pipeline's store and embedder"
 
 
-def test_scan_signature_of_the_real_module_is_supported(env):
-    fn = A.get_scanner()
-    if fn is None:
-        pytest.skip("rag.conflicts.scan_conflicts is not available yet")
+def test_scan_errors_and_empty_store_are_shown_as_notices(env, monkeypatch):
+    from rag.errors import StoreError
+
+    def broken(*a, **k):
+        raise StoreError("Reading the store failed: disk gone.")
+
+    monkeypatch.setattr(A, "scan_store", broken)
+    with pytest.warns(UserWarning, match="disk gone"):
+        html = env.ui.scan(no_progress)
+    assert "cr-notice-error" in html and "Reading the store failed: disk gone." in html
+    env.store.delete_document(env.doc.doc_id)
+    assert A.EMPTY_STORE_MESSAGE in env.ui.scan(no_progress)
+
+
+def test_scan_renders_what_the_real_scan_store_finds(env):
+    from ingest.pipeline import ingest_paths
+    from rag.conflicts import scan_store
+
+    other = env.tmp / "other.txt"
+    other.write_text("Drone wreck report\n\nAlgeria said its air defences shot down the drone after it entered "
+                     "5km into its airspace. Officials in Bamako were not available.", encoding="utf-8")
+    assert ingest_paths([other], env.settings, store=env.store, embedder=env.embedder).count("added") == 1, \
+        "Test requires a second article that disagrees with the first"
     html = env.ui.scan(no_progress)
-    assert "cr-notice-error" not in html
-    assert "cr-notice-warning" not in html, "the real scan_conflicts signature is understood"
+    assert "cr-notice-error" not in html and "cr-notice-warning" not in html
+    assert "2 km" in html and "5 km" in html, "the 2 km vs 5 km disagreement is found although the check is off"
+    assert html == R.render_scan(scan_store(env.settings, env.store, env.embedder)), \
+        "Test assumes the scan is deterministic with the fake embedder"
 
 
-def test_eval_tab_reports_missing_harness_and_renders_a_run(env, monkeypatch):
-    monkeypatch.setattr(A, "get_eval_runner", lambda: None)
-    assert A.EVAL_MISSING in env.ui.eval_status()[0]
-    html, plot = env.ui.run_eval("x.jsonl", 5, {}, no_progress)
-    assert A.EVAL_MISSING in html and plot is None
+def test_eval_tab_runs_a_set_and_renders_the_metrics(env, monkeypatch):
+    import eval.runner
+    from eval.schema import EvalRun
+    from rag.errors import ConfigError
 
     calls = {}
 
-    def fake_run(set_path, settings, out_dir, limit=None, progress=None, embedder=None, llm=None, log=None):
-        calls.update(set_path=set_path, out_dir=out_dir, limit=limit)
+    def fake_run_eval(set_path, settings, out_dir, corpus=None, limit=None, sample=None, seed=0, baseline=False,
+                      progress=None, judge="support", embedder=None, llm=None, log=None):
+        calls.update(set_path=set_path, settings=settings, out_dir=out_dir, limit=limit, embedder=embedder)
         progress(1, 2)
         log("Ingesting")
-        return {"metrics": {"ours": {"answer_correctness": 0.5, "mrr": None, "latency": {"total": {"p50": 3.0}},
-                                     "counts": {"questions": 2}}}, "set_name": "mini", "n_questions": 2}
+        return EvalRun(run_dir=str(out_dir), set_name="mini", n_questions=2, systems=["ours"], config_hash="abc",
+                       judge="support", report_md="/r/report.md", report_html="/r/report.html",
+                       metrics={"ours": {"answer_correctness": 0.5, "mrr": None, "latency": {"total": {"p50": 3.0}},
+                                         "counts": {"questions": 2}}})
 
     sets = env.tmp / "repo" / "eval" / "sets"
     sets.mkdir(parents=True)
     (sets / "mini.jsonl").write_text('{"id": "1", "question": "Q?"}\n')
     monkeypatch.setattr(A, "REPO", env.tmp / "repo")
-    monkeypatch.setattr(A, "get_eval_runner", lambda: fake_run)
+    monkeypatch.setattr(eval.runner, "run_eval", fake_run_eval)
     (label, path), = env.ui.eval_choices()
     assert label == "eval/sets/mini.jsonl"
-    html, plot = env.ui.run_eval(path, 5, {}, no_progress)
+    assert env.ui.refresh_eval_sets()["choices"] == [(label, path)]
+    shown = []
+    html, plot = env.ui.run_eval(path, 5, {}, lambda *a, **k: shown.append((a, k)))
     assert calls["limit"] == 5 and Path(calls["set_path"]) == Path(path)
+    assert calls["settings"] is env.settings and calls["embedder"] is env.embedder
     assert Path(calls["out_dir"]).parent == env.settings.home / "runs"
+    assert (((1, 2),), {"desc": "Evaluating"}) in shown and ((0.0,), {"desc": "Ingesting"}) in shown
     assert "answer_correctness" in html and "latency.total.p50" in html and "0.500" in html
     assert list(plot["metric"]) == ["answer_correctness"]
+    env.ui.run_eval(path, 0, {}, no_progress)
+    assert calls["limit"] is None, "0 questions means the whole set"
     assert "Unknown eval set" in env.ui.run_eval("/etc/passwd", 5, {}, no_progress)[0]
+    assert "Pick an eval set first" in env.ui.run_eval(None, 5, {}, no_progress)[0]
+
+    def refusing(*a, **k):
+        raise ConfigError("/x holds a run made with settings 123, not 456; use another --out.")
+
+    monkeypatch.setattr(eval.runner, "run_eval", refusing)
+    with pytest.warns(UserWarning):
+        html, plot = env.ui.run_eval(path, 5, {}, no_progress)
+    assert "holds a run made with settings 123" in html and plot is None
 
 
 def test_eval_result_normalisation_handles_eval_run_objects():
@@ -327,15 +362,6 @@ def test_settings_are_validated_and_pipelines_cached_per_config(env):
     over, _ = locked.apply_settings(6, 8, False, "openai", "http://evil:1/v1", "x", {})
     assert over == {}, "endpoint edits are ignored when the server disallows them"
     assert ui.reset_settings()[6] == {}
-
-
-def test_missing_conflict_detector_turns_the_check_off(env, monkeypatch):
-    monkeypatch.setattr(A, "can_find_conflicts", lambda: False)
-    s = get_settings(env.settings, {"conflicts.enabled": True})
-    ui = A.CorroborateUI(s, None)
-    assert ui.settings.conflicts.enabled is False and ui.notes
-    _, notes = ui.start_page()
-    assert "not available yet" in notes["value"]
 
 
 # -- launching and the serve command -------------------------------------------------------

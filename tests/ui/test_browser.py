@@ -100,12 +100,8 @@ def test_cited_answer_and_highlighted_source(page):
 
 
 def test_conflicting_question_shows_the_disagreement_flag(page):
-    from ui.app import can_find_conflicts
-
     turn = _ask(page, "Who brought down the drone?")
     page.screenshot(path=str(ARTIFACTS / "ui-conflict.png"))
-    if not can_find_conflicts():
-        pytest.xfail("rag.conflicts.find_conflicts is not available yet")
     flag = turn.locator(".cr-answer .cr-flag").first
     assert flag.is_visible() and "Sources disagree" in flag.inner_text(), turn.inner_text()
     sides = turn.locator(".cr-conflict").first.locator(".cr-side")
