@@ -81,6 +81,7 @@ Example:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -1022,3 +1023,42 @@ def contradiction_score(
     units, pairs = analyze_pairs([probe, *spans], settings, embedder, nli, floor=0.0, limit=4 * len(spans) + 4)
     claim_units = {u.idx for u in units if u.ev.doc_id == "\x00claim"}
     return max((p.score for p in pairs if (p.a in claim_units) != (p.b in claim_units)), default=0.0)
+
+
+_ATTRIBUTED_QUESTION = re.compile(
+    r"\baccording to\b|\b(say|says|said|claim|claims|claimed|call|calls|called|describe|describes|described|"
+    r"accuse|accuses|accused|allege|alleges|alleged|maintain|maintains|maintained|insist|insists|insisted)\b",
+    re.IGNORECASE,
+)
+
+
+def bears_on_question(
+    conflict: Conflict,
+    question: str,
+    evidence: list[Evidence],
+    embedder: Embedder | None,
+    settings: ConflictSettings,
+) -> bool:
+    """Does this conflict among the evidence bear on what the question asks?
+
+    Evidence retrieved for any question about a disputed event tends to contain that event's
+    disputes. A conflict is kept only when (1) the question does not ask for one party's own
+    account ("according to Algeria...", "what did Mali say..."), which is answerable without
+    taking sides; (2) a side is among the ``question_max_rank`` best evidence sentences;
+    (3) the disputed point (the summary's label, e.g. "Who downed the drone") is close to the
+    question (``question_min_similarity``, embedding cosine). Thresholds were set on the
+    bundled eval set's conflict and non-conflict questions (see README).
+    """
+    if _ATTRIBUTED_QUESTION.search(question):
+        return False
+    best: dict[int, int] = {}
+    for side in conflict.sides:
+        rank = next((i for i, e in enumerate(evidence)
+                     if e.doc_id == side.doc_id and e.start <= side.start and side.end <= e.end), len(evidence))
+        best[side.camp] = min(best.get(side.camp, rank), rank)
+    if len(best) < 2 or min(best.values()) >= settings.question_max_rank:
+        return False
+    if embedder is None:
+        return True
+    label = conflict.summary.split(":", 1)[0]
+    return float(embedder.embed_query(question) @ embedder.embed_query(label)) >= settings.question_min_similarity

@@ -91,9 +91,11 @@ class Pipeline:
         """Contradictions among the evidence (empty when disabled)."""
         if not self.settings.conflicts.enabled or not evidence:
             return []
-        from rag.conflicts import find_conflicts
+        from rag.conflicts import bears_on_question, find_conflicts
 
-        return find_conflicts(evidence, self.settings.conflicts, embedder=self.embedder, nli=self.nli, question=question)
+        cfg = self.settings.conflicts
+        found = find_conflicts(evidence, cfg, embedder=self.embedder, nli=self.nli, question=question)
+        return [c for c in found if bears_on_question(c, question, evidence, self.embedder, cfg)]
 
     def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:
         """Veto for verification: does an answer sentence contradict the spans it cites?"""
@@ -147,7 +149,7 @@ class Pipeline:
         timings.verification = time.perf_counter() - tv
 
         tc = time.perf_counter()
-        conflicts = self.detect_conflicts(question, ev.items)
+        conflicts = self.detect_conflicts(question, ev.items) if mode != "abstained" else []
         if conflicts and mode != "abstained":
             text = f"{text} {self.disagreement_sentence(conflicts, numbering)}"
         timings.conflicts = time.perf_counter() - tc

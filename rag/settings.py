@@ -128,6 +128,12 @@ class ConflictSettings(_Section):
         default=0.75, ge=0, le=1,
         description="NLI probability that counts as neutral evidence; aegis gives ~0.77 to related non-conflicting pairs.",
     )
+    question_max_rank: int = Field(
+        default=3, ge=1, description="A conflict bears on a question only if a side is among this many best evidence sentences."
+    )
+    question_min_similarity: float = Field(
+        default=0.58, ge=0, le=1, description="...and its disputed point (summary label) is this close to the question."
+    )
     quantity_tolerance: float = Field(
         default=0.05, ge=0, le=1, description="Relative difference under which two quantities agree (x3 when hedged)."
     )

@@ -470,3 +470,27 @@ def test_contradiction_score_catches_a_wrong_agent_and_a_wrong_number():
                    text="Mali, however, maintains that the drone crashed 9.5km inside its territory.")]
     assert contradiction_score("Mali says the drone crashed 2km inside its territory.", km, cfg) >= cfg.threshold
     assert contradiction_score("Mali says the drone crashed 9.5 km inside its territory.", km, cfg) < cfg.threshold
+
+
+@pytest.mark.unit
+def test_a_conflict_bears_on_a_question_only_when_it_is_about_what_is_asked():
+    from rag.conflicts import bears_on_question
+    from rag.types import Conflict, ConflictSide
+
+    ev = [Evidence(key=i + 1, doc_id=f"d{i}", source="s", title="t", start=0, end=50, text=t) for i, t in enumerate([
+        "Algeria said its army shot down the drone.",
+        "The drone was brought down by the Azawad Liberation Front.",
+        "The drone carried the registration TZ-98D.",
+        "Mali recalled its ambassador.",
+    ])]
+    sides = [ConflictSide(doc_id="d0", source="s", title="t", start=0, end=40, text=ev[0].text, camp=0),
+             ConflictSide(doc_id="d1", source="s", title="t", start=0, end=50, text=ev[1].text, camp=1)]
+    c = Conflict(kind="agent", score=0.9, summary="Who downed the drone: Algeria vs Azawad Liberation Front", sides=sides)
+    cfg = ConflictSettings(question_min_similarity=0.5)
+    emb = HashEmbedder()
+    assert bears_on_question(c, "Who downed the drone?", ev, emb, cfg)
+    assert not bears_on_question(c, "What did Algeria say about the drone?", ev, emb, cfg), "asks for one party's account"
+    assert not bears_on_question(c, "Which registration did it carry?", ev, emb, cfg), "the dispute is not what is asked"
+    far = [ev[2], ev[3], ev[0], ev[1]]
+    assert not bears_on_question(c, "Who downed the drone?", far, emb, cfg.model_copy(update={"question_max_rank": 2})), \
+        "no side among the best evidence"
