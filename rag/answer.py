@@ -103,13 +103,26 @@ def assemble(
     return extractive(claims, evidence, numbering), "extractive"
 
 
-def extractive(checked: list[Checked], evidence: list[Evidence], numbering: Numbering, n: int = 2) -> str:
+def invented_specifics(checked: list[Checked]) -> bool:
+    """True when nothing survived and the draft asserted names or numbers the evidence lacks.
+
+    That is the signature of an answer the corpus does not hold: quoting evidence would
+    answer a different question, so the caller abstains instead.
+    """
+    claims = [c for c in checked if "talks about the evidence" not in " ".join(c.verdict.reasons)]
+    return bool(claims) and all(c.verdict.status == "removed" for c in claims) and any(
+        r.startswith(("names not in", "numbers not in")) for c in claims for r in c.verdict.reasons
+    )
+
+
+def extractive(checked: list[Checked], evidence: list[Evidence], numbering: Numbering, n: int = 2,
+               preferred: list[int] | None = None) -> str:
     """Quote evidence sentences verbatim with citations.
 
     Order of preference: spans that verified sentences used, spans the LLM cited for sentences that
     failed (its choice of evidence is a useful signal even when its wording is not), the best-ranked.
     """
-    keys: list[int] = []
+    keys: list[int] = [k for k in (preferred or []) if k in numbering.by_key]
     for c in checked:
         if c.verdict.status != "removed":
             keys.extend(k for k in c.keys if k not in keys)

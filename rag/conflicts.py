@@ -1032,6 +1032,9 @@ _ATTRIBUTED_QUESTION = re.compile(
 )
 
 
+_WHO_QUESTION = re.compile(r"\s*(who|whom|by whom|which (group|country|side|army|forces?|party))\b", re.IGNORECASE)
+
+
 def bears_on_question(
     conflict: Conflict,
     question: str,
@@ -1058,6 +1061,11 @@ def bears_on_question(
         best[side.camp] = min(best.get(side.camp, rank), rank)
     if len(best) < 2 or min(best.values()) >= settings.question_max_rank:
         return False
+    if conflict.kind == "agent" and _WHO_QUESTION.match(question):
+        # "Who brought the drone down?" asks exactly what an agent conflict disputes, if the action is the same.
+        asked = {a.key for a in analyze(question).actions}
+        if asked & {a.key for s in conflict.sides for a in analyze(s.text).actions}:
+            return True
     if embedder is None:
         return True
     label = conflict.summary.split(":", 1)[0]

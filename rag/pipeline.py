@@ -10,7 +10,16 @@ import time
 from collections.abc import Callable
 
 from prompts import DISAGREE_PREFIX
-from rag.answer import Numbering, abstain_text, assemble, build_messages, extractive, is_cannot_answer
+from rag.answerability import can_answer
+from rag.answer import (
+    Numbering,
+    abstain_text,
+    assemble,
+    build_messages,
+    extractive,
+    invented_specifics,
+    is_cannot_answer,
+)
 from rag.embed import Embedder, get_embedder
 from rag.errors import InputError
 from rag.evidence import EvidenceSet, select_evidence
@@ -18,7 +27,7 @@ from rag.retrieve import Retriever
 from rag.settings import Settings
 from rag.store import Store, get_store
 from rag.types import Answer, Conflict, Evidence, ScoredChunk, Timings
-from rag.verify import verify_draft
+from rag.verify import CITATION_GROUP, parse_keys, verify_draft
 
 MAX_QUESTION_CHARS = 2000
 
@@ -118,7 +127,7 @@ class Pipeline:
         timings.retrieval = time.perf_counter() - t0
         base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
 
-        if not ev.items or ev.relevance < self.settings.retrieval.min_relevance:
+        if not ev.items or ev.relevance < self.settings.retrieval.min_relevance or not can_answer(question, ev.items):
             timings.total = time.perf_counter() - t0
             return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings)
 
@@ -142,10 +151,14 @@ class Pipeline:
         else:
             checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,
                                    contradiction=self._contradiction)
-            if checked:
+            if invented_specifics(checked):
+                text, mode = abstain_text(question), "abstained"
+            elif checked:
                 text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction)
             else:
-                text, mode = extractive([], ev.items, numbering), "extractive"
+                # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
+                cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
+                text, mode = extractive([], ev.items, numbering, preferred=cited), "extractive"
         timings.verification = time.perf_counter() - tv
 
         tc = time.perf_counter()

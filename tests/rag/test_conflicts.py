@@ -494,3 +494,17 @@ def test_a_conflict_bears_on_a_question_only_when_it_is_about_what_is_asked():
     far = [ev[2], ev[3], ev[0], ev[1]]
     assert not bears_on_question(c, "Who downed the drone?", far, emb, cfg.model_copy(update={"question_max_rank": 2})), \
         "no side among the best evidence"
+
+
+@pytest.mark.unit
+def test_a_who_question_about_the_disputed_action_bears_on_an_agent_conflict_whatever_its_label():
+    from rag.conflicts import bears_on_question
+    from rag.types import Conflict, ConflictSide
+
+    texts = ["Algeria said its army shot down the drone.", "The drone was brought down by the Azawad Liberation Front."]
+    ev = [Evidence(key=i + 1, doc_id=f"d{i}", source="s", title="t", start=0, end=60, text=t) for i, t in enumerate(texts)]
+    sides = [ConflictSide(doc_id=f"d{i}", source="s", title="t", start=0, end=50, text=t, camp=i) for i, t in enumerate(texts)]
+    c = Conflict(kind="agent", score=0.9, summary="Who downed the forces: Algeria vs Azawad Liberation Front", sides=sides)
+    cfg = ConflictSettings(question_min_similarity=0.99)
+    assert bears_on_question(c, "Who brought down the drone?", ev, HashEmbedder(), cfg)
+    assert not bears_on_question(c, "Who recalled the ambassador?", ev, HashEmbedder(), cfg)

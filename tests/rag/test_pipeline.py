@@ -90,7 +90,7 @@ def test_off_topic_question_abstains_without_calling_the_llm(pipe):
 
 def test_unsupported_draft_falls_back_to_quoting_evidence(pipe):
     p, llm, _ = pipe
-    llm.enqueue("Unicorns carried the wreckage to Paris [1].")
+    llm.enqueue("It was reportedly located somewhere over there, apparently [1].")
     a = p.ask("Where was the wreckage found according to Mali?")
     assert a.mode == "extractive" and a.answer.startswith(EXTRACTIVE_PREFIX)
     assert a.citations and all(f"[{c.n}]" in a.answer for c in a.citations)
@@ -111,3 +111,26 @@ def test_answer_json_has_the_documented_fields(pipe):
     d = p.ask("What colour was the drone?", id="q7").public_dict()
     assert set(d) >= {"id", "question", "answer", "abstained", "citations", "conflicts", "timings"}
     assert d["id"] == "q7"
+
+
+def test_a_draft_of_only_invented_specifics_abstains(pipe):
+    p, llm, _ = pipe
+    llm.enqueue("The United Nations Security Council condemned the drone strike on 12 March [1].")
+    a = p.ask("What did the United Nations decide about the wreckage?")
+    assert a.abstained and a.mode == "abstained" and a.citations == []
+
+
+def test_a_draft_of_bare_citations_quotes_the_cited_evidence(pipe):
+    p, llm, _ = pipe
+    q = "Where was the wreckage found according to Mali?"
+    _, ev = p.gather(q)
+    key = next(e.key for e in ev.items if "wreckage was found 9.5km" in e.text)
+    llm.enqueue(f"[{key}]")
+    a = p.ask(q)
+    assert a.mode == "extractive" and "wreckage was found 9.5km" in a.citations[0].text
+
+
+def test_a_quantity_question_without_a_matching_number_abstains_before_the_llm(pipe):
+    p, llm, _ = pipe
+    a = p.ask("How much did the downed Malian drone cost?")
+    assert a.abstained and llm.history == []

@@ -1,0 +1,35 @@
+import pytest
+
+from rag.answerability import can_answer, expects_quantity
+from rag.types import Evidence
+
+pytestmark = pytest.mark.unit
+
+
+def _ev(*texts):
+    return [Evidence(key=i + 1, doc_id="d", source="s", title="t", start=0, end=len(t), text=t) for i, t in enumerate(texts)]
+
+
+def test_quantity_questions_are_recognised():
+    assert expects_quantity("How many drones did Turkiye supply?")
+    assert expects_quantity("How much did the drone cost?")
+    assert expects_quantity("How far inside Mali did it crash?")
+    assert not expects_quantity("Who brought down the drone?")
+
+
+def test_a_quantity_question_needs_a_number_about_its_subject():
+    ev = _ev("Algeria recently deployed troops along its borders.", "The agreement included 68 provisions.")
+    assert not can_answer("How many Algerian troops are deployed along the border?", ev), \
+        "a number about something else does not answer it"
+    assert can_answer("How many provisions did the agreement include?", ev)
+    assert can_answer("How many drones did Turkiye supply?", _ev("Turkiye supplied six drones to the Malian army."))
+    assert can_answer("Who brought the drone down?", _ev("No numbers here."))
+
+
+def test_cost_questions_need_money_and_numbers_must_sit_near_the_subject():
+    ev = _ev("Mali maintains that the drone crashed 9.5km inside its territory.")
+    assert not can_answer("How much did the downed drone cost?", ev)
+    assert can_answer("How much did the drone cost?", _ev("The drone cost $5 million."))
+    assert not can_answer("How many migrants did Algeria expel in 2024?", _ev("In 2024 Algeria expelled migrants to Niger.")), \
+        "the question's own year is not an answer"
+    assert can_answer("How many migrants did Algeria expel in 2024?", _ev("In 2024 Algeria expelled 30,000 migrants."))
