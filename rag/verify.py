@@ -194,7 +194,10 @@ def verify_draft(
                                                score=found[1], reasons=reasons_first), text=s.text, keys=found[0]))
             continue
         best = int(np.argmax(sims[si]))
-        if float(sims[si, best]) >= REWRITE_MIN_SIMILARITY:
+        # Rewriting repairs a loose paraphrase; a sentence that invents a name or number, or contradicts
+        # its span, is not a paraphrase of anything and is removed.
+        invented = any(r.startswith(("names not in", "numbers not in", "contradicts")) for r in reasons_first)
+        if float(sims[si, best]) >= REWRITE_MIN_SIMILARITY and not invented:
             ev = evidence[best]
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=[ev.key], status="rewritten",
                                                score=float(sims[si, best]), reasons=reasons_first), text=ev.text, keys=[ev.key]))

@@ -2,7 +2,7 @@ import pytest
 
 from rag.settings import VerifySettings
 from rag.types import Evidence
-from rag.verify import check_support, parse_keys, split_draft, verify_draft
+from rag.verify import REWRITE_MIN_SIMILARITY, check_support, parse_keys, split_draft, verify_draft
 
 pytestmark = pytest.mark.unit
 
@@ -128,3 +128,12 @@ def test_names_and_numbers_from_the_question_are_framing_not_new_claims():
     ok, _, reasons = check_support(sentence, [ev], "", set(), 0.8, VerifySettings(),
                                    question="Who were the victims of the August 2024 drone strike?")
     assert ok, reasons
+
+
+def test_a_sentence_inventing_a_name_is_removed_not_rewritten(fake_embedder):
+    draft = ("Mali, however, maintains that the drone crashed 9.5km inside its territory and denies any airspace "
+             "violation, UNESCO reported [2].")
+    sim = float(fake_embedder.embed_query(draft) @ fake_embedder.embed_query(EVIDENCE[1].text))
+    assert sim >= REWRITE_MIN_SIMILARITY, "Test requires a draft close enough to be rewritten if it were a paraphrase"
+    out = verify_draft(draft, EVIDENCE, "What did the UN say?", fake_embedder, VerifySettings())
+    assert out[0].verdict.status == "removed", out[0].verdict
