@@ -69,13 +69,16 @@ def _records(run_dir: Path, system: str) -> dict[str, ResultRecord]:
 
 
 def compare_runs(run_a: Path, run_b: Path, system: str = "ours") -> Comparison:
-    """Compare one system's results in two run folders (over all questions of each run for metrics)."""
+    """Compare one system's results in two run folders, over the questions both runs answered."""
     run_a, run_b = Path(run_a).expanduser().resolve(), Path(run_b).expanduser().resolve()
     ra, rb = _records(run_a, system), _records(run_b, system)
     if not ra or not rb:
         empty = run_a if not ra else run_b
         raise InputError(f"{empty} has no results for system {system!r}.")
-    ma, mb = aggregate(list(ra.values())), aggregate(list(rb.values()))
+    common = [i for i in ra if i in rb]
+    if not common:
+        raise InputError(f"{run_a} and {run_b} have no question ids in common; compare runs of the same set.")
+    ma, mb = aggregate([ra[i] for i in common]), aggregate([rb[i] for i in common])
     deltas = []
     for m in METRICS:
         a, b = ma.get(m.key), mb.get(m.key)
@@ -89,7 +92,6 @@ def compare_runs(run_a: Path, run_b: Path, system: str = "ours") -> Comparison:
         deltas.append(MetricDelta(key=f"latency_{stage}_p50", label=f"Latency {stage} p50 (s)", a=a, b=b, delta=d,
                                   better=None if not d else d < 0))
     changes = []
-    common = [i for i in ra if i in rb]
     for i in common:
         oa, ob = _outcome(ra[i]), _outcome(rb[i])
         up, down = [], []
@@ -120,7 +122,7 @@ def render_comparison(c: Comparison) -> str:
         return "n/a" if v is None else f"{v:.3f}"
 
     lines = [f"A: {c.run_a} (config {c.config_a})", f"B: {c.run_b} (config {c.config_b})",
-             f"system: {c.system}; {c.common} questions in both", "",
+             f"system: {c.system}; metrics over the {c.common} questions both runs answered", "",
              f"{'metric':<28}{'A':>9}{'B':>9}{'B-A':>9}"]
     for m in c.metrics:
         mark = "" if m.better is None else ("  better" if m.better else "  worse")

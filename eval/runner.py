@@ -26,7 +26,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from eval.judge import Judge, get_judge
-from eval.loaders import EvalSet, load_set, select
+from eval.loaders import EvalSet, doc_key, load_set, select
 from eval.metrics import aggregate, ratios, score_answer
 from eval.schema import EvalQuestion, EvalRun, QuestionScores, ResultRecord, System
 from rag.errors import ConfigError, EmptyStoreError, InputError, RagError
@@ -95,6 +95,17 @@ def check_conflicts_available(settings: Settings) -> None:
         )
 
 
+def _llm_name(settings: Settings) -> str:
+    cfg = settings.llm
+    if cfg.backend == "openai":
+        return f"openai-compatible: {cfg.api_model} at {cfg.api_base}"
+    if cfg.model_path:
+        return str(cfg.model_path)
+    from rag.llm import PACKAGED_MODEL_FILE
+
+    return f"packaged: {PACKAGED_MODEL_FILE}"
+
+
 def read_run_info(run_dir: Path) -> dict:
     """The run.json of a run folder, or {} when there is none."""
     path = run_dir / RUN_INFO
@@ -110,6 +121,33 @@ def _write_json(path: Path, data: dict) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     tmp.replace(path)
+
+
+def doc_aliases(report, store) -> dict[str, str]:
+    """Stems of files ingest skipped as duplicates -> stem of the stored copy.
+
+    Gold ids name files, but an answer can only cite the copy that was stored, so a gold id of a
+    duplicate file is scored as the stored copy (RealTimeQA reuses some passages across weeks).
+    """
+    dups = [f for f in report.files if f.status == "duplicate" and f.doc_id]
+    records = store.get_records([f.doc_id for f in dups])
+    out = {}
+    for f in dups:
+        rec = records.get(f.doc_id)
+        if rec is not None and doc_key(rec.source) != doc_key(f.path):
+            out[doc_key(f.path)] = doc_key(rec.source)
+    return out
+
+
+def with_aliases(q: EvalQuestion, aliases: dict[str, str]) -> EvalQuestion:
+    """The question with gold and conflict document ids mapped through ``aliases`` (a copy)."""
+    if not aliases:
+        return q
+
+    def m(ids: list[str]) -> list[str]:
+        return list(dict.fromkeys(aliases.get(d, d) for d in ids))
+
+    return q.model_copy(update={"gold_docs": m(q.gold_docs), "conflict_docs": [m(side) for side in q.conflict_docs]})
 
 
 def answer_one(system_obj, q: EvalQuestion, system: System, judge: Judge) -> ResultRecord:
@@ -189,12 +227,14 @@ def run_eval(
     store = get_store(run_settings)
     say = log or (lambda msg: None)
     ingest_summary = None
+    aliases: dict[str, str] = {}
     if corpus_dir is not None:
         from ingest.pipeline import ingest_paths
 
         say(f"Ingesting {corpus_dir} into {run_settings.store_path}")
         report = ingest_paths([corpus_dir], run_settings, store=store, embedder=embedder)
         ingest_summary = report.summary()
+        aliases = doc_aliases(report, store)
         say(f"Ingest: {ingest_summary}")
     if not store.list_documents():
         raise EmptyStoreError(
@@ -209,6 +249,7 @@ def run_eval(
         "corpus": str(corpus_dir) if corpus_dir else None,
         "store": str(run_settings.store_path),
         "ingest": ingest_summary,
+        "doc_aliases": aliases,
         "questions": [q.id for q in questions],
         "sample": sample,
         "seed": seed,
@@ -222,7 +263,7 @@ def run_eval(
         "versions": versions(),
         "models": {
             "embedder": getattr(embedder, "name", type(embedder).__name__),
-            "llm": str(settings.llm.model_path or (settings.llm.api_model if settings.llm.backend == "openai" else "packaged")),
+            "llm": _llm_name(settings),
         },
         "started": prior.get("started") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -250,7 +291,7 @@ def run_eval(
                     pipeline = Pipeline(run_settings, store=store, embedder=embedder, llm=llm)
                 baseline_obj = BaselinePipeline(run_settings, store=store, embedder=embedder, llm=pipeline.llm)
             obj = baseline_obj
-        rec = answer_one(obj, q, system, judge_obj)
+        rec = answer_one(obj, with_aliases(q, aliases), system, judge_obj)
         append_result(out_dir, rec)
         finished += 1
         if progress:
@@ -277,10 +318,11 @@ def rescore(run_dir: Path, settings: Settings, judge: str = "support", embedder=
     if set_path and Path(set_path).is_file():
         current = {q.id: q for q in load_questions(Path(set_path))}
     judge_obj = get_judge(judge, settings, embedder)
+    aliases = info.get("doc_aliases") or {}
     records = load_results(run_dir)
     lines = []
     for rec in records.values():
-        q = current.get(rec.id, rec.question)
+        q = with_aliases(current.get(rec.id, rec.question), aliases)
         if rec.answer is not None:
             rec = rec.model_copy(update={"question": q, "judge": judge_obj.name,
                                          "scores": score_answer(q, Answer.model_validate(rec.answer), judge_obj)})

@@ -110,3 +110,10 @@ def test_finalize_and_compare_show_deltas_and_changed_questions(tmp_path):
         compare_runs(a, b, system="baseline")
     with pytest.raises(InputError, match="is not an eval run folder"):
         compare_runs(tmp_path, b)
+
+
+def test_compare_needs_common_questions(tmp_path):
+    a = _run_dir(tmp_path, "a", _records("ours", False, False)[:1])
+    b = _run_dir(tmp_path, "b", _records("ours", True, True)[1:2])
+    with pytest.raises(InputError, match="no question ids in common"):
+        compare_runs(a, b)

@@ -123,3 +123,18 @@ def test_rescore_applies_corrected_gold_data(tmp_path, qset, settings, fake_embe
     assert after.answer == before.answer
     assert after.question.answers == ["a string no answer holds"] and after.scores.correct is False
     assert run.metrics["ours"]["answer_correctness"] == 0.0
+
+
+def test_gold_ids_of_duplicate_files_map_to_the_stored_copy(tmp_path, settings, fake_embedder, scripted_llm):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copy(corpus / "001_4455a967edf0368c.txt", corpus / "005_dup.txt")
+    qset = tmp_path / "dup.jsonl"
+    qset.write_text(json.dumps(dict(QUESTIONS[0], gold_docs=["005_dup"])) + "\n")
+    _fill(scripted_llm)
+    out = tmp_path / "run"
+    run_eval(qset, settings, out, corpus=corpus, embedder=fake_embedder, llm=scripted_llm)
+    assert json.loads((out / "run.json").read_text())["doc_aliases"] == {"005_dup": "001_4455a967edf0368c"}
+    assert load_results(out)[("ours", "w")].question.gold_docs == ["001_4455a967edf0368c"]
