@@ -22,20 +22,23 @@ def pipe(tmp_path, fake_embedder, scripted_llm):
     return Pipeline(settings, store=store, embedder=fake_embedder, llm=scripted_llm), scripted_llm, store
 
 
-def _key_of(answer, needle):
-    for e in answer.evidence:
+WRECKAGE_Q = "Where was the wreckage found according to Mali?"
+
+
+def _evidence_key(p, question, needle="wreckage was found 9.5km"):
+    """Key of the evidence item containing ``needle`` for ``question``."""
+    _, ev = p.gather(question)
+    for e in ev.items:
         if needle in e.text:
-            return e.key
-    raise AssertionError(f"Test requires evidence containing {needle!r}; got {[e.text for e in answer.evidence]}")
+            return e.key, ev
+    raise AssertionError(f"Test requires evidence containing {needle!r}; got {[e.text for e in ev.items]}")
 
 
 def test_answer_citations_point_at_exact_spans_of_stored_text(pipe):
     p, llm, store = pipe
-    q = "Where was the wreckage found according to Mali?"
-    _, ev = p.gather(q)
-    key = next(e.key for e in ev.items if "wreckage was found 9.5km" in e.text)
+    key, _ = _evidence_key(p, WRECKAGE_Q)
     llm.enqueue(f"Mali says the wreckage was found 9.5km inside its own borders [{key}].")
-    a = p.ask(q)
+    a = p.ask(WRECKAGE_Q)
     assert not a.abstained and a.mode == "generated"
     assert a.answer.endswith("[1].")
     (c,) = a.citations
@@ -46,9 +49,8 @@ def test_answer_citations_point_at_exact_spans_of_stored_text(pipe):
 
 def test_hallucinated_sentence_is_removed_and_wrong_citation_fixed(pipe):
     p, llm, _ = pipe
-    q = "Where was the wreckage found according to Mali?"
-    _, ev = p.gather(q)
-    good = next(e.key for e in ev.items if "wreckage was found 9.5km" in e.text)
+    q = WRECKAGE_Q
+    good, ev = _evidence_key(p, q)
     wrong = next(e.key for e in ev.items if e.key != good)
     llm.enqueue(f"Mali says the wreckage was found 9.5km inside its own borders [{wrong}]. "
                 f"The drone was built in Brazil and cost 12 million euros [{good}]. "
@@ -122,11 +124,9 @@ def test_a_draft_of_only_invented_specifics_abstains(pipe):
 
 def test_a_draft_of_bare_citations_quotes_the_cited_evidence(pipe):
     p, llm, _ = pipe
-    q = "Where was the wreckage found according to Mali?"
-    _, ev = p.gather(q)
-    key = next(e.key for e in ev.items if "wreckage was found 9.5km" in e.text)
+    key, _ = _evidence_key(p, WRECKAGE_Q)
     llm.enqueue(f"[{key}]")
-    a = p.ask(q)
+    a = p.ask(WRECKAGE_Q)
     assert a.mode == "extractive" and "wreckage was found 9.5km" in a.citations[0].text
 
 
