@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ingest.sentences import split_sentences  # noqa: E402
-from rag.conflicts import SIGNALS, analyze_pairs, conflicts_from_pairs  # noqa: E402
+from rag.conflicts import SIGNALS, analyze_pairs, conflicts_from_pairs, nli_center  # noqa: E402
 from rag.embed import get_embedder  # noqa: E402
 from rag.nli import get_nli  # noqa: E402
 from rag.settings import ConflictSettings, Settings  # noqa: E402
@@ -123,6 +123,7 @@ def _contains(text: str, answers: list[str]) -> bool:
 def run_set(cases, settings: ConflictSettings, emb, nli, label_pair=None):
     """cases: (case_id, question, docs, expected_flag, extra). Returns per-case records and pair rows."""
     records, rows = [], []
+    center = nli_center(settings, nli)
     for case_id, question, docs, expected, extra in cases:
         ev = select_evidence(question, docs, emb)
         t0 = time.perf_counter()
@@ -133,11 +134,11 @@ def run_set(cases, settings: ConflictSettings, emb, nli, label_pair=None):
         if label_pair is not None:
             for p in pairs:
                 lab = label_pair(units[p.a], units[p.b], extra)
-                rows.append((p.features(), lab, p.score, case_id))
+                rows.append((p.features(center), lab, p.score, case_id))
                 if lab and p.score >= settings.threshold:
                     correct = True
         else:
-            rows += [(p.features(), 0, p.score, case_id) for p in pairs]
+            rows += [(p.features(center), 0, p.score, case_id) for p in pairs]
         records.append({"id": case_id, "expected": expected, "flagged": bool(conflicts), "correct": correct,
                         "max_score": max((p.score for p in pairs), default=0.0), "secs": dt, "n_ev": len(ev),
                         "kinds": [c.kind for c in conflicts]})
@@ -238,7 +239,9 @@ def _rethreshold(records, thr):
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--no-nli", action="store_true", help="Run without the aegis NLI model.")
+    ap.add_argument("--no-nli", action="store_true", help="Run without an NLI model (same as --nli none).")
+    ap.add_argument("--nli", default="corroborate", help="NLI model spec (rag/nli.py): corroborate, aegis, none, ...")
+    ap.add_argument("--nli-center", type=float, default=None, help="Override conflicts.nli_center (default: the model's).")
     ap.add_argument("--rgb", type=int, default=100, help="RGB questions (each run with and without the fake docs).")
     ap.add_argument("--rtqa", type=int, default=250, help="RealTimeQA questions (false flags).")
     ap.add_argument("--nli-pairs", type=int, default=0, help="NLI test pairs for part (c); 0 skips it.")
@@ -248,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     base = Settings()
-    cs = base.conflicts.model_copy(update={"nli": "none" if args.no_nli else "aegis"})
+    cs = base.conflicts.model_copy(update={"nli": "none" if args.no_nli else args.nli, "nli_center": args.nli_center})
     if args.threshold is not None:
         cs = cs.model_copy(update={"threshold": args.threshold})
     emb = CachedEmbedder(get_embedder(base))

@@ -124,8 +124,9 @@ class NLIJudge:
 JUDGES = ("support", "nli")
 
 
-def get_judge(name: str, settings: Settings, embedder: Embedder | None = None, nli_model: str = "aegis") -> Judge:
-    """The judge called ``name``: 'support' (default, offline) or 'nli' (``rag.nli.get_nli(nli_model)``).
+def get_judge(name: str, settings: Settings, embedder: Embedder | None = None, nli_model: str = "corroborate") -> Judge:
+    """The judge called ``name``: 'support' (default, offline) or 'nli' (``rag.nli.get_nli(nli_model)``,
+    by default our shipped 3-way model; a 2-class model such as 'aegis' is refused).
 
     The 'nli' judge is checked on one pair at once, so a model without entailment probabilities
     fails here rather than mid-run.
@@ -145,7 +146,7 @@ def get_judge(name: str, settings: Settings, embedder: Embedder | None = None, n
                 "The 'nli' judge needs rag.nli (an NLI model with entails()), which is not installed yet; "
                 "use --judge support."
             ) from None
-        model = get_nli(nli_model)
+        model = get_nli(nli_model, settings)
         if model is None:
             raise ConfigError("rag.nli.get_nli returned no model; use --judge support.")
         judge = NLIJudge(model)

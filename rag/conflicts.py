@@ -536,9 +536,16 @@ def _signals(a: Unit, b: Unit, sim: float, settings: ConflictSettings) -> PairSi
     return p
 
 
-def _logit(p: PairSignals, settings: ConflictSettings) -> float:
+def nli_center(settings: ConflictSettings, nli: NLIModel | None) -> float:
+    """The NLI contradiction probability that counts as neutral: the setting, else the model's own neutral point."""
+    if settings.nli_center is not None:
+        return settings.nli_center
+    return float(getattr(nli, "neutral_point", 0.5))
+
+
+def _logit(p: PairSignals, settings: ConflictSettings, center: float = 0.5) -> float:
     w = settings.weights
-    f = p.features(settings.nli_center)
+    f = p.features(center)
     return settings.bias + sum(w.get(k, 0.0) * v for k, v in f.items())
 
 
@@ -552,15 +559,16 @@ def score_pairs(pairs: list[PairSignals], units: list[Unit], settings: ConflictS
     thr = min(max(settings.threshold, 1e-6), 1 - 1e-6)
     cut = math.log(thr / (1 - thr))
     w_nli = settings.weights.get("nli", 0.0)
+    center = nli_center(settings, nli)
     if nli is not None and nli_limit > 0 and w_nli > 0:
         # NLI can lower a score by up to w*center and raise it by up to w*(1-center): score only the pairs it
         # could move across the threshold, those needing the least push first
-        down, up = w_nli * settings.nli_center, w_nli * (1 - settings.nli_center)
+        down, up = w_nli * center, w_nli * (1 - center)
         ambiguous = []
         for p in pairs:
             if p.values.get("contrast", 0.0) >= 1.0:
                 continue  # the sentence itself reports the disagreement; NLI on clause fragments is unreliable
-            z = _logit(p, settings)
+            z = _logit(p, settings, center)
             need = (z - cut) / down if z >= cut else (cut - z) / max(up, 1e-9)
             if need < 1.0:
                 ambiguous.append((need, -p.similarity, p.a, p.b, p))
@@ -571,7 +579,7 @@ def score_pairs(pairs: list[PairSignals], units: list[Unit], settings: ConflictS
             s2 = nli.predict(ub.text, ua.text).contradiction
             p.nli = (s1 + s2) / 2
     for p in pairs:
-        p.score = _sigmoid(_logit(p, settings))
+        p.score = _sigmoid(_logit(p, settings, center))
 
 
 # ---------------------------------------------------------------------------

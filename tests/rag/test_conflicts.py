@@ -508,3 +508,20 @@ def test_a_who_question_about_the_disputed_action_bears_on_an_agent_conflict_wha
     cfg = ConflictSettings(question_min_similarity=0.99)
     assert bears_on_question(c, "Who brought down the drone?", ev, HashEmbedder(), cfg)
     assert not bears_on_question(c, "Who recalled the ambassador?", ev, HashEmbedder(), cfg)
+
+
+@pytest.mark.unit
+def test_nli_center_is_the_setting_else_the_models_neutral_point():
+    from rag.conflicts import nli_center
+    from rag.settings import ConflictSettings
+
+    class Plain:
+        name = "plain"
+
+    class Aegisish:
+        name = "a"
+        neutral_point = 0.75
+
+    assert nli_center(ConflictSettings(nli="none"), Aegisish()) == 0.75
+    assert nli_center(ConflictSettings(nli="none"), Plain()) == 0.5
+    assert nli_center(ConflictSettings(nli="none", nli_center=0.6), Aegisish()) == 0.6

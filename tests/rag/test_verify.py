@@ -137,3 +137,53 @@ def test_a_sentence_inventing_a_name_is_removed_not_rewritten(fake_embedder):
     assert sim >= REWRITE_MIN_SIMILARITY, "Test requires a draft close enough to be rewritten if it were a paraphrase"
     out = verify_draft(draft, EVIDENCE, "What did the UN say?", fake_embedder, VerifySettings())
     assert out[0].verdict.status == "removed", out[0].verdict
+
+
+class FixedNLI:
+    """An NLI stand-in returning fixed probabilities and recording the pairs it saw."""
+
+    name = "fixed"
+
+    def __init__(self, entailment: float, contradiction: float):
+        from rag.nli import NLIScores
+
+        self.scores = NLIScores(entailment=entailment, neutral=max(0.0, 1 - entailment - contradiction),
+                                contradiction=contradiction)
+        self.pairs: list[tuple[str, str]] = []
+
+    def predict(self, premise, hypothesis):
+        self.pairs.append((premise, hypothesis))
+        return self.scores
+
+
+def test_nli_vetoes_a_lexically_supported_sentence_its_span_contradicts():
+    sentence = "Mali maintains the drone crashed 9.5 kilometers inside its territory."
+    ok, _, _ = check_support(sentence, [EVIDENCE[1]], "", set(), 0.8, VerifySettings(), nli=FixedNLI(0.05, 0.6))
+    assert ok, "below the contradiction threshold the NLI model does not veto"
+    nli = FixedNLI(0.02, 0.95)
+    ok, _, reasons = check_support(sentence, [EVIDENCE[1]], "", set(), 0.8, VerifySettings(), nli=nli)
+    assert not ok and reasons == ["contradicted by the cited text (NLI 0.95)"]
+    assert nli.pairs == [(EVIDENCE[1].text, sentence)], "premise = the cited spans, hypothesis = the sentence"
+
+
+def test_nli_entailment_rescues_only_a_loose_paraphrase():
+    loose = "The envoy in Algiers was called home by Mali."  # few shared content words with the span
+    ok, _, reasons = check_support(loose, [EVIDENCE[2]], "", set(), 0.3, VerifySettings())
+    assert not ok and all(r.startswith(("content overlap", "similarity")) for r in reasons), reasons
+    ok, _, reasons = check_support(loose, [EVIDENCE[2]], "", set(), 0.3, VerifySettings(), nli=FixedNLI(0.95, 0.01))
+    assert ok and reasons == []
+    ok, _, _ = check_support(loose, [EVIDENCE[2]], "", set(), 0.3, VerifySettings(), nli=FixedNLI(0.85, 0.01))
+    assert not ok, "below nli_entailment the wording tests stand"
+    # an invented name is never overruled by entailment
+    ok, _, reasons = check_support("Morocco recalled its ambassador from Algiers.", [EVIDENCE[2]], "", set(), 0.9,
+                                   VerifySettings(), nli=FixedNLI(0.99, 0.0))
+    assert not ok and any("morocco" in r for r in reasons)
+
+
+def test_verify_draft_removes_a_sentence_the_nli_model_contradicts(fake_embedder):
+    draft = "Algeria said the drone was shot down near Tinzaoutin [1]."
+    kept = verify_draft(draft, EVIDENCE, "Who shot down the drone?", fake_embedder, VerifySettings())
+    assert kept[0].verdict.status == "supported"
+    gone = verify_draft(draft, EVIDENCE, "Who shot down the drone?", fake_embedder, VerifySettings(),
+                        nli=FixedNLI(0.0, 0.99))
+    assert gone[0].verdict.status == "removed", "a contradicted sentence is neither re-cited nor rewritten"
