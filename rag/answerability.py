@@ -3,14 +3,16 @@
 The small LLM rarely says it cannot answer; verification removes invented specifics but
 cannot tell that a faithful quote does not answer the question. A question that asks for a
 quantity ("how many", "how much", "how far") is answerable only if some evidence sentence
-about the question's subject states a number.
+about the question's subject states a number. After verification, :func:`delivers_answer_type`
+checks that what survived gives the kind of answer asked for: a date for "when"/"what date",
+a name for "who"/"which company". A faithful quote that lacks it answers another question.
 """
 
 from __future__ import annotations
 
 import re
 
-from rag.text import TERM_ALIASES, content_terms, numbers, stem, words
+from rag.text import TERM_ALIASES, content_terms, numbers, proper_names, stem, words
 from rag.types import Evidence
 
 _QUANTITY_QUESTION = re.compile(
@@ -59,3 +61,48 @@ def can_answer(question: str, evidence: list[Evidence]) -> bool:
     focus = set(content_terms(question)) - _FRAME
     asked = numbers(question)
     return any(_number_near_focus(e.text, focus, asked) for e in evidence)
+
+
+_DATE_QUESTION = re.compile(
+    r"^\s*when\b|\b(on |in )?(what|which) (calendar )?(date|day|year|month)\b|\bwhat time\b", re.IGNORECASE
+)
+_DATE = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"(1[89]|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
+    r"earlier this (week|month|year)|this (week|month|year))\b",
+    re.IGNORECASE,
+)
+# Bare "who" is left out: "Who were the victims?" is rightly answered by a description.
+_NAME_QUESTION = re.compile(
+    r"\b(what is the name|what was the name|what are the names|name of)\b|"
+    r"\b(which|what)(\s+\w+){0,2}\s+(company|firm|manufacturer|person|official|minister|leader|man|woman|country|city|town|"
+    r"group|organi[sz]ation|agency|newspaper|outlet|party|militia|movement)\b",
+    re.IGNORECASE,
+)
+
+
+def _new_names(text: str, question: str) -> set[str]:
+    asked = proper_names(question)
+    return {n for n in proper_names(text) if not any(n.startswith(a[:5]) or a.startswith(n[:5]) for a in asked)}
+
+
+def delivers_answer_type(question: str, answer: str) -> bool:
+    """False when ``answer`` lacks the kind of answer ``question`` asks for.
+
+    A date question needs a date expression (month, weekday, year, 'yesterday') the question does not
+    already give; a 'which company / what is the name' question needs a name the question does not
+    already give; a quantity question needs a number it does not give (an amount of money for a cost).
+    Other questions pass.
+    """
+    if _DATE_QUESTION.search(question):
+        asked = {m.group().lower() for m in _DATE.finditer(question)}
+        if not any(m.group().lower() not in asked for m in _DATE.finditer(answer)):
+            return False
+    if _NAME_QUESTION.search(question) and not _new_names(answer, question):
+        return False
+    if expects_quantity(question):
+        if _MONEY_QUESTION.search(question):
+            return bool(_MONEY.search(answer))
+        return bool(numbers(answer) - numbers(question))
+    return True

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from prompts import DISAGREE_PREFIX
-from rag.answerability import can_answer
+from rag.answerability import can_answer, delivers_answer_type
 from rag.answer import (
     Numbering,
     abstain_text,
@@ -107,7 +107,10 @@ class Pipeline:
         """Retrieval and evidence selection."""
         cfg = self.settings.retrieval
         chunks = self.retriever.retrieve(question)
-        ev = select_evidence(question, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc)
+        ev = select_evidence(
+            question, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc,
+            stored_vectors=cfg.stored_sentence_vectors,
+        )
         return chunks, ev
 
     def detect_conflicts(self, question: str, evidence: list[Evidence]) -> list[Conflict]:
@@ -173,6 +176,9 @@ class Pipeline:
                 # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
                 cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
                 text, mode = extractive([], ev.items, numbering, preferred=cited), "extractive"
+            if mode != "abstained" and not delivers_answer_type(question, CITATION_GROUP.sub("", text)):
+                # verified, but not an answer: "when?" answered without a date, "which company?" without a name
+                text, mode = abstain_text(question), "abstained"
         timings.verification = time.perf_counter() - tv
 
         tc = time.perf_counter()

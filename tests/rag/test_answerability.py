@@ -33,3 +33,25 @@ def test_cost_questions_need_money_and_numbers_must_sit_near_the_subject():
     assert not can_answer("How many migrants did Algeria expel in 2024?", _ev("In 2024 Algeria expelled migrants to Niger.")), \
         "the question's own year is not an answer"
     assert can_answer("How many migrants did Algeria expel in 2024?", _ev("In 2024 Algeria expelled 30,000 migrants."))
+
+
+@pytest.mark.parametrize("question, answer, ok", [
+    ("On what calendar date was the drone shot down?", "Algeria said the drone penetrated 2km before being shot down.", False),
+    ("On what calendar date was the drone shot down?", "The drone was shot down on the night of March 31.", True),
+    ("When did Mali recall its ambassador?", "Mali recalled its ambassador on Sunday.", True),
+    ("When did the August 2024 strike happen?", "The strike killed civilians in August 2024.", False),
+    ("What is the name of the Algerian ambassador to Mali?", "The Algerian ambassador to Mali is the ambassador from Algeria.", False),
+    ("What is the name of Mali's Security Minister?", "Mali's Security Minister is General Daoud Aly Mohammedine.", True),
+    ("Which Russian official did Ahmed Attaf meet on the Sahel?", "Attaf met with Russian official Ahmed Attaf in the Sahel.", False),
+    ("Which Russian official did Ahmed Attaf meet?", "Attaf met Sergei Lavrov.", True),
+    ("Who were the victims of the strikes?", "The victims were high-level terrorist leaders.", True),
+    ("How much did the drone cost?", "Algeria downed our drone to protect terrorist elements.", False),
+    ("How much did the drone cost?", "The drone cost $2 million.", True),
+    ("How many troops are deployed along the border in 2024?", "Troops were deployed along the border in 2024.", False),
+    ("How many troops are deployed along the border?", "About 5,000 troops are deployed.", True),
+    ("Why did Mali withdraw its ambassador?", "Mali accused Algeria of hostility.", True),
+])
+def test_delivers_answer_type(question, answer, ok):
+    from rag.answerability import delivers_answer_type
+
+    assert delivers_answer_type(question, answer) is ok
