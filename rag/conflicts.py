@@ -1,7 +1,7 @@
 """Find where evidence sentences contradict each other, and quote both sides.
 
 The detector is deterministic: claim analysis (``rag/claims.py``) plus sentence
-similarity, with an optional, weak NLI signal (``rag/nli.py``). No LLM is involved.
+similarity, with an NLI signal (``rag/nli.py``, our 3-way model by default). No LLM is involved.
 
 1. **Units.** Each evidence sentence is one unit, except a sentence that reports two
    parties disagreeing ("while Bamako authorities claim X, local sources insist Y"),
@@ -62,6 +62,10 @@ similarity, with an optional, weak NLI signal (``rag/nli.py``). No LLM is involv
      none         0.70    0.937               0.890 (0.913)        0 / 250
      none         0.50    0.913               0.940 (0.926)        0 / 250
      ===========  ======  ==================  ===================  ===========================
+
+   With our 3-way model (``conflicts.nli = "corroborate"``, the default since issue 6) the centre is its
+   neutral point 0.5: RGB precision 0.959, recall 0.930, F1 0.944, RealTimeQA 0 / 250 false flags
+   (centre 0.3: F1 0.926; 0.7: F1 0.933).
 
    NLI runs only on the ``nli_max_pairs`` candidates it could move across the threshold
    (least push needed first), one pair per call, both orders averaged; never on the two
