@@ -125,8 +125,9 @@ JUDGES = ("support", "nli")
 
 
 def get_judge(name: str, settings: Settings, embedder: Embedder | None = None, nli_model: str = "corroborate") -> Judge:
-    """The judge called ``name``: 'support' (default, offline) or 'nli' (``rag.nli.get_nli(nli_model)``,
-    by default our shipped 3-way model; a 2-class model such as 'aegis' is refused).
+    """The judge called ``name``: 'support' (default, offline), 'nli' (``rag.nli.get_nli(nli_model)``,
+    by default our shipped 3-way model) or 'nli:SPEC' for another NLI model spec, e.g.
+    'nli:cross-encoder:/models/deberta-nli'; a 2-class model such as 'aegis' is refused.
 
     The 'nli' judge is checked on one pair at once, so a model without entailment probabilities
     fails here rather than mid-run.
@@ -138,7 +139,9 @@ def get_judge(name: str, settings: Settings, embedder: Embedder | None = None, n
         from rag.embed import get_embedder
 
         return SupportJudge(embedder or get_embedder(settings), settings.verify)
-    if name == "nli":
+    if name == "nli" or name.startswith("nli:"):
+        if name.startswith("nli:"):
+            nli_model = name[len("nli:"):]
         try:
             from rag.nli import get_nli  # type: ignore[import-not-found]
         except ImportError:

@@ -84,8 +84,8 @@ def render_metrics(run) -> str:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample.")
 @click.option("--baseline/--no-baseline", default=None,
               help="Also run the plain llama-index baseline (default: on for the bundled set).")
-@click.option("--judge", type=click.Choice(["support", "nli"]), default="support", show_default=True,
-              help="Entailment judge for citation metrics.")
+@click.option("--judge", default="support", show_default=True,
+              help="Entailment judge for citation metrics: support, nli (our 3-way model) or nli:SPEC (see rag/nli.py).")
 @click.option("--json", "json_", is_flag=True, help="Print the run summary (metrics, paths) as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @click.pass_obj
@@ -157,8 +157,8 @@ def compare_cmd(run_a: Path, run_b: Path, system: str, json_: bool) -> None:
 @eval_group.command("report")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--rescore", is_flag=True, help="Score the stored answers again first (new gold data, metrics or judge).")
-@click.option("--judge", type=click.Choice(["support", "nli"]), default="support", show_default=True,
-              help="Entailment judge for --rescore.")
+@click.option("--judge", default="support", show_default=True,
+              help="Entailment judge for --rescore: support, nli or nli:SPEC.")
 @click.option("--json", "json_", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_obj
 def report_cmd(state: State, run_dir: Path, rescore: bool, judge: str, json_: bool) -> None:

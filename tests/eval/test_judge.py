@@ -91,3 +91,24 @@ def test_get_judge_names(fake_embedder):
     assert isinstance(get_judge("support", Settings(), fake_embedder), SupportJudge)
     with pytest.raises(ConfigError, match="Unknown judge 'x'; choose one of: support, nli."):
         get_judge("x", Settings(), fake_embedder)
+
+
+def test_get_judge_nli_spec_picks_the_model(monkeypatch, fake_embedder):
+    from rag.nli import NLIScores
+
+    asked = []
+
+    class ThreeWay:
+        name = "three-way"
+
+        def predict(self, premise, hypothesis):
+            return NLIScores(entailment=0.9, neutral=0.05, contradiction=0.05)
+
+    def fake_get_nli(spec, settings=None):
+        asked.append(spec)
+        return ThreeWay()
+
+    monkeypatch.setattr("rag.nli.get_nli", fake_get_nli)
+    assert isinstance(get_judge("nli", Settings(), fake_embedder), NLIJudge)
+    assert isinstance(get_judge("nli:cross-encoder:/m/deberta", Settings(), fake_embedder), NLIJudge)
+    assert asked == ["corroborate", "cross-encoder:/m/deberta"]
