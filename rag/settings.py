@@ -18,9 +18,9 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from rag.errors import ConfigError
@@ -31,6 +31,16 @@ CONFIGS_DIR = Path(__file__).parent / "configs"
 def default_home() -> Path:
     """Where stores, logs and the assembled model live unless configured."""
     return Path(os.environ.get("RAG_HOME") or Path.home() / ".corroborate")
+
+
+def _nli_spec(v: str) -> str:
+    from rag.nli import check_spec  # lazy: keeps numpy out of the settings import
+
+    return check_spec(v)
+
+
+#: An NLI model spec ('corroborate', 'aegis', 'llm', 'onnx:DIR', 'cross-encoder:DIR', 'none'), normalised.
+NLISpec = Annotated[str, AfterValidator(_nli_spec)]
 
 
 class _Section(BaseModel):
@@ -76,6 +86,10 @@ class RetrievalSettings(_Section):
     max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
     evidence_sentences: int = Field(default=8, ge=1, description="Evidence sentences shown to the LLM.")
     max_sentences_per_doc: int = Field(default=3, ge=1, description="Evidence sentences per document at most.")
+    stored_sentence_vectors: bool = Field(
+        default=True,
+        description="Score evidence with the sentence vectors pooled at ingest; false embeds every candidate per question.",
+    )
     min_relevance: float = Field(
         default=0.30, ge=0, le=1, description="Below this best-evidence relevance the question is abstained on."
     )
@@ -108,7 +122,7 @@ class VerifySettings(_Section):
     contradiction_veto: bool = Field(
         default=True, description="Reject a sentence the contradiction detector finds in conflict with its own spans."
     )
-    nli: str = Field(
+    nli: NLISpec = Field(
         default="corroborate",
         description="NLI model that checks each answer sentence against its cited spans: corroborate, aegis, llm, "
         "onnx:DIR, cross-encoder:DIR or none (see rag/nli.py).",
@@ -123,19 +137,13 @@ class VerifySettings(_Section):
         "probability; 1 turns the rescue off.",
     )
 
-    @field_validator("nli", mode="after")
-    @classmethod
-    def _nli_spec(cls, v: str) -> str:
-        from rag.nli import check_spec
-
-        return check_spec(v)
 
 
 class ConflictSettings(_Section):
     enabled: bool = Field(default=True, description="Detect contradictions for every question.")
     threshold: float = Field(default=0.7, ge=0, le=1, description="Score at or above which a pair is a conflict.")
     max_pairs: int = Field(default=60, ge=1, description="Candidate sentence pairs scored per question at most.")
-    nli: str = Field(
+    nli: NLISpec = Field(
         default="corroborate",
         description="NLI contradiction signal: corroborate, aegis, llm, onnx:DIR, cross-encoder:DIR or none (see rag/nli.py).",
     )
@@ -153,13 +161,6 @@ class ConflictSettings(_Section):
         description="NLI contradiction probability that counts as neutral evidence; empty = the model's own "
         "neutral point (aegis 0.75: it gives ~0.77 to related non-conflicting pairs).",
     )
-    @field_validator("nli", mode="after")
-    @classmethod
-    def _nli_spec(cls, v: str) -> str:
-        from rag.nli import check_spec
-
-        return check_spec(v)
-
     question_max_rank: int = Field(
         default=3, ge=1, description="A conflict bears on a question only if a side is among this many best evidence sentences."
     )
