@@ -90,7 +90,7 @@ def check_conflicts_available(settings: Settings) -> None:
     """Fail early, naming the fix, when conflict detection is on but its module is not installed yet."""
     if settings.conflicts.enabled and importlib.util.find_spec("rag.conflicts") is None:
         raise ConfigError(
-            "Conflict detection is enabled but rag/conflicts.py does not exist yet; "
+            "Conflict detection is enabled but rag/conflicts/ does not exist yet; "
             "run with -o conflicts.enabled=false (conflict metrics will then measure nothing)."
         )
 

@@ -183,7 +183,7 @@ class ConflictSettings(_Section):
             "same_party": -2.5,
             "nli": 4.0,
         },
-        description="Logistic weight per signal (see rag/conflicts.py); chosen with benchmarks/conflicts_calibration.py.",
+        description="Logistic weight per signal (see rag/conflicts/__init__.py); chosen with benchmarks/conflicts_calibration.py.",
     )
 
 

@@ -1,0 +1,135 @@
+"""Dates: absolute dates, bare years and weekdays in a sentence, and whether two of them disagree."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from rag.claims.model import DateMention
+from rag.claims.quantities import _CURRENCY_SYMBOLS, _UNITS, _context
+from rag.claims.tokens import Token
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+
+def _is_year(tok: Token) -> bool:
+    return bool(re.fullmatch(r"(1[6-9]|20)\d\d", tok.text))
+
+
+def _parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
+    """Dates and the token indices they use."""
+    out: list[DateMention] = []
+    used: set[int] = set()
+    n = len(tokens)
+
+    def skip_punct(k: int, chars: str = ".,") -> int:
+        while k < n and tokens[k].text in chars:
+            k += 1
+        return k
+
+    i = 0
+    while i < n:
+        t = tokens[i]
+        low = t.low
+        month = _MONTHS.get(low) if t.is_cap else None
+        if month and low == "may" and not (i + 1 < n and tokens[i + 1].text[0].isdigit()):
+            month = None  # the modal verb
+        if month and len(low) <= 4 and low != "may" and not (i + 1 < n and (tokens[i + 1].text == "." or tokens[i + 1].text[0].isdigit())):
+            month = None  # 'Mar', 'Dec' as words
+        if month:
+            day = year = None
+            k = skip_punct(i + 1, ".")
+            if k < n and re.fullmatch(r"\d{1,2}", tokens[k].text) and 1 <= int(tokens[k].text) <= 31:
+                day = int(tokens[k].text)
+                k += 1
+                if k < n and tokens[k].low in ("st", "nd", "rd", "th"):
+                    k += 1
+                k2 = skip_punct(k, ",")
+                if k2 < n and _is_year(tokens[k2]):
+                    year = int(tokens[k2].text)
+                    k = k2 + 1
+            elif k < n and _is_year(tokens[k]):
+                year = int(tokens[k].text)
+                k += 1
+            # '13 July 2014' style: a day right before the month
+            start_i = i
+            if day is None and i > 0 and re.fullmatch(r"\d{1,2}", tokens[i - 1].text) and 1 <= int(tokens[i - 1].text) <= 31:
+                day = int(tokens[i - 1].text)
+                start_i = i - 1
+                out = [d for d in out if d.start != tokens[i - 1].start]
+            if day is None and year is None and low not in ("march", "june", "july", "august", "september", "october", "november", "december", "january", "february", "april"):
+                i += 1
+                continue
+            end_i = k - 1
+            used.update(range(start_i, end_i + 1))
+            out.append(
+                DateMention(
+                    text="", start=tokens[start_i].start, end=tokens[end_i].end, year=year, month=month, day=day,
+                    context=_context(tokens, start_i, end_i + 1),
+                )
+            )
+            i = k
+            continue
+        wd = _WEEKDAYS.get(low)
+        if wd is not None and t.is_cap:
+            used.add(i)
+            out.append(DateMention(text="", start=t.start, end=t.end, weekday=wd, context=_context(tokens, i, i + 1)))
+            i += 1
+            continue
+        m = re.fullmatch(r"(\d{4})", t.text)
+        if m and i + 4 < n and tokens[i + 1].text == "-" and re.fullmatch(r"\d\d", tokens[i + 2].text) and tokens[i + 3].text == "-" and re.fullmatch(r"\d\d", tokens[i + 4].text):
+            y, mo, d = int(t.text), int(tokens[i + 2].text), int(tokens[i + 4].text)
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                used.update(range(i, i + 5))
+                out.append(DateMention(text="", start=t.start, end=tokens[i + 4].end, year=y, month=mo, day=d, context=_context(tokens, i, i + 5)))
+                i += 5
+                continue
+        if _is_year(t) and not (i + 1 < n and tokens[i + 1].low in _UNITS) and not (i > 0 and tokens[i - 1].text in _CURRENCY_SYMBOLS):
+            used.add(i)
+            out.append(DateMention(text="", start=t.start, end=t.end, year=int(t.text), context=_context(tokens, i, i + 1)))
+        i += 1
+    return out, used
+
+
+# ---------------------------------------------------------------------------
+# Comparisons used by the conflict detector
+# ---------------------------------------------------------------------------
+
+
+def dates_conflict(a: DateMention, b: DateMention) -> bool:
+    """True when two dates share a field (year, month, day or weekday) that differs."""
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return True
+    if a.month is not None and b.month is not None and a.month != b.month:
+        return True
+    if a.day is not None and b.day is not None and a.month == b.month and a.day != b.day:
+        return True
+    wa, wb = _weekday(a), _weekday(b)
+    return wa is not None and wb is not None and wa != wb
+
+
+def dates_overlap(a: DateMention, b: DateMention) -> bool:
+    """True when two dates agree on every field both state."""
+    return not dates_conflict(a, b)
+
+
+def _weekday(d: DateMention) -> int | None:
+    if d.weekday is not None:
+        return d.weekday
+    if d.year and d.month and d.day:
+        try:
+            return _dt.date(d.year, d.month, d.day).weekday()
+        except ValueError:
+            return None
+    return None
