@@ -57,8 +57,17 @@ def _party_label(units: list[Unit]) -> str:
     parties = Counter(u.party for u in units if u.party)
     if parties:
         return parties.most_common(1)[0][0]
-    titles = Counter((u.ev.title or u.ev.doc_id)[:40] for u in units)
+    titles = Counter(short_title(u.ev.title or u.ev.doc_id) for u in units)
     return titles.most_common(1)[0][0]
+
+
+def short_title(title: str, limit: int = 40) -> str:
+    """An article title cut at a word boundary with an ellipsis ('Escalating tensions: Mali-Algeria…'), not mid-word."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(" :,;–-")
+    return f"{cut}…"
 
 
 def _negation_phrase(u: Unit, n: Negation) -> str | None:

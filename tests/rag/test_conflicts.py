@@ -525,3 +525,15 @@ def test_nli_center_is_the_setting_else_the_models_neutral_point():
     assert nli_center(ConflictSettings(nli="none"), Aegisish()) == 0.75
     assert nli_center(ConflictSettings(nli="none"), Plain()) == 0.5
     assert nli_center(ConflictSettings(nli="none", nli_center=0.6), Aegisish()) == 0.6
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("title, expected", [
+    ("Short title", "Short title"),
+    ("Escalating tensions : Mali-Algeria border conflict analyzed", "Escalating tensions : Mali-Algeria\u2026"),
+    ("Exclusive – Sources Close to the Malian Army to Assahifa", "Exclusive – Sources Close to the Malian\u2026"),
+])
+def test_a_side_named_by_its_article_title_is_cut_at_a_word(title, expected):
+    from rag.conflicts.summary import short_title
+
+    assert short_title(title) == expected
