@@ -149,6 +149,39 @@ def check_support(
     return not reasons, score, reasons
 
 
+def complete_citation(
+    sentence: str,
+    keys: list[int],
+    score: float,
+    evidence: list[Evidence],
+    attempt: Callable[[list[int]], tuple[bool, float, list[str]]],
+) -> tuple[list[int], float]:
+    """Point a passing sentence at the evidence that holds the words its citation lacks.
+
+    The overlap test lets a sentence pass with a few content words missing from its span, so the LLM's
+    "[2]" can stand for a sentence whose key words ("attack trajectory") are in [1]. If another item
+    holds missing words and supports the sentence better alone, it replaces the citation; if it only
+    supports it together with the cited items, it is added.
+    """
+    cited_terms = set(content_terms(" ".join(e.text for e in evidence if e.key in keys)))
+    missing = set(content_terms(sentence)) - cited_terms
+    if not missing:
+        return keys, score
+    others = [e for e in evidence if e.key not in keys]
+    gain = {e.key: len(missing & set(content_terms(e.text))) for e in others}
+    best = max(others, key=lambda e: (gain[e.key], -e.key), default=None)
+    if best is None or gain[best.key] == 0:
+        return keys, score
+    ok, alone, _ = attempt([best.key])
+    if ok and alone >= score:
+        return [best.key], alone
+    both = sorted([*keys, best.key])
+    ok, together, _ = attempt(both)
+    if ok and together > score:
+        return both, together
+    return keys, score
+
+
 def verify_draft(
     draft: str,
     evidence: list[Evidence],
@@ -188,8 +221,10 @@ def verify_draft(
 
         ok, score, reasons = attempt(valid)
         if ok:
-            out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=valid,
-                                               status="supported", score=score, reasons=reasons_first), text=s.text, keys=valid))
+            keys, score = complete_citation(s.text, valid, score, evidence, attempt)
+            status = "supported" if keys == valid else "recited"
+            out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=keys,
+                                               status=status, score=score, reasons=reasons_first), text=s.text, keys=keys))
             continue
         reasons_first += reasons
         # Re-cite: the LLM often cites the wrong number. Try single items, best similarity first.

@@ -187,3 +187,32 @@ def test_verify_draft_removes_a_sentence_the_nli_model_contradicts(fake_embedder
     gone = verify_draft(draft, EVIDENCE, "Who shot down the drone?", fake_embedder, VerifySettings(),
                         nli=FixedNLI(0.0, 0.99))
     assert gone[0].verdict.status == "removed", "a contradicted sentence is neither re-cited nor rewritten"
+
+
+TRAJECTORY = [
+    Evidence(key=1, doc_id="a", source="a.txt", title="A", start=0, end=10,
+             text="The ministry further clarified that the aircraft had entered Algerian airspace, exited, and then "
+                  "returned on an attack trajectory."),
+    Evidence(key=2, doc_id="a", source="a.txt", title="A", start=20, end=40,
+             text="According to Algeria's defense ministry, the drone penetrated our airspace over a distance of 2km "
+                  "before being shot down."),
+    Evidence(key=3, doc_id="b", source="b.txt", title="B", start=0, end=10, text="Mali recalled its ambassador from Algiers."),
+]
+
+
+def test_a_passing_sentence_is_pointed_at_the_span_holding_its_missing_words(fake_embedder):
+    sentence = "According to Algeria's defense ministry, the drone returned into its airspace on an attack trajectory"
+    q = "On what kind of trajectory did the drone return?"
+    from rag.text import content_terms
+
+    ok, _, why = check_support(sentence, [TRAJECTORY[1]], "", set(content_terms(q)), 0.8, VerifySettings())
+    assert ok, why or "the premise of this test: the overlap test alone accepts the wrong span"
+    checked = verify_draft(f"{sentence} [2].", TRAJECTORY, q, fake_embedder, VerifySettings())
+    assert 1 in checked[0].keys and 3 not in checked[0].keys
+    assert checked[0].verdict.status == "recited"
+
+
+def test_a_sentence_fully_inside_its_span_keeps_its_citation(fake_embedder):
+    checked = verify_draft("Mali recalled its ambassador from Algiers [3].", TRAJECTORY, "Who recalled an ambassador?",
+                           fake_embedder, VerifySettings())
+    assert checked[0].keys == [3] and checked[0].verdict.status == "supported"
