@@ -5,6 +5,9 @@ are skipped, a changed file replaces its old version, and an exact duplicate of 
 stored document (under another path) is reported and not stored twice.
 Resumable: ``store.gc()`` first drops chunks left by an interrupted run, and a
 document is only visible once its record (written after its chunks) exists.
+With an embedder that pools span vectors (``rag.embed.SpanEmbedder``), every
+sentence also gets a vector from its chunk's forward pass, stored for evidence
+selection; documents stored without them are re-indexed once to add them.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from ingest.chunk import chunk_document
 from ingest.load import iter_files, load_document
-from rag.embed import Embedder, get_embedder
+from rag.embed import Embedder, SpanEmbedder, get_embedder
 from rag.errors import IngestError
 from rag.settings import Settings
-from rag.store import Store, get_store
-from rag.types import Chunk, SourceDoc
+from rag.store import DocumentWrite, Store, get_store
+from rag.types import Chunk, SentenceVectors, SourceDoc, Span
 
 FileStatus = Literal["added", "updated", "unchanged", "duplicate", "skipped"]
 
@@ -38,7 +42,7 @@ class FileResult(BaseModel):
     doc_id: str | None = Field(default=None, description="Document id, when the file was read.")
     title: str | None = Field(default=None, description="Document title, when the file was read.")
     chunks: int = Field(default=0, description="Chunks written for it.")
-    reason: str | None = Field(default=None, description="Why it was skipped, or what it duplicates.")
+    reason: str | None = Field(default=None, description="Why it was skipped or re-indexed, or what it duplicates.")
 
 
 class IngestReport(BaseModel):
@@ -67,6 +71,33 @@ class IngestReport(BaseModel):
 Progress = Callable[[int, int, str], None]
 
 
+def merge_sentence_vectors(chunks: list[Chunk], pooled: list[np.ndarray]) -> SentenceVectors:
+    """One vector per sentence of a document, from the span vectors pooled in each of its chunks.
+
+    A sentence in the overlap of two chunks is pooled twice: at the end of one chunk (context
+    before it only) and at the start of the next (context after it only). Both are edge
+    positions, so neither is better; their mean sees context on both sides, like a sentence
+    inside a chunk. Sentences cut off by the model's window (NaN rows) are left out:
+    evidence selection embeds those itself.
+    """
+    found: dict[int, tuple[Span, list[np.ndarray]]] = {}
+    for chunk, vecs in zip(chunks, pooled):
+        for span, vec in zip(chunk.sentences, vecs):
+            if np.isfinite(vec).all():
+                found.setdefault(span.start, (span, []))[1].append(vec)
+    starts = sorted(found)
+    if not starts:
+        return SentenceVectors(spans=[], vectors=np.zeros((0, 0), dtype=np.float32))
+    means = np.stack([np.mean(found[s][1], axis=0) for s in starts]).astype(np.float32)
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    return SentenceVectors(spans=[found[s][0] for s in starts], vectors=means)
+
+
+def _chunk_spans(chunks: list[Chunk]) -> list[list[tuple[int, int]]]:
+    """Sentence offsets relative to each chunk's text, as the embedder pools them."""
+    return [[(s.start - c.start, s.end - c.start) for s in c.sentences] for c in chunks]
+
+
 def ingest_paths(
     paths: list[Path | str],
     settings: Settings,
@@ -78,6 +109,7 @@ def ingest_paths(
     t0 = time.perf_counter()
     store = store or get_store(settings)
     embedder = embedder or get_embedder(settings)
+    pools_sentences = isinstance(embedder, SpanEmbedder)
     report = IngestReport(orphans_removed=store.gc())
     files, skipped = iter_files([Path(p) for p in paths], settings.ingest.extensions)
     report.files.extend(FileResult(path=str(p), status="skipped", reason=r) for p, r in skipped)
@@ -92,14 +124,25 @@ def ingest_paths(
         nonlocal pending, pending_chunks
         if not pending:
             return
-        texts = [c.text for _, _, chunks, _ in pending for c in chunks]
+        all_chunks = [c for _, _, chunks, _ in pending for c in chunks]
+        texts = [c.text for c in all_chunks]
         te = time.perf_counter()
-        vectors = embedder.embed_documents(texts)
+        pooled = None
+        if pools_sentences:
+            out = embedder.embed_documents_with_spans(texts, _chunk_spans(all_chunks))
+            vectors, pooled = out.texts, out.spans
+        else:
+            vectors = embedder.embed_documents(texts)
         report.embed_seconds += time.perf_counter() - te
-        offset = 0
-        for result, doc, chunks, stale in pending:
-            store.write_document(doc, chunks, vectors[offset : offset + len(chunks)])
+        writes, offset = [], 0
+        for _, doc, chunks, _ in pending:
+            part = slice(offset, offset + len(chunks))
+            sentences = merge_sentence_vectors(chunks, pooled[part]) if pooled is not None else None
+            writes.append(DocumentWrite(doc, chunks, vectors[part], sentences))
             offset += len(chunks)
+        # One write for the whole group: each store write costs a disk sync whatever its size.
+        store.write_documents(writes)
+        for _, _, chunks, stale in pending:
             for old in stale:
                 store.delete_document(old)
             report.chunks += len(chunks)
@@ -125,11 +168,15 @@ def ingest_paths(
             stale = [d for d in same_source if d != doc.doc_id]
             for old in stale:  # left over from an interrupted update
                 store.delete_document(old)
-            if prior.source == doc.source:
-                result.status = "unchanged"
-            else:
+            if prior.source != doc.source:
                 result.status, result.reason = "duplicate", f"same text as {prior.source}"
-            continue
+                continue
+            if not (pools_sentences and prior.n_sentence_vectors == 0):
+                result.status = "unchanged"
+                continue
+            # Stored before sentence vectors existed: write it again (same ids, so upserts) to add them.
+            result.status, result.reason = "updated", "re-indexed to add sentence vectors"
+            same_source = []  # nothing stale: the rewrite replaces the document in place
         chunks = chunk_document(
             doc.doc_id, doc.text, settings.ingest.chunk_chars, settings.ingest.chunk_overlap_sentences
         )

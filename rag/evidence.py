@@ -3,6 +3,9 @@
 The LLM sees single sentences under short keys ``[n]`` rather than whole chunks:
 prompts stay short (prefill dominates latency on CPU) and every citation already
 is an exact span of a stored document.
+
+Sentence vectors come from the store when ingest pooled them (see ``rag.embed``);
+only sentences without one are embedded here, which keeps selection fast.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from rag.embed import Embedder
 from rag.safety import looks_like_injection
 from rag.store import Store
 from rag.text import content_terms
-from rag.types import Evidence, ScoredChunk
+from rag.types import Evidence, ScoredChunk, SentenceKey
 
 DENSE_WEIGHT = 0.65
 
@@ -34,6 +37,24 @@ def lexical_overlap(question_terms: set[str], sentence: str) -> float:
     return len(question_terms & set(content_terms(sentence))) / len(question_terms)
 
 
+def sentence_vectors(
+    keys: list[SentenceKey], texts: list[str], store: Store, embedder: Embedder, dim: int, stored: bool = True
+) -> np.ndarray:
+    """(len(keys), dim) unit vectors: stored ones where the store has them, the rest embedded now."""
+    found = store.get_sentence_vectors(keys) if stored else {}
+    vecs = np.empty((len(keys), dim), dtype=np.float32)
+    missing = []
+    for i, k in enumerate(keys):
+        v = found.get(k)
+        if v is not None and v.shape == (dim,):  # another model's vectors would not compare with the query's
+            vecs[i] = v
+        else:
+            missing.append(i)
+    if missing:
+        vecs[missing] = embedder.embed_documents([texts[i] for i in missing])
+    return vecs
+
+
 def select_evidence(
     question: str,
     chunks: list[ScoredChunk],
@@ -41,8 +62,12 @@ def select_evidence(
     embedder: Embedder,
     n: int = 8,
     per_doc: int = 3,
+    stored_vectors: bool = True,
 ) -> EvidenceSet:
-    """Score every sentence of the retrieved chunks against the question; keep the best ``n``."""
+    """Score every sentence of the retrieved chunks against the question; keep the best ``n``.
+
+    ``stored_vectors=False`` ignores the store's sentence vectors and embeds every candidate.
+    """
     seen: set[tuple[str, int]] = set()
     cands: list[tuple[ScoredChunk, int, int, str]] = []
     for sc in chunks:
@@ -59,7 +84,8 @@ def select_evidence(
     if not cands:
         return EvidenceSet()
     qvec = embedder.embed_query(question)
-    svecs = embedder.embed_documents([c[3] for c in cands])
+    keys = [(c[0].chunk.doc_id, c[1]) for c in cands]
+    svecs = sentence_vectors(keys, [c[3] for c in cands], store, embedder, len(qvec), stored_vectors)
     cos = np.clip(svecs @ qvec, 0.0, 1.0)
     qterms = set(content_terms(question))
     lex = np.array([lexical_overlap(qterms, c[3]) for c in cands])

@@ -1,13 +1,18 @@
 """The document and chunk store: Chroma (embedded or server) behind a small protocol.
 
-Two collections per index key (embedding model + chunking + cleaner version, see
+Collections per index key (embedding model + chunking + cleaner version, see
 ``Settings.index_key``): ``<prefix>_<key>_chunks`` holds chunk vectors, texts and
-offsets; ``<prefix>_<key>_docs`` holds one record per document (clean text,
-metadata, removal log) whose vector is the mean of its chunk vectors.
+offsets; ``<prefix>_<key>_sentences`` holds the sentence vectors pooled at ingest
+(id ``<doc_id>:<start>``; optional, stores built before it simply lack them);
+``<prefix>_<key>_docs`` holds one record per document (clean text, metadata,
+removal log) whose vector is the mean of its chunk vectors.
 
-Write order makes an interrupted ingest harmless: chunks are upserted first, the
-document record last (it is the commit marker), and readers ignore chunks whose
-document has no record. ``gc()`` deletes such orphans; ingest calls it on start.
+Write order makes an interrupted ingest harmless: chunks and sentence vectors are
+upserted first, the document record last (it is the commit marker), and readers
+ignore chunks and sentences whose document has no record. ``gc()`` deletes such
+orphans; ingest calls it on start. ``write_documents`` writes a batch of documents
+with one upsert per collection (each upsert costs a disk sync, ~40 ms, whatever its
+size), all records last.
 
 We call Chroma directly rather than through llama-index's ``ChromaVectorStore``
 because we need content-hash ids, per-document replace, the docs collection and
@@ -20,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
@@ -27,11 +33,21 @@ import numpy as np
 
 from rag.errors import StoreError
 from rag.settings import Settings
-from rag.types import Chunk, DocMeta, DocRecord, Removal, SourceDoc, Span, StoredDoc
+from rag.types import Chunk, DocMeta, DocRecord, Removal, SentenceKey, SentenceVectors, SourceDoc, Span, StoredDoc
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _BATCH = 500
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document to store: its chunks, their vectors and, optionally, its sentence vectors."""
+
+    doc: SourceDoc
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentences: SentenceVectors | None = None
 
 
 class Store(Protocol):
@@ -53,8 +69,18 @@ class Store(Protocol):
         """Records (no text) of these documents, by id; unknown ids are left out."""
         ...
 
-    def write_document(self, doc: SourceDoc, chunks: list[Chunk], vectors: np.ndarray) -> DocRecord:
-        """Store a document and its chunk vectors; the document record is written last."""
+    def write_document(
+        self, doc: SourceDoc, chunks: list[Chunk], vectors: np.ndarray, sentences: SentenceVectors | None = None
+    ) -> DocRecord:
+        """Store a document, its chunk vectors and optional sentence vectors; the document record is written last."""
+        ...
+
+    def write_documents(self, items: list[DocumentWrite]) -> list[DocRecord]:
+        """Store several documents; every record is written after every chunk and sentence vector."""
+        ...
+
+    def get_sentence_vectors(self, keys: list[SentenceKey]) -> dict[SentenceKey, np.ndarray]:
+        """Stored vectors of these sentences of committed documents; sentences without one are left out."""
         ...
 
     def delete_document(self, doc_id: str) -> bool:
@@ -70,7 +96,7 @@ class Store(Protocol):
         ...
 
     def gc(self) -> int:
-        """Delete chunks whose document record is missing; returns how many."""
+        """Delete chunks and sentence vectors whose document record is missing; returns how many chunks."""
         ...
 
     def revision(self) -> str:
@@ -110,7 +136,56 @@ def _chunk_from(cid: str, text: str, meta: dict) -> Chunk:
     )
 
 
-def _doc_metadata(doc: SourceDoc, n_chunks: int) -> dict:
+def _sentence_id(key: SentenceKey) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _check_write(item: DocumentWrite) -> None:
+    doc, n_vec = item.doc, len(item.vectors)
+    if len(item.chunks) != n_vec:
+        raise StoreError(f"{len(item.chunks)} chunks but {n_vec} vectors for {doc.source}")
+    if not item.chunks:
+        raise StoreError(f"{doc.source}: no chunks to store")
+    sents = item.sentences
+    if sents is not None and len(sents.spans) != len(sents.vectors):
+        raise StoreError(f"{len(sents.spans)} sentences but {len(sents.vectors)} vectors for {doc.source}")
+
+
+def _n_sentences(item: DocumentWrite) -> int:
+    return len(item.sentences.spans) if item.sentences is not None else 0
+
+
+def _mean_vector(vectors: np.ndarray) -> list[float]:
+    """A document's vector: the normalised mean of its chunk vectors."""
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).tolist()
+
+
+def _chunk_rows(items: list[DocumentWrite]) -> tuple[list[str], list, list[dict], list[str]]:
+    """ids, embeddings, metadatas and texts of every chunk of ``items``."""
+    ids, vecs, metas, texts = [], [], [], []
+    for it in items:
+        ids += [c.chunk_id for c in it.chunks]
+        vecs += np.asarray(it.vectors, dtype=np.float32).tolist()
+        metas += [_chunk_metadata(c, it.doc) for c in it.chunks]
+        texts += [c.text for c in it.chunks]
+    return ids, vecs, metas, texts
+
+
+def _sentence_rows(items: list[DocumentWrite]) -> tuple[list[str], list, list[dict]]:
+    """ids, embeddings and metadatas of every sentence vector of ``items``."""
+    ids, vecs, metas = [], [], []
+    for it in items:
+        if it.sentences is None:
+            continue
+        doc_id = it.doc.doc_id
+        ids += [_sentence_id((doc_id, s.start)) for s in it.sentences.spans]
+        vecs += np.asarray(it.sentences.vectors, dtype=np.float32).tolist()
+        metas += [{"doc_id": doc_id, "start": s.start, "end": s.end} for s in it.sentences.spans]
+    return ids, vecs, metas
+
+
+def _doc_metadata(doc: SourceDoc, n_chunks: int, n_sentence_vectors: int) -> dict:
     m = doc.meta
     return _clean_meta(
         {
@@ -124,6 +199,7 @@ def _doc_metadata(doc: SourceDoc, n_chunks: int) -> dict:
             "source_name": m.source_name,
             "dateline": m.dateline,
             "n_chunks": n_chunks,
+            "n_sentence_vectors": n_sentence_vectors,
             "n_chars": len(doc.text),
             "n_removed": len(doc.removed),
             "removed": json.dumps([r.model_dump() for r in doc.removed]),
@@ -149,6 +225,7 @@ def _record_from(doc_id: str, meta: dict) -> DocRecord:
         n_chars=int(meta.get("n_chars", 0)),
         n_removed=int(meta.get("n_removed", 0)),
         ingested_at=meta.get("ingested_at", ""),
+        n_sentence_vectors=int(meta.get("n_sentence_vectors", 0)),
     )
 
 
@@ -192,6 +269,10 @@ class ChromaStore:
             )
             self.docs = self.client.get_or_create_collection(
                 f"{base}_docs", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+            # Read by id only, never searched; created empty in stores built before sentence vectors existed.
+            self.sentences = self.client.get_or_create_collection(
+                f"{base}_sentences", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
             # One record whose value changes on every write: a cheap revision any process (or server client) can read.
             self.meta = self.client.get_or_create_collection(f"{base}_meta", embedding_function=None)
@@ -281,45 +362,73 @@ class ChromaStore:
                 out.append((_chunk_from(cid, text, meta), 1.0 - float(dist)))
         return out
 
+    def get_sentence_vectors(self, keys: list[SentenceKey]) -> dict[SentenceKey, np.ndarray]:
+        if not keys:
+            return {}
+        ids = list(dict.fromkeys(_sentence_id(k) for k in keys))
+        res = self.sentences.get(ids=ids, include=["embeddings", "metadatas"])
+        committed = self._committed()
+        return {
+            (m["doc_id"], int(m["start"])): np.asarray(v, dtype=np.float32)
+            for v, m in zip(res["embeddings"], res["metadatas"])
+            if m.get("doc_id") in committed
+        }
+
     # -- writes --------------------------------------------------------------
-    def write_document(self, doc: SourceDoc, chunks: list[Chunk], vectors: np.ndarray) -> DocRecord:
-        if len(chunks) != len(vectors):
-            raise StoreError(f"{len(chunks)} chunks but {len(vectors)} vectors for {doc.source}")
-        if not chunks:
-            raise StoreError(f"{doc.source}: no chunks to store")
-        vectors = np.asarray(vectors, dtype=np.float32)
+    def write_document(
+        self, doc: SourceDoc, chunks: list[Chunk], vectors: np.ndarray, sentences: SentenceVectors | None = None
+    ) -> DocRecord:
+        return self.write_documents([DocumentWrite(doc, chunks, vectors, sentences)])[0]
+
+    def write_documents(self, items: list[DocumentWrite]) -> list[DocRecord]:
+        for item in items:
+            _check_write(item)
         try:
-            for i in range(0, len(chunks), _BATCH):
-                part = chunks[i : i + _BATCH]
-                self.chunks.upsert(
-                    ids=[c.chunk_id for c in part],
-                    embeddings=vectors[i : i + _BATCH].tolist(),
-                    documents=[c.text for c in part],
-                    metadatas=[_chunk_metadata(c, doc) for c in part],
-                )
-            mean = vectors.mean(axis=0)
-            mean = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            meta = _doc_metadata(doc, len(chunks))
-            self.docs.upsert(ids=[doc.doc_id], embeddings=[mean.tolist()], documents=[doc.text], metadatas=[meta])
-            self._bump_revision()
+            self._upsert(self.chunks, *_chunk_rows(items))
+            self._upsert(self.sentences, *_sentence_rows(items))
+            metas = [_doc_metadata(it.doc, len(it.chunks), _n_sentences(it)) for it in items]
+            # The commit markers: only now do these documents' chunks and sentences become visible.
+            self._upsert(self.docs, [it.doc.doc_id for it in items], [_mean_vector(it.vectors) for it in items],
+                         metas, [it.doc.text for it in items])
+            if items:
+                self._bump_revision()
         except Exception as e:
-            raise StoreError(f"Writing {doc.source} to the store failed: {e}. Re-run ingest to complete it.") from e
-        return _record_from(doc.doc_id, meta)
+            sources = ", ".join(it.doc.source for it in items)
+            raise StoreError(f"Writing {sources} to the store failed: {e}. Re-run ingest to complete it.") from e
+        return [_record_from(it.doc.doc_id, m) for it, m in zip(items, metas)]
+
+    @staticmethod
+    def _upsert(
+        collection, ids: list[str], embeddings: list, metadatas: list[dict], documents: list[str] | None = None
+    ) -> None:
+        """Upsert rows in pieces Chroma accepts."""
+        for i in range(0, len(ids), _BATCH):
+            part = slice(i, i + _BATCH)
+            extra = {"documents": documents[part]} if documents is not None else {}
+            collection.upsert(ids=ids[part], embeddings=embeddings[part], metadatas=metadatas[part], **extra)
 
     def delete_document(self, doc_id: str) -> bool:
         existed = bool(self.docs.get(ids=[doc_id])["ids"])
-        # Record first: its chunks become invisible at once, then go.
+        # Record first: its chunks and sentences become invisible at once, then go.
         self.docs.delete(ids=[doc_id])
         self._bump_revision()
         self.chunks.delete(where={"doc_id": doc_id})
+        self.sentences.delete(where={"doc_id": doc_id})
         return existed
 
     def gc(self) -> int:
         committed = set(self.docs.get(include=[])["ids"])
-        res = self.chunks.get(include=["metadatas"])
+        orphans = self._orphans(self.chunks, committed)
+        self._orphans(self.sentences, committed)
+        return orphans
+
+    @staticmethod
+    def _orphans(collection, committed: set[str]) -> int:
+        """Delete the entries of ``collection`` whose document is not committed; returns how many."""
+        res = collection.get(include=["metadatas"])
         orphans = [i for i, m in zip(res["ids"], res["metadatas"]) if m.get("doc_id") not in committed]
         for i in range(0, len(orphans), _BATCH):
-            self.chunks.delete(ids=orphans[i : i + _BATCH])
+            collection.delete(ids=orphans[i : i + _BATCH])
         return len(orphans)
 
 

@@ -7,8 +7,10 @@ converted inside ``store.py`` and ``retrieve.py``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -69,6 +71,20 @@ class Chunk(BaseModel):
     sentences: list[Span] = Field(description="Sentence spans inside the chunk, absolute offsets.")
 
 
+SentenceKey = tuple[str, int]
+"""A sentence of the store: (doc_id, start offset)."""
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """One vector per sentence of a document, pooled at ingest (see ``rag.embed.pool_spans``)."""
+
+    spans: list[Span]
+    """Sentence spans, absolute offsets into the clean text, each once."""
+    vectors: np.ndarray
+    """(len(spans), dim) unit vectors, row i for spans[i]."""
+
+
 class DocRecord(BaseModel):
     """A document as the store lists it (no text)."""
 
@@ -79,6 +95,9 @@ class DocRecord(BaseModel):
     n_chars: int = Field(description="Length of the clean text.")
     n_removed: int = Field(default=0, description="Number of removed junk pieces.")
     ingested_at: str = Field(description="UTC timestamp of ingestion, ISO 8601.")
+    n_sentence_vectors: int = Field(
+        default=0, description="Sentence vectors stored at ingest; 0 means evidence selection embeds its sentences per question."
+    )
 
 
 class StoredDoc(DocRecord):

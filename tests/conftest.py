@@ -74,6 +74,31 @@ def fake_embedder():
     return HashEmbedder()
 
 
+class SpanHashEmbedder(HashEmbedder):
+    """HashEmbedder that also pools span vectors (each span gets its own text's vector) and logs what it embeds."""
+
+    name = "fake:hash-spans"
+
+    def __init__(self):
+        self.embedded: list[str] = []  # texts passed to embed_documents, in order
+
+    def embed_documents(self, texts):
+        self.embedded.extend(texts)
+        return super().embed_documents(texts)
+
+    def embed_documents_with_spans(self, texts, spans):
+        from rag.embed import SpanEmbeddings
+
+        pooled = [np.stack([self._vec(t[a:b]) for a, b in sp]) if sp else np.zeros((0, self.dim), np.float32)
+                  for t, sp in zip(texts, spans)]
+        return SpanEmbeddings(HashEmbedder.embed_documents(self, texts), pooled)
+
+
+@pytest.fixture
+def span_embedder():
+    return SpanHashEmbedder()
+
+
 def make_scripted_llm():
     """A llama-index LLM that replays queued replies and records what it was asked."""
     from llama_index.core.base.llms.types import CompletionResponse, LLMMetadata

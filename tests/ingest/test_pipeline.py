@@ -1,11 +1,13 @@
 import shutil
 
+import numpy as np
 import pytest
 
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest_paths, merge_sentence_vectors
 from rag.errors import StoreError
 from rag.settings import get_settings
 from rag.store import ChromaStore
+from rag.types import Chunk, Span
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.unit
@@ -73,6 +75,7 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_goes_in(setup, tmp_path
 
 def test_interrupted_ingest_leaves_store_usable_and_rerun_completes(setup, monkeypatch):
     corpus, store, run = setup
+    monkeypatch.setattr("ingest.pipeline.EMBED_GROUP", 1)  # write (and commit) one document at a time
     real_upsert = store.docs.upsert
     calls = {"n": 0}
 
@@ -94,3 +97,88 @@ def test_interrupted_ingest_leaves_store_usable_and_rerun_completes(setup, monke
     assert report.count("added") == 3 and report.count("unchanged") == 2
     assert report.orphans_removed > 0
     assert len(store.list_documents()) == 5
+
+
+def test_merge_sentence_vectors_averages_the_overlap_and_drops_cut_off_sentences():
+    s = [Span(start=0, end=5), Span(start=6, end=11), Span(start=12, end=17)]
+    chunks = [Chunk(chunk_id=f"c{i}", doc_id="d", index=i, start=g[0].start, end=g[-1].end, text="x", sentences=g)
+              for i, g in enumerate([s[:2], s[1:]])]
+    a, b, c, d = np.eye(4, dtype=np.float32)
+    merged = merge_sentence_vectors(chunks, [np.stack([a, b]), np.stack([c, np.full(4, np.nan)])])
+    assert merged.spans == s[:2]
+    assert np.allclose(merged.vectors[0], a)
+    assert np.allclose(merged.vectors[1], (b + c) / np.linalg.norm(b + c)), "the shared sentence gets one mean vector"
+
+
+@pytest.fixture
+def span_setup(setup, span_embedder):
+    corpus, store, _ = setup
+    settings = store.settings
+
+    def run(embedder=span_embedder):
+        return ingest_paths([corpus], settings, store=store, embedder=embedder)
+
+    return corpus, store, run
+
+
+def test_ingest_stores_one_vector_per_sentence(span_setup):
+    _, store, run = span_setup
+    report = run()
+    keys = {(c.doc_id, s.start) for c in store.all_chunks() for s in c.sentences}
+    assert len(store.get_sentence_vectors(sorted(keys))) == len(keys) == store.sentences.count()
+    assert sum(d.n_sentence_vectors for d in store.list_documents()) == len(keys)
+    assert report.count("added") == 5 and run().count("unchanged") == 5
+
+
+def test_store_built_without_sentence_vectors_is_reindexed_once(span_setup, fake_embedder):
+    _, store, run = span_setup
+    run(fake_embedder)  # an embedder that cannot pool: the store of an older version
+    ids = sorted(c.chunk_id for c in store.all_chunks())
+    assert store.sentences.count() == 0
+    report = run()
+    assert report.count("updated") == 5 and all(f.reason for f in report.files)
+    assert sorted(c.chunk_id for c in store.all_chunks()) == ids and len(store.list_documents()) == 5
+    assert store.sentences.count() > 0 and all(d.n_sentence_vectors for d in store.list_documents())
+    assert run().count("unchanged") == 5
+
+
+def test_interrupted_ingest_hides_and_collects_sentence_vectors(span_setup, monkeypatch):
+    _, store, run = span_setup
+    monkeypatch.setattr("ingest.pipeline.EMBED_GROUP", 1)
+    real_upsert = store.docs.upsert
+    calls = {"n": 0}
+
+    def failing_upsert(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full (simulated)")
+        return real_upsert(*a, **kw)
+
+    monkeypatch.setattr(store.docs, "upsert", failing_upsert)
+    with pytest.raises(StoreError):
+        run()
+    committed = {d.doc_id for d in store.list_documents()}
+    stored = store.sentences.get(include=["metadatas"])["metadatas"]
+    orphan_keys = [(m["doc_id"], m["start"]) for m in stored if m["doc_id"] not in committed]
+    assert orphan_keys, "the failed document's sentence vectors were written before its record"
+    assert store.get_sentence_vectors(orphan_keys) == {}
+    monkeypatch.setattr(store.docs, "upsert", real_upsert)
+    run()
+    assert store.sentences.count() == sum(d.n_sentence_vectors for d in store.list_documents())
+
+
+def test_a_group_of_documents_is_written_with_one_upsert_per_collection(span_setup, monkeypatch):
+    _, store, run = span_setup
+    calls = []
+
+    def logged(name, real):
+        def upsert(*a, **kw):
+            calls.append(name)
+            return real(*a, **kw)
+        return upsert
+
+    for name in ("chunks", "sentences", "docs"):
+        col = getattr(store, name)
+        monkeypatch.setattr(col, "upsert", logged(name, col.upsert))
+    assert run().count("added") == 5
+    assert calls == ["chunks", "sentences", "docs"], "records (the commit markers) come last, once per group"

@@ -134,3 +134,15 @@ def test_a_quantity_question_without_a_matching_number_abstains_before_the_llm(p
     p, llm, _ = pipe
     a = p.ask("How much did the downed Malian drone cost?")
     assert a.abstained and llm.history == []
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_gather_scores_with_stored_sentence_vectors_unless_disabled(tmp_path, span_embedder, scripted_llm, stored):
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "conflicts.enabled": "false",
+                                       "retrieval.stored_sentence_vectors": str(stored).lower()})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=span_embedder)
+    span_embedder.embedded.clear()
+    _, ev = Pipeline(settings, store=store, embedder=span_embedder, llm=scripted_llm).gather(WRECKAGE_Q)
+    assert any("9.5km" in e.text for e in ev.items)
+    assert (span_embedder.embedded == []) is stored

@@ -103,3 +103,5 @@ def test_killed_ingest_leaves_a_usable_store_and_rerun_completes(tmp_path):
     final = ChromaStore(settings)
     assert len(final.list_documents()) >= 148  # the BBC set holds exact duplicates, reported not stored
     assert "unchanged" in done.stdout
+    assert final.sentences.count() == sum(d.n_sentence_vectors for d in final.list_documents()) > 0, \
+        "sentence vectors of the killed run's uncommitted documents must be collected"

@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
 
+from rag.errors import StoreError
 from rag.settings import get_settings
-from rag.store import ChromaStore
-from rag.types import Chunk, DocMeta, Removal, SourceDoc, Span
+from rag.store import ChromaStore, DocumentWrite
+from rag.types import Chunk, DocMeta, Removal, SentenceVectors, SourceDoc, Span
 
 pytestmark = pytest.mark.unit
 
@@ -83,3 +84,65 @@ def test_collections_are_named_by_index_key(tmp_path):
     a = ChromaStore(get_settings(overrides={"store.path": str(tmp_path)}))
     b = ChromaStore(get_settings(overrides={"store.path": str(tmp_path), "ingest.chunk_chars": "500"}))
     assert a.chunks.name != b.chunks.name, "changing chunking must never mix vectors in one collection"
+
+
+def _sentences(doc, seed=7):
+    spans = [c.sentences[0] for c in _chunks(doc)]
+    return SentenceVectors(spans=spans, vectors=_vecs(len(spans), seed))
+
+
+def test_sentence_vectors_roundtrip_by_doc_and_start(store):
+    doc = _doc()
+    sents = _sentences(doc)
+    rec = store.write_document(doc, _chunks(doc), _vecs(3), sents)
+    assert rec.n_sentence_vectors == 3 and store.list_documents()[0].n_sentence_vectors == 3
+    got = store.get_sentence_vectors([("d1", 11), ("d1", 0), ("d1", 999), ("other", 0)])
+    assert set(got) == {("d1", 0), ("d1", 11)}
+    assert np.allclose(got[("d1", 11)], sents.vectors[1], atol=1e-6)
+
+
+def test_store_without_sentence_vectors_reads_as_empty(store):
+    doc = _doc()
+    rec = store.write_document(doc, _chunks(doc), _vecs(3))
+    assert rec.n_sentence_vectors == 0
+    assert store.get_sentence_vectors([("d1", 0)]) == {} and store.get_sentence_vectors([]) == {}
+
+
+def test_delete_removes_sentence_vectors(store):
+    doc = _doc()
+    store.write_document(doc, _chunks(doc), _vecs(3), _sentences(doc))
+    store.delete_document("d1")
+    assert store.sentences.count() == 0 and store.get_sentence_vectors([("d1", 0)]) == {}
+
+
+def test_interrupted_write_leaves_no_visible_sentence_vectors_and_gc_removes_them(store, monkeypatch):
+    doc = _doc()
+
+    def fail(*a, **kw):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(store.docs, "upsert", fail)
+    with pytest.raises(StoreError):
+        store.write_document(doc, _chunks(doc), _vecs(3), _sentences(doc))
+    assert store.sentences.count() == 3, "sentence vectors are written before the record"
+    assert store.get_sentence_vectors([("d1", 0), ("d1", 11)]) == {}
+    monkeypatch.undo()
+    assert store.gc() == 3
+    assert store.sentences.count() == 0
+
+
+def test_write_documents_stores_a_batch_and_a_failed_batch_commits_nothing(store, monkeypatch):
+    docs = [_doc(doc_id=f"d{i}", source=f"/x/{i}.txt") for i in range(2)]
+    recs = store.write_documents([DocumentWrite(d, _chunks(d), _vecs(3, i), _sentences(d)) for i, d in enumerate(docs)])
+    assert [r.doc_id for r in recs] == ["d0", "d1"] and len(store.all_chunks()) == 6
+    more = [_doc(doc_id=f"e{i}", source=f"/y/{i}.txt") for i in range(2)]
+
+    def fail(*a, **kw):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(store.docs, "upsert", fail)
+    with pytest.raises(StoreError, match="Re-run ingest"):
+        store.write_documents([DocumentWrite(d, _chunks(d), _vecs(3), _sentences(d)) for d in more])
+    assert {r.doc_id for r in store.list_documents()} == {"d0", "d1"}
+    assert {c.doc_id for c in store.all_chunks()} == {"d0", "d1"}
+    assert store.get_sentence_vectors([("e0", 0), ("e1", 0)]) == {}
