@@ -36,7 +36,7 @@ from ingest.pipeline import ingest_paths  # noqa: E402
 from rag.embed import get_embedder  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 
-BBC = REPO.parent / "shared" / "bench" / "bbc_news" / "docs"
+BBC = Path(os.environ.get("RAG_BENCH_DIR", REPO.parent / "shared" / "bench")) / "bbc_news" / "docs"
 BUNDLED_QUESTIONS = [
     "Where was the drone's wreckage found according to Mali?",
     "Who brought the drone down?",
