@@ -276,6 +276,10 @@ def _substitution_signal(a: Unit, b: Unit, tol: float) -> tuple[float, dict]:
     return best, detail
 
 
+#: How far (characters) after another party's claim a "However, ..." sentence still answers it.
+CONTRAST_REACH = 300
+
+
 def _contrast_signal(a: Unit, b: Unit, sim: float) -> float:
     if a.sentence == b.sentence and a.clause and b.clause:
         return 1.0
@@ -286,7 +290,9 @@ def _contrast_signal(a: Unit, b: Unit, sim: float) -> float:
                 return 0.7 * _ramp(sim, 0.4, 0.6)
     if a.ev.doc_id == b.ev.doc_id and a.party_key and b.party_key and not _same_party(a, b):
         first, second = (a, b) if a.start < b.start else (b, a)
-        if 0 <= second.start - first.end <= 3 and second.claim.contrast:
+        # "However, Mali denies ..." answers the other party's claim a sentence or two earlier, not only the
+        # sentence right before it (which retrieval may not have picked)
+        if 0 <= second.start - first.end <= CONTRAST_REACH and second.claim.contrast:
             return 0.7
     return 0.0
 

@@ -163,7 +163,15 @@ def _label(kind: str, pairs: list[PairSignals], units: list[Unit], members: list
         return f"{head} ({', '.join(words)})" if words else head
     if kind == "agent":
         act = lead.details["agent"]["action"]
-        obj = _surface(members, [x for x in act.object_stems if x not in units[lead.a].name_stems | units[lead.b].name_stems] or common, 1)
+        # Names are not objects ("the Malian drone" -> drone), but a title-case headline makes every word a
+        # "name" ("Downed Our Drone"): a stem some unit writes in lower case is a common word.
+        lower = {stem(t.text) for u in members for t in u.tokens if t.is_word and t.text.islower()}
+        names = (units[lead.a].name_stems | units[lead.b].name_stems) - lower
+        # A passive "after being brought down by X" has no object of its own: take the object the other
+        # side gives the same action ("Algeria downed our drone"), never a shared word such as "army".
+        objects = list(act.object_stems) + [s_ for u in (units[lead.a], units[lead.b]) for other in u.claim.actions
+                                            if other.key == act.key for s_ in other.object_stems]
+        obj = _surface(members, [x for x in dict.fromkeys(objects) if x not in names], 1)
         verb = past_tense(act.base) if act.base else act.text.lower()
         return f"Who {verb} the {obj[0]}" if obj else f"Who {verb} it"
     if kind == "negation":
