@@ -38,6 +38,23 @@ from rag.types import Chunk, DocMeta, DocRecord, Removal, SentenceKey, SentenceV
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _BATCH = 500
+# Chroma's SQLite backend binds one variable per row in a whole-collection get, so a get() without
+# a limit fails ("too many SQL variables") beyond ~30 k rows: read big collections in pages.
+_PAGE = 5000
+
+
+def _get_all(collection, include: list[str]) -> dict:
+    """Every row of ``collection`` (ids plus ``include``), read page by page."""
+    out: dict = {"ids": [], **{k: [] for k in include}}
+    offset = 0
+    while True:
+        res = collection.get(include=include, limit=_PAGE, offset=offset)
+        out["ids"].extend(res["ids"])
+        for k in include:
+            out[k].extend(res[k] if res.get(k) is not None else [])
+        if len(res["ids"]) < _PAGE:
+            return out
+        offset += _PAGE
 
 
 @dataclass(frozen=True)
@@ -284,7 +301,7 @@ class ChromaStore:
 
     # -- reads ---------------------------------------------------------------
     def _doc_metas(self) -> dict[str, dict]:
-        res = self.docs.get(include=["metadatas"])
+        res = _get_all(self.docs, ["metadatas"])
         return dict(zip(res["ids"], res["metadatas"]))
 
     def list_documents(self) -> list[DocRecord]:
@@ -324,7 +341,7 @@ class ChromaStore:
         with self._lock:
             if self._committed_cache and self._committed_cache[0] == rev:
                 return self._committed_cache[1]
-        ids = set(self.docs.get(include=[])["ids"])
+        ids = set(_get_all(self.docs, [])["ids"])
         with self._lock:
             self._committed_cache = (rev, ids)
         return ids
@@ -335,7 +352,7 @@ class ChromaStore:
             if self._chunk_cache and self._chunk_cache[0] == rev:
                 return self._chunk_cache[1]
         committed = self._committed()
-        res = self.chunks.get(include=["documents", "metadatas"])
+        res = _get_all(self.chunks, ["documents", "metadatas"])
         chunks = [
             _chunk_from(i, t, m)
             for i, t, m in zip(res["ids"], res["documents"], res["metadatas"])
@@ -417,7 +434,7 @@ class ChromaStore:
         return existed
 
     def gc(self) -> int:
-        committed = set(self.docs.get(include=[])["ids"])
+        committed = set(_get_all(self.docs, [])["ids"])
         orphans = self._orphans(self.chunks, committed)
         self._orphans(self.sentences, committed)
         return orphans
@@ -425,7 +442,7 @@ class ChromaStore:
     @staticmethod
     def _orphans(collection, committed: set[str]) -> int:
         """Delete the entries of ``collection`` whose document is not committed; returns how many."""
-        res = collection.get(include=["metadatas"])
+        res = _get_all(collection, ["metadatas"])
         orphans = [i for i, m in zip(res["ids"], res["metadatas"]) if m.get("doc_id") not in committed]
         for i in range(0, len(orphans), _BATCH):
             collection.delete(ids=orphans[i : i + _BATCH])

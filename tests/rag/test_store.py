@@ -146,3 +146,28 @@ def test_write_documents_stores_a_batch_and_a_failed_batch_commits_nothing(store
     assert {r.doc_id for r in store.list_documents()} == {"d0", "d1"}
     assert {c.doc_id for c in store.all_chunks()} == {"d0", "d1"}
     assert store.get_sentence_vectors([("e0", 0), ("e1", 0)]) == {}
+
+
+def test_whole_collection_reads_are_paged(store, monkeypatch):
+    # Chroma fails a whole-collection get beyond ~30 k rows ("too many SQL variables"); reads go in pages.
+    import rag.store as store_mod
+
+    monkeypatch.setattr(store_mod, "_PAGE", 2)
+    calls = []
+    real_get = type(store.chunks).get
+
+    def spy(self, *a, **kw):
+        calls.append(kw.get("limit"))
+        return real_get(self, *a, **kw)
+
+    monkeypatch.setattr(type(store.chunks), "get", spy)
+    for i in range(3):
+        doc = _doc(doc_id=f"d{i}", source=f"/x/{i}.txt")
+        store.write_document(doc, _chunks(doc), _vecs(3, seed=i))
+    store.chunks.add(ids=["orphan-0"], documents=["x"], embeddings=_vecs(1).tolist(),
+                     metadatas=[{"doc_id": "gone", "index": 0, "start": 0, "end": 1, "sentences": "[]"}])
+    assert len(store.all_chunks()) == 9
+    assert len(store.list_documents()) == 3
+    assert store.gc() == 1
+    assert len(store.chunks.get(include=[])["ids"]) == 9
+    assert 2 in calls, "whole-collection reads must pass a page size"
