@@ -23,6 +23,36 @@ _ATTRIBUTED_QUESTION = re.compile(
 
 
 _WHO_QUESTION = re.compile(r"\s*(who|whom|by whom|which (group|country|side|army|forces?|party))\b", re.IGNORECASE)
+_PLACE_QUESTION = re.compile(
+    r"^\s*where\b|\b(which|what)\s+(\w+\s+)?(town|city|village|country|region|area|place|province)\b", re.IGNORECASE
+)
+_IDENT_QUESTION = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|name|title)\b", re.IGNORECASE)
+# Which conflict kinds can bear on a question that asks for one kind of answer. Negation and general
+# conflicts ("whether it happened") bear on any; a place can be disputed as a distance ("2 km inside").
+_KINDS_FOR_SLOT = {
+    "agent": {"agent", "negation", "general"},
+    "quantity": {"quantity", "negation", "general"},
+    "date": {"date", "negation", "general"},
+    "place": {"quantity", "negation", "general"},
+    "name": {"negation", "general"},
+}
+
+
+def asked_slot(question: str) -> str | None:
+    """What kind of answer the question asks for: agent, quantity, date, place, name, or None (why, yes/no...)."""
+    from rag.answerability import _DATE_QUESTION, expects_quantity
+
+    if _WHO_QUESTION.match(question):
+        return "agent"
+    if expects_quantity(question):
+        return "quantity"
+    if _DATE_QUESTION.search(question):
+        return "date"
+    if _PLACE_QUESTION.search(question):
+        return "place"
+    if _IDENT_QUESTION.search(question):
+        return "name"
+    return None
 
 
 def bears_on_question(
@@ -37,13 +67,17 @@ def bears_on_question(
     Evidence retrieved for any question about a disputed event tends to contain that event's
     disputes. A conflict is kept only when (1) the question does not ask for one party's own
     account ("according to Algeria...", "what did Mali say..."), which is answerable without
-    taking sides; (2) a side is among the ``question_max_rank`` best evidence sentences;
+    taking sides, and the conflict's kind can answer what the question asks (no agent dispute for a
+    "which town" question); (2) a side is among the ``question_max_rank`` best evidence sentences;
     (3) the disputed point (the summary's label, e.g. "Who downed the drone") is close to the
     question (``question_min_similarity``, embedding cosine). Thresholds were set on the
     bundled eval set's conflict and non-conflict questions (see README).
     """
     if _ATTRIBUTED_QUESTION.search(question):
         return False
+    slot = asked_slot(question)
+    if slot and conflict.kind not in _KINDS_FOR_SLOT[slot]:
+        return False  # "Near which town was the drone brought down?" does not ask who brought it down
     best: dict[int, int] = {}
     for side in conflict.sides:
         rank = next((i for i, e in enumerate(evidence)

@@ -557,3 +557,35 @@ def test_a_however_denial_answers_the_claim_two_sentences_before_it(corpus, mode
     found = [c for c in conflicts if "Mali" in {s.attributed_to for s in c.sides}
              and any("2km" in s.text for s in c.sides) and any("Mali denies" in s.text for s in c.sides)]
     assert found, f"expected Algeria's 2 km claim vs Mali's denial; got {[c.summary for c in conflicts]}"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("question, slot", [
+    ("Who brought down the Malian drone?", "agent"),
+    ("How far inside whose territory did the drone come down?", "quantity"),
+    ("On what calendar date was the drone shot down?", "date"),
+    ("Near which town was the Malian drone brought down?", "place"),
+    ("What registration number did the downed Malian drone carry?", "name"),
+    ("Did the Malian drone violate Algerian airspace?", None),
+    ("Why did Algeria shoot down the drone?", None),
+])
+def test_asked_slot(question, slot):
+    from rag.conflicts.relevance import asked_slot
+
+    assert asked_slot(question) == slot
+
+
+@pytest.mark.unit
+def test_an_agent_dispute_does_not_bear_on_a_which_town_question():
+    from rag.conflicts import bears_on_question
+    from rag.types import Conflict, ConflictSide
+
+    sides = [ConflictSide(doc_id="a", source="a", title="A", start=0, end=40, camp=0,
+                          text="The Algerian army shot down the drone near Tinzaoutin."),
+             ConflictSide(doc_id="b", source="b", title="B", start=0, end=40, camp=1,
+                          text="The Azawad Liberation Front brought down the drone near Tinzaoutin.")]
+    evidence = [ev("a", sides[0].text, key=1), ev("b", sides[1].text, key=2)]
+    c = Conflict(kind="agent", score=0.99, summary="Who shot down the drone: Algeria vs Azawad Liberation Front", sides=sides)
+    cfg = ConflictSettings(nli="none")
+    assert not bears_on_question(c, "Near which town was the drone brought down?", evidence, None, cfg)
+    assert bears_on_question(c, "Who shot down the drone?", evidence, None, cfg)
