@@ -82,9 +82,19 @@ _NAME_QUESTION = re.compile(
 )
 
 
+# Capitalised words that are not an answer to "which official / what is the name": titles and dates.
+_NOT_ANSWER_NAMES = frozenset(
+    """minister ministry president prime foreign security defence defense interior general chief deputy secretary
+    ambassador spokesman spokeswoman official officials government army state affairs
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
 def _new_names(text: str, question: str) -> set[str]:
     asked = proper_names(question)
-    return {n for n in proper_names(text) if not any(n.startswith(a[:5]) or a.startswith(n[:5]) for a in asked)}
+    return {n for n in proper_names(text) - _NOT_ANSWER_NAMES
+            if not any(n.startswith(a[:5]) or a.startswith(n[:5]) for a in asked)}
 
 
 def delivers_answer_type(question: str, answer: str) -> bool:

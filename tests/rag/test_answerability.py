@@ -55,3 +55,11 @@ def test_delivers_answer_type(question, answer, ok):
     from rag.answerability import delivers_answer_type
 
     assert delivers_answer_type(question, answer) is ok
+
+
+def test_titles_and_dates_are_not_the_name_asked_for():
+    from rag.answerability import delivers_answer_type
+
+    q = "Which Russian official did Ahmed Attaf meet to discuss the Sahel?"
+    assert not delivers_answer_type(q, "Attaf met Russian Foreign Minister Ahmed Attaf on December 31 about the Sahel.")
+    assert delivers_answer_type(q, "Attaf met Russian Foreign Minister Sergei Lavrov about the Sahel.")
