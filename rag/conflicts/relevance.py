@@ -68,7 +68,8 @@ def bears_on_question(
     disputes. A conflict is kept only when (1) the question does not ask for one party's own
     account ("according to Algeria...", "what did Mali say..."), which is answerable without
     taking sides, and the conflict's kind can answer what the question asks (no agent dispute for a
-    "which town" question); (2) a side is among the ``question_max_rank`` best evidence sentences;
+    "which town" question); (2) both camps are among the ``question_max_rank`` best evidence sentences
+    (not for agent disputes, which must concern the asked action), or a side is among the ``question_max_rank`` best evidence sentences;
     (3) the disputed point (the summary's label, e.g. "Who downed the drone") is close to the
     question (``question_min_similarity``, embedding cosine). Thresholds were set on the
     bundled eval set's conflict and non-conflict questions (see README).
@@ -90,6 +91,11 @@ def bears_on_question(
         asked = {a.key for a in analyze(question).actions}
         if asked & {a.key for s in conflict.sides for a in analyze(s.text).actions}:
             return True
+    if conflict.kind != "agent" and max(best.values()) < settings.question_max_rank:
+        # both camps are among the very best evidence for the question: the dispute is about what it asks,
+        # even when the label is generic ("Disagreement (...)" for a swapped name or figure). Agent disputes
+        # are matched by their action above instead ("Who recalled the ambassador?" is not about the downing).
+        return True
     if embedder is None:
         return True
     label = conflict.summary.split(":", 1)[0]

@@ -589,3 +589,21 @@ def test_an_agent_dispute_does_not_bear_on_a_which_town_question():
     cfg = ConflictSettings(nli="none")
     assert not bears_on_question(c, "Near which town was the drone brought down?", evidence, None, cfg)
     assert bears_on_question(c, "Who shot down the drone?", evidence, None, cfg)
+
+
+@pytest.mark.unit
+def test_a_dispute_whose_both_camps_lead_the_evidence_bears_on_the_question(fake_embedder):
+    # RGB-style swapped answer: the label is generic, but both versions are the question's best evidence
+    from rag.conflicts import bears_on_question
+    from rag.types import Conflict, ConflictSide
+
+    a = "Super Bowl LV was played at Raymond James Stadium in Tampa, Florida."
+    b = "Super Bowl LV was played at State Farm Stadium in Glendale, Arizona."
+    sides = [ConflictSide(doc_id="pos", source="p", title="P", start=0, end=len(a), camp=0, text=a),
+             ConflictSide(doc_id="cf", source="c", title="C", start=0, end=len(b), camp=1, text=b)]
+    c = Conflict(kind="general", score=0.9, summary="Disagreement (three, feb): Tampa vs Glendale", sides=sides)
+    cfg = ConflictSettings(nli="none", question_min_similarity=0.99)  # the label test alone would fail
+    top = [ev("pos", a, key=1), ev("cf", b, key=2), ev("x", "Unrelated filler sentence about football.", key=3)]
+    assert bears_on_question(c, "Super Bowl 2021 location", top, fake_embedder, cfg)
+    low = [ev("x", "Filler one.", key=1), ev("y", "Filler two.", key=2), ev("pos", a, key=3), ev("cf", b, key=4)]
+    assert not bears_on_question(c, "Super Bowl 2021 location", low, fake_embedder, cfg)
