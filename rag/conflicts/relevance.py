@@ -65,14 +65,17 @@ def bears_on_question(
     """Does this conflict among the evidence bear on what the question asks?
 
     Evidence retrieved for any question about a disputed event tends to contain that event's
-    disputes. A conflict is kept only when (1) the question does not ask for one party's own
-    account ("according to Algeria...", "what did Mali say..."), which is answerable without
-    taking sides, and the conflict's kind can answer what the question asks (no agent dispute for a
-    "which town" question); (2) both camps are among the ``question_max_rank`` best evidence sentences
-    (not for agent disputes, which must concern the asked action), or a side is among the ``question_max_rank`` best evidence sentences;
-    (3) the disputed point (the summary's label, e.g. "Who downed the drone") is close to the
-    question (``question_min_similarity``, embedding cosine). Thresholds were set on the
-    bundled eval set's conflict and non-conflict questions (see README).
+    disputes. A conflict is kept only when:
+
+    1. the question does not ask for one party's own account ("according to Algeria...", "what did
+       Mali say..."), which is answerable without taking sides;
+    2. the conflict's kind can answer what the question asks (no agent dispute for "which town?");
+    3. a side is among the ``question_max_rank`` best evidence sentences; and
+    4. either both camps are (not for agent disputes), or an agent dispute concerns the asked action
+       ("Who brought the drone down?"), or the disputed point (the summary's label, e.g. "Who downed
+       the drone") is close to the question (``question_min_similarity``, embedding cosine).
+
+    Thresholds were set on the bundled eval set's conflict and non-conflict questions (see README).
     """
     if _ATTRIBUTED_QUESTION.search(question):
         return False
