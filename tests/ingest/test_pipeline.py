@@ -73,9 +73,9 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_goes_in(setup, tmp_path
     assert report.count("added") == 5
 
 
-def test_interrupted_ingest_leaves_store_usable_and_rerun_completes(setup, monkeypatch):
-    corpus, store, run = setup
-    monkeypatch.setattr("ingest.pipeline.EMBED_GROUP", 1)  # write (and commit) one document at a time
+def fail_third_document_write(store, monkeypatch):
+    """Commit one document at a time and make the third document-record write fail; returns the real upsert."""
+    monkeypatch.setattr("ingest.pipeline.EMBED_GROUP", 1)
     real_upsert = store.docs.upsert
     calls = {"n": 0}
 
@@ -86,6 +86,12 @@ def test_interrupted_ingest_leaves_store_usable_and_rerun_completes(setup, monke
         return real_upsert(*a, **kw)
 
     monkeypatch.setattr(store.docs, "upsert", failing_upsert)
+    return real_upsert
+
+
+def test_interrupted_ingest_leaves_store_usable_and_rerun_completes(setup, monkeypatch):
+    corpus, store, run = setup
+    real_upsert = fail_third_document_write(store, monkeypatch)
     with pytest.raises(StoreError, match="Re-run ingest"):
         run()
     committed = store.list_documents()
@@ -144,17 +150,7 @@ def test_store_built_without_sentence_vectors_is_reindexed_once(span_setup, fake
 
 def test_interrupted_ingest_hides_and_collects_sentence_vectors(span_setup, monkeypatch):
     _, store, run = span_setup
-    monkeypatch.setattr("ingest.pipeline.EMBED_GROUP", 1)
-    real_upsert = store.docs.upsert
-    calls = {"n": 0}
-
-    def failing_upsert(*a, **kw):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full (simulated)")
-        return real_upsert(*a, **kw)
-
-    monkeypatch.setattr(store.docs, "upsert", failing_upsert)
+    real_upsert = fail_third_document_write(store, monkeypatch)
     with pytest.raises(StoreError):
         run()
     committed = {d.doc_id for d in store.list_documents()}
