@@ -91,6 +91,11 @@ _NOT_ANSWER_NAMES = frozenset(
 )
 
 
+def expects_date(question: str) -> bool:
+    """True for questions whose answer is a date or time ("when", "on what date", "which year")."""
+    return bool(_DATE_QUESTION.search(question))
+
+
 def _new_names(text: str, question: str) -> set[str]:
     asked = proper_names(question)
     return {n for n in proper_names(text) - _NOT_ANSWER_NAMES
@@ -105,7 +110,7 @@ def delivers_answer_type(question: str, answer: str) -> bool:
     already give; a quantity question needs a number it does not give (an amount of money for a cost).
     Other questions pass.
     """
-    if _DATE_QUESTION.search(question):
+    if expects_date(question):
         asked = {m.group().lower() for m in _DATE.finditer(question)}
         if not any(m.group().lower() not in asked for m in _DATE.finditer(answer)):
             return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answerability import expects_date, expects_quantity
 from rag.claims import analyze
 from rag.embed import Embedder
 from rag.settings import ConflictSettings
@@ -40,13 +41,11 @@ _KINDS_FOR_SLOT = {
 
 def asked_slot(question: str) -> str | None:
     """What kind of answer the question asks for: agent, quantity, date, place, name, or None (why, yes/no...)."""
-    from rag.answerability import _DATE_QUESTION, expects_quantity
-
     if _WHO_QUESTION.match(question):
         return "agent"
     if expects_quantity(question):
         return "quantity"
-    if _DATE_QUESTION.search(question):
+    if expects_date(question):
         return "date"
     if _PLACE_QUESTION.search(question):
         return "place"
