@@ -5,14 +5,19 @@ cannot tell that a faithful quote does not answer the question. A question that 
 quantity ("how many", "how much", "how far") is answerable only if some evidence sentence
 about the question's subject states a number. After verification, :func:`delivers_answer_type`
 checks that what survived gives the kind of answer asked for: a date for "when"/"what date",
-a name for "who"/"which company". A faithful quote that lacks it answers another question.
+a name for "which company" (and not a country's), a number counting the thing asked about for
+"how many X". A faithful quote that lacks it answers another question. :func:`declines` spots a
+draft that only restates the question negated ("The Council did not decide about it."), which is
+the small LLM's way of saying the evidence does not answer.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
-from rag.text import TERM_ALIASES, content_terms, numbers, proper_names, stem, words
+from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.types import Evidence
 
 _QUANTITY_QUESTION = re.compile(
@@ -35,14 +40,14 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(dollars?|euros?|pounds?|francs?|cfa|
 WINDOW = 3
 
 
-def _number_near_focus(text: str, focus: set[str], asked: set[float]) -> bool:
+def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int = WINDOW) -> bool:
     toks = words(text)
     stems = [stem(TERM_ALIASES.get(t, t)) for t in toks]
     for i, t in enumerate(toks):
         value = numbers(t)
         if not value or value <= asked:
             continue
-        window = stems[max(0, i - WINDOW): i + WINDOW + 1]
+        window = stems[max(0, i - reach): i + reach + 1]
         if focus & set(window):
             return True
     return False
@@ -82,6 +87,37 @@ _NAME_QUESTION = re.compile(
 )
 
 
+# Questions whose answer names an organisation or a person: a country or nationality does not answer them.
+_NOT_A_PLACE_QUESTION = re.compile(
+    r"\b(which|what)(\s+\w+){0,2}\s+(company|companies|firm|manufacturer|maker|automaker|carmaker|airline|retailer|"
+    r"brand|bank|corporation|business|startup|person|official|minister|leader|man|woman)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Folded words of country and region names and demonyms (``rag/data/places.txt``)."""
+    text = resources.files("rag").joinpath("data/places.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if line and not line.startswith("#") for w in fold(line).split())
+
+
+# "how many irregular migrants did ..." -> the counted noun phrase, up to the first function word
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+COUNT_WINDOW = 6
+
+
+def counted_terms(question: str) -> set[str]:
+    """Stems of what a 'how many X' question counts ('how many irregular migrants did' -> irregular, migrant)."""
+    m = _HOW_MANY.search(question)
+    out: set[str] = set()
+    for w in words(m.group(1)) if m else []:
+        if w in STOPWORDS:
+            break
+        out.add(stem(TERM_ALIASES.get(w, w)))
+    return out
+
+
 # Capitalised words that are not an answer to "which official / what is the name": titles and dates.
 _NOT_ANSWER_NAMES = frozenset(
     """minister ministry president prime foreign security defence defense interior general chief deputy secretary
@@ -102,22 +138,58 @@ def _new_names(text: str, question: str) -> set[str]:
             if not any(n.startswith(a[:5]) or a.startswith(n[:5]) for a in asked)}
 
 
+# Words a refusal adds without adding information ("did not decide anything", "the articles do not mention").
+_EMPTY_WORDS = frozenset(stem(w) for w in
+                         "anything something nothing specific information details mention mentioned article articles "
+                         "evidence sources provided given text".split())
+_WH_QUESTION = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot)\b|n[’']t\b", re.IGNORECASE)
+
+
+def declines(draft: str, question: str) -> bool:
+    """True when every sentence of ``draft`` is the question restated with a negation and nothing new.
+
+    "The United Nations Security Council did not decide about the drone incident." answers
+    "What did the UN Security Council decide about the drone incident?" with no information: the
+    model is saying the evidence does not hold the answer, in its own words. Yes/no questions are
+    exempt: "The drone did not violate Algerian airspace." does answer "Did the drone violate it?".
+    """
+    from rag.verify import split_draft
+
+    if not _WH_QUESTION.search(question):
+        return False
+    asked = set(content_terms(question)) | _EMPTY_WORDS
+    sentences = [s.text for s in split_draft(draft) if content_terms(s.text)]
+    return bool(sentences) and all(
+        _NEGATION.search(s) and not set(content_terms(s)) - asked for s in sentences
+    )
+
+
 def delivers_answer_type(question: str, answer: str) -> bool:
     """False when ``answer`` lacks the kind of answer ``question`` asks for.
 
     A date question needs a date expression (month, weekday, year, 'yesterday') the question does not
     already give; a 'which company / what is the name' question needs a name the question does not
-    already give; a quantity question needs a number it does not give (an amount of money for a cost).
-    Other questions pass.
+    already give (for a company, firm or person, a name that is not a country or nationality); a
+    quantity question needs a number it does not give (an amount of money for a cost; for 'how many X',
+    a number within a few words of X). Other questions pass.
     """
     if expects_date(question):
         asked = {m.group().lower() for m in _DATE.finditer(question)}
         if not any(m.group().lower() not in asked for m in _DATE.finditer(answer)):
             return False
-    if _NAME_QUESTION.search(question) and not _new_names(answer, question):
-        return False
+    if _NAME_QUESTION.search(question):
+        names = _new_names(answer, question)
+        if _NOT_A_PLACE_QUESTION.search(question):
+            names -= place_words()
+        if not names:
+            return False
     if expects_quantity(question):
         if _MONEY_QUESTION.search(question):
             return bool(_MONEY.search(answer))
+        counted = counted_terms(question)
+        if counted:
+            # "four times in Niger" does not answer "how many migrants": the number must count the asked-for thing
+            return _number_near_focus(answer, counted, numbers(question), COUNT_WINDOW)
         return bool(numbers(answer) - numbers(question))
     return True

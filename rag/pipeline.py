@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from prompts import DISAGREE_PREFIX
-from rag.answerability import can_answer, delivers_answer_type
+from rag.answerability import can_answer, declines, delivers_answer_type
 from rag.answer import (
     Numbering,
     abstain_text,
@@ -163,7 +163,7 @@ class Pipeline:
         tv = time.perf_counter()
         numbering = Numbering(ev.items)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
-        if is_cannot_answer(draft):
+        if is_cannot_answer(draft) or declines(draft, question):
             checked, text, mode = [], abstain_text(question), "abstained"
         else:
             checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,

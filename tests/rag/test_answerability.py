@@ -63,3 +63,52 @@ def test_titles_and_dates_are_not_the_name_asked_for():
     q = "Which Russian official did Ahmed Attaf meet to discuss the Sahel?"
     assert not delivers_answer_type(q, "Attaf met Russian Foreign Minister Ahmed Attaf on December 31 about the Sahel.")
     assert delivers_answer_type(q, "Attaf met Russian Foreign Minister Sergei Lavrov about the Sahel.")
+
+
+def test_a_country_does_not_answer_which_company():
+    from rag.answerability import delivers_answer_type
+
+    q = "Which company manufactured the downed drone?"
+    assert not delivers_answer_type(q, "The drone was downed after terrorist elements called upon the Algerian military.")
+    assert not delivers_answer_type(q, "Algeria said the Turkish drone violated its airspace.")
+    assert delivers_answer_type(q, "The drone was built by Baykar, a Turkish firm.")
+    assert delivers_answer_type("Which country downed the drone?", "Algeria downed the drone."), \
+        "a country does answer 'which country'"
+
+
+@pytest.mark.parametrize("question, answer, ok", [
+    ("How many irregular migrants did Algeria expel to Niger in 2024?",
+     "Algeria has mediated four times in Niger and four more times in Mali.", False),
+    ("How many migrants did Algeria expel to Niger?", "Algeria expelled more than 30,000 migrants to Niger.", True),
+    ("Approximately how many refugees are there worldwide?",
+     "The number of refugees worldwide is approaching 35 million people.", True),
+    ("How many drones did Turkiye supply?", "Turkiye supplied six drones to the Malian army.", True),
+    ("How far inside Mali did the drone crash?", "It crashed 9.5km inside Mali.", True),
+])
+def test_how_many_needs_a_number_counting_the_thing_asked_about(question, answer, ok):
+    from rag.answerability import delivers_answer_type
+
+    assert delivers_answer_type(question, answer) is ok
+
+
+def test_counted_terms():
+    from rag.answerability import counted_terms
+
+    assert counted_terms("How many irregular migrants did Algeria expel?") == {"irregular", "migrant"}
+    assert counted_terms("How far did it fly?") == set()
+
+
+@pytest.mark.parametrize("draft, question, declined", [
+    ("The United Nations Security Council did not decide about the drone incident. [6]",
+     "What did the United Nations Security Council decide about the drone incident?", True),
+    ("The Security Council did not decide anything about the drone incident.",
+     "What did the Security Council decide about the drone incident?", True),
+    ("The Council did not meet; Mali filed a complaint with the African Union [2].",
+     "What did the Council decide about the drone incident?", False),
+    ("The drone did not violate Algerian airspace [2].", "Did the drone violate Algerian airspace?", False),
+    ("The Security Council condemned the incident [1].", "What did the Security Council decide about the incident?", False),
+])
+def test_declines_spots_a_negated_restatement(draft, question, declined):
+    from rag.answerability import declines
+
+    assert declines(draft, question) is declined

@@ -84,6 +84,14 @@ def test_llm_saying_cannot_answer_abstains(pipe):
     assert a.answer.startswith(ABSTAIN_PREFIX)
 
 
+def test_a_draft_restating_the_question_negated_abstains_instead_of_quoting(pipe):
+    p, llm, _ = pipe
+    llm.enqueue("The United Nations Security Council did not decide about the wreckage [1].")
+    a = p.ask("What did the United Nations Security Council decide about the wreckage?")
+    assert a.abstained and a.mode == "abstained" and a.citations == []
+    assert not a.answer.startswith(EXTRACTIVE_PREFIX)
+
+
 def test_off_topic_question_abstains_without_calling_the_llm(pipe):
     p, llm, _ = pipe
     a = p.ask("What is the recipe for sourdough bread with rye flour?")
