@@ -286,7 +286,15 @@ def _contrast_signal(a: Unit, b: Unit, sim: float) -> float:
     for x, y in ((a, b), (b, a)):
         # 'Contrary to the Algerian army's assertions, ...' against what the Algerian army says
         for n in x.claim.negations:
-            if n.kind == "dispute" and n.denied_party and y.party_key and same_entity(normalize_name(n.denied_party), y.party_key):
+            if not (n.denied_party and y.party_key and same_entity(normalize_name(n.denied_party), y.party_key)):
+                continue
+            if n.kind == "dispute":
+                return 0.7 * _ramp(sim, 0.4, 0.6)
+            # 'rejecting Algeria's claim that the drone entered Algerian airspace' against Algeria saying it did:
+            # the sentence reports the disagreement itself. NLI reads the embedded claim as agreement, so this
+            # structural cue has to carry the pair.
+            scope = [s for s in dict.fromkeys(n.scope_stems) if s not in STOPWORDS]
+            if n.kind == "denial" and scope and _soft_overlap(scope, set(y.claim.stems)) >= max(2, len(scope) // 2):
                 return 0.7 * _ramp(sim, 0.4, 0.6)
     if a.ev.doc_id == b.ev.doc_id and a.party_key and b.party_key and not _same_party(a, b):
         first, second = (a, b) if a.start < b.start else (b, a)

@@ -131,6 +131,21 @@ def test_negation_of_a_claim():
 
 
 @pytest.mark.unit
+def test_rejecting_a_partys_claim_conflicts_with_that_party_even_when_nli_calls_it_compatible():
+    items = (
+        ("a", "Mali's minister called the incident hostile, rejecting Algeria's claim that the unmanned drone had "
+              "illegally entered Algerian airspace near the border."),
+        ("b", "Algeria said the unmanned drone had illegally entered Algerian airspace near the border town."),
+    )
+    conflicts = run(*items, settings=ConflictSettings(nli="corroborate"), nli=ScriptedNLI(0.02))
+    assert len(conflicts) == 1, "the denial names Algeria's claim and Algeria makes it"
+    assert {s.doc_id for s in conflicts[0].sides} == {"a", "b"}
+    assert run(("a", items[0][1]), ("b", items[1][1].replace("Algeria said", "Niger said")),
+               settings=ConflictSettings(nli="corroborate"), nli=ScriptedNLI(0.02)) == [], \
+        "the same denial says nothing against a party whose claim it does not name"
+
+
+@pytest.mark.unit
 def test_date_conflict_in_otherwise_identical_sentences():
     conflicts = run(
         ("a", "The game was played on February 7, 2021, at the stadium in Tampa."),
