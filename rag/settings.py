@@ -167,6 +167,11 @@ class ConflictSettings(_Section):
     question_min_similarity: float = Field(
         default=0.58, ge=0, le=1, description="...and its disputed point (summary label) is this close to the question."
     )
+    question_min_similarity_open: float = Field(
+        default=0.7, ge=0, le=1,
+        description="The same for open questions (what/how/why) that name no answer type: a closer match is needed, "
+        "since no answer type ties the dispute to what is asked.",
+    )
     quantity_tolerance: float = Field(
         default=0.05, ge=0, le=1, description="Relative difference under which two quantities agree (x3 when hedged)."
     )

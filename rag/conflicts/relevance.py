@@ -54,6 +54,19 @@ def asked_slot(question: str) -> str | None:
     return None
 
 
+def _disputes_the_asked_slot(conflict: Conflict, question: str, slot: str | None) -> bool:
+    """True when the conflict disputes exactly the kind of answer asked for, about the asked action.
+
+    A date conflict answers a date question; an agent conflict answers a who-question only when both are about the same action ("won", "shot down").
+    """
+    if slot == "date" and conflict.kind == "date":
+        return True
+    if slot == "agent" and conflict.kind == "agent":
+        asked = {a.key for a in analyze(question).actions}
+        return bool(asked & {a.key for s in conflict.sides for a in analyze(s.text).actions})
+    return False
+
+
 def bears_on_question(
     conflict: Conflict,
     question: str,
@@ -69,10 +82,12 @@ def bears_on_question(
     1. the question does not ask for one party's own account ("according to Algeria...", "what did
        Mali say..."), which is answerable without taking sides;
     2. the conflict's kind can answer what the question asks (no agent dispute for "which town?");
-    3. a side is among the ``question_max_rank`` best evidence sentences; and
-    4. either both camps are (not for agent disputes), or an agent dispute concerns the asked action
-       ("Who brought the drone down?"), or the disputed point (the summary's label, e.g. "Who downed
-       the drone") is close to the question (``question_min_similarity``, embedding cosine).
+    3. and either the conflict disputes exactly the asked slot (two dates for "when?", two agents of
+       the asked action for "who?"), or a side is among the
+       ``question_max_rank`` best evidence sentences and either both camps are (not for agent
+       disputes) or the disputed point (the summary's label, e.g. "Who downed the drone") is close
+       to the question (``question_min_similarity``, embedding cosine; ``question_min_similarity_open``
+       when the question names no answer type, as "What did Mali withdraw from?" or "Why...?").
 
     Thresholds were set on the bundled eval set's conflict and non-conflict questions (see README).
     """
@@ -86,13 +101,14 @@ def bears_on_question(
         rank = next((i for i, e in enumerate(evidence)
                      if e.doc_id == side.doc_id and e.start <= side.start and side.end <= e.end), len(evidence))
         best[side.camp] = min(best.get(side.camp, rank), rank)
-    if len(best) < 2 or min(best.values()) >= settings.question_max_rank:
+    if len(best) < 2:
         return False
-    if conflict.kind == "agent" and _WHO_QUESTION.match(question):
-        # "Who brought the drone down?" asks exactly what an agent conflict disputes, if the action is the same.
-        asked = {a.key for a in analyze(question).actions}
-        if asked & {a.key for s in conflict.sides for a in analyze(s.text).actions}:
-            return True
+    if _disputes_the_asked_slot(conflict, question, slot):
+        # "When was Splatoon 2 released?" against two release dates, "Who won Wimbledon in 2019?" against two
+        # winners: the dispute is over the very answer asked for, wherever its sides rank in the evidence
+        return True
+    if min(best.values()) >= settings.question_max_rank:
+        return False
     if conflict.kind != "agent" and max(best.values()) < settings.question_max_rank:
         # both camps are among the very best evidence for the question: the dispute is about what it asks,
         # even when the label is generic ("Disagreement (...)" for a swapped name or figure). Agent disputes
@@ -101,4 +117,6 @@ def bears_on_question(
     if embedder is None:
         return True
     label = conflict.summary.split(":", 1)[0]
-    return float(embedder.embed_query(question) @ embedder.embed_query(label)) >= settings.question_min_similarity
+    floor = settings.question_min_similarity if slot else max(settings.question_min_similarity,
+                                                              settings.question_min_similarity_open)
+    return float(embedder.embed_query(question) @ embedder.embed_query(label)) >= floor

@@ -516,8 +516,39 @@ def test_a_conflict_bears_on_a_question_only_when_it_is_about_what_is_asked():
     assert not bears_on_question(c, "What did Algeria say about the drone?", ev, emb, cfg), "asks for one party's account"
     assert not bears_on_question(c, "Which registration did it carry?", ev, emb, cfg), "the dispute is not what is asked"
     far = [ev[2], ev[3], ev[0], ev[1]]
-    assert not bears_on_question(c, "Who downed the drone?", far, emb, cfg.model_copy(update={"question_max_rank": 2})), \
-        "no side among the best evidence"
+    ranked = cfg.model_copy(update={"question_max_rank": 2})
+    assert bears_on_question(c, "Who downed the drone?", far, emb, ranked), \
+        "two agents of the asked action dispute the very answer, wherever they rank"
+    general = c.model_copy(update={"kind": "general"})
+    assert bears_on_question(general, "Who downed the drone?", ev, emb, ranked)
+    assert not bears_on_question(general, "Who downed the drone?", far, emb, ranked), "no side among the best evidence"
+
+
+@pytest.mark.unit
+def test_a_date_dispute_bears_on_a_when_question_and_open_questions_need_a_closer_label():
+    from rag.conflicts import bears_on_question
+    from rag.types import Conflict, ConflictSide
+
+    texts = ["Splatoon 2 was released on July 21, 2017.", "Splatoon 2 was released on July 1, 2007.",
+             "Filler about other games.", "More filler about consoles."]
+    ev = [Evidence(key=i + 1, doc_id=f"d{i}", source="s", title="t", start=0, end=60, text=t) for i, t in enumerate(texts)]
+    sides = [ConflictSide(doc_id=f"d{i}", source="s", title="t", start=0, end=len(t), text=t, camp=i)
+             for i, t in enumerate(texts[:2])]
+    c = Conflict(kind="date", score=0.9, summary="Date (released): July 21, 2017 vs July 1, 2007", sides=sides)
+    cfg = ConflictSettings(question_max_rank=1, question_min_similarity=0.99)
+    far = [ev[2], ev[3], ev[0], ev[1]]
+    assert bears_on_question(c, "When was Splatoon 2 released?", far, HashEmbedder(), cfg)
+    assert not bears_on_question(c, "Who made Splatoon 2?", far, HashEmbedder(), cfg)
+
+    neg = c.model_copy(update={"kind": "negation", "summary": "Whether Splatoon 2 was released: yes vs no"})
+    q = "What was Splatoon 2 released on?"
+    emb = HashEmbedder()
+    sim = float(emb.embed_query(q) @ emb.embed_query("Whether Splatoon 2 was released"))
+    assert 0.1 < sim < 0.9, "test needs a middling label similarity"
+    loose = ConflictSettings(question_min_similarity=sim - 0.01, question_min_similarity_open=sim + 0.01)
+    mixed = [ev[0], ev[2], ev[3], ev[1]]  # one camp leads, the other does not: the label decides
+    assert not bears_on_question(neg, q, mixed, emb, loose), "an open question needs the closer label match"
+    assert bears_on_question(neg, q, mixed, emb, loose.model_copy(update={"question_min_similarity_open": sim - 0.01}))
 
 
 @pytest.mark.unit
