@@ -17,8 +17,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from rag.answer import WH_WORDS
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.types import Evidence
+from rag.verify import split_draft
 
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|far|long|old|large|big|high|deep|often)|what (percentage|proportion|number|amount|share)|"
@@ -142,7 +144,7 @@ def _new_names(text: str, question: str) -> set[str]:
 _EMPTY_WORDS = frozenset(stem(w) for w in
                          "anything something nothing specific information details mention mentioned article articles "
                          "evidence sources provided given text".split())
-_WH_QUESTION = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_WH_QUESTION = re.compile(r"\b(" + "|".join(WH_WORDS) + r")\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot)\b|n[’']t\b", re.IGNORECASE)
 
 
@@ -154,8 +156,6 @@ def declines(draft: str, question: str) -> bool:
     model is saying the evidence does not hold the answer, in its own words. Yes/no questions are
     exempt: "The drone did not violate Algerian airspace." does answer "Did the drone violate it?".
     """
-    from rag.verify import split_draft
-
     if not _WH_QUESTION.search(question):
         return False
     asked = set(content_terms(question)) | _EMPTY_WORDS

@@ -57,7 +57,8 @@ def asked_slot(question: str) -> str | None:
 def _disputes_the_asked_slot(conflict: Conflict, question: str, slot: str | None) -> bool:
     """True when the conflict disputes exactly the kind of answer asked for, about the asked action.
 
-    A date conflict answers a date question; an agent conflict answers a who-question only when both are about the same action ("won", "shot down").
+    A date conflict answers a date question; an agent conflict answers a who-question only when both
+    are about the same action ("won", "shot down").
     """
     if slot == "date" and conflict.kind == "date":
         return True
