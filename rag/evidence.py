@@ -14,12 +14,16 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
+from rag.focus import focus_share, focus_terms
 from rag.safety import looks_like_injection
 from rag.store import Store
 from rag.text import content_terms
 from rag.types import Evidence, ScoredChunk, SentenceKey
 
 DENSE_WEIGHT = 0.65
+# Added for a sentence naming the question's focus (all of it): "...most of the victims were civilians" for
+# "Who were the victims of the strikes?", against sentences that only retell the strikes.
+FOCUS_WEIGHT = 0.15
 
 
 class EvidenceSet(BaseModel):
@@ -90,6 +94,9 @@ def select_evidence(
     qterms = set(content_terms(question))
     lex = np.array([lexical_overlap(qterms, c[3]) for c in cands])
     score = DENSE_WEIGHT * cos + (1 - DENSE_WEIGHT) * lex
+    focus = focus_terms(question)
+    if focus:
+        score = score + FOCUS_WEIGHT * np.array([focus_share(focus, c[3]) for c in cands])
     records = store.get_records([c[0].chunk.doc_id for c in cands])
     order = np.argsort(-score, kind="stable")
     items: list[Evidence] = []

@@ -83,6 +83,9 @@ class RetrievalSettings(_Section):
     top_k: int = Field(default=6, ge=1, description="Chunks kept after fusion.")
     candidates: int = Field(default=30, ge=1, description="Chunks fetched from each of dense and BM25 before fusion.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    focus_search: bool = Field(
+        default=True, description="Fuse a third BM25 list over the question's focus ('Who were the victims...' -> victims)."
+    )
     max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
     evidence_sentences: int = Field(default=8, ge=1, description="Evidence sentences shown to the LLM.")
     max_sentences_per_doc: int = Field(default=3, ge=1, description="Evidence sentences per document at most.")

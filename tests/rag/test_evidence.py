@@ -93,3 +93,33 @@ def test_stored_vectors_of_another_dimension_are_ignored(setup):
     _write(store, emb, doc, chunks, spans=spans, vectors=other)
     ev = select_evidence(QUESTION, scored, store, emb)
     assert len(emb.embedded) == 3 and "wreckage" in ev.items[0].text
+
+
+FOCUS_TEXT = ("Tin Zaouatine lies near the Algerian border. "
+              "The drone strikes were widely reported. "
+              "Local sources insist most of the victims of the August strikes were civilians.")
+FOCUS_Q = "Who were the victims of the August 2024 drone strikes near Tin Zaouatine?"
+
+
+def _single_chunk(text: str) -> tuple[SourceDoc, list[ScoredChunk]]:
+    spans, start = [], 0
+    for part in text.split(". "):
+        end = start + len(part.rstrip(".")) + 1
+        spans.append(Span(start=start, end=end))
+        start = end + 1
+    chunk = Chunk(chunk_id="c0", doc_id="d1", index=0, start=0, end=len(text), text=text, sentences=spans)
+    return SourceDoc(doc_id="d1", source="/x/d1.txt", text=text, file_hash="f" * 64), [ScoredChunk(chunk=chunk, score=1.0)]
+
+
+@pytest.mark.parametrize("weight, found", [(None, True), (0.0, False)])
+def test_a_sentence_naming_the_question_focus_beats_retellings_of_the_event(tmp_path, monkeypatch, weight, found):
+    import rag.evidence
+
+    if weight is not None:  # the control: without the focus bonus the retellings share more words with the question
+        monkeypatch.setattr(rag.evidence, "FOCUS_WEIGHT", weight)
+    store = ChromaStore(get_settings(overrides={"store.path": str(tmp_path / "s")}))
+    doc, scored = _single_chunk(FOCUS_TEXT)
+    emb = SpanHashEmbedder()
+    store.write_document(doc, [s.chunk for s in scored], emb.embed_documents([FOCUS_TEXT]))
+    ev = select_evidence(FOCUS_Q, scored, store, emb, n=1)
+    assert ("victims of the August strikes" in ev.items[0].text) is found, ev.items[0].text
