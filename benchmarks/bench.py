@@ -109,7 +109,8 @@ def bench_retrieval(settings, label: str, questions: list[str], target_ms: float
                 t = time.perf_counter()
                 chunks = r.retrieve(q)
                 select_evidence(q, chunks, r.store, r.embedder, settings.retrieval.evidence_sentences,
-                                settings.retrieval.max_sentences_per_doc, stored_vectors=use_stored)
+                                settings.retrieval.max_sentences_per_doc, stored_vectors=use_stored,
+                                focus_weight=settings.retrieval.focus_weight)
                 times[use_stored].append((time.perf_counter() - t) * 1000)
     for use_stored, label2 in ((True, "stored sentence vectors"), (False, "embedded per question (baseline)")):
         ts = times[use_stored]

@@ -62,7 +62,7 @@ def compare(question: dict, r: Retriever, settings: Settings, stems: dict[str, s
     chunks = r.retrieve(question["question"])
     runs = [
         select_evidence(question["question"], chunks, r.store, r.embedder, cfg.evidence_sentences,
-                        cfg.max_sentences_per_doc, stored_vectors=stored)
+                        cfg.max_sentences_per_doc, stored_vectors=stored, focus_weight=cfg.focus_weight)
         for stored in (False, True)
     ]
     exact, pooled = runs

@@ -21,9 +21,6 @@ from rag.text import content_terms
 from rag.types import Evidence, ScoredChunk, SentenceKey
 
 DENSE_WEIGHT = 0.65
-# Added for a sentence naming the question's focus (all of it): "...most of the victims were civilians" for
-# "Who were the victims of the strikes?", against sentences that only retell the strikes.
-FOCUS_WEIGHT = 0.15
 
 
 class EvidenceSet(BaseModel):
@@ -67,10 +64,14 @@ def select_evidence(
     n: int = 8,
     per_doc: int = 3,
     stored_vectors: bool = True,
+    focus_weight: float = 0.15,
 ) -> EvidenceSet:
     """Score every sentence of the retrieved chunks against the question; keep the best ``n``.
 
     ``stored_vectors=False`` ignores the store's sentence vectors and embeds every candidate.
+    ``focus_weight`` is added for a sentence naming all of the question's focus (:mod:`rag.focus`):
+    "...most of the victims were civilians" for "Who were the victims of the strikes?", against
+    sentences that only retell the strikes.
     """
     seen: set[tuple[str, int]] = set()
     cands: list[tuple[ScoredChunk, int, int, str]] = []
@@ -95,8 +96,8 @@ def select_evidence(
     lex = np.array([lexical_overlap(qterms, c[3]) for c in cands])
     score = DENSE_WEIGHT * cos + (1 - DENSE_WEIGHT) * lex
     focus = focus_terms(question)
-    if focus:
-        score = score + FOCUS_WEIGHT * np.array([focus_share(focus, c[3]) for c in cands])
+    if focus and focus_weight:
+        score = score + focus_weight * np.array([focus_share(focus, c[3]) for c in cands])
     records = store.get_records([c[0].chunk.doc_id for c in cands])
     order = np.argsort(-score, kind="stable")
     items: list[Evidence] = []

@@ -109,7 +109,7 @@ class Pipeline:
         chunks = self.retriever.retrieve(question)
         ev = select_evidence(
             question, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc,
-            stored_vectors=cfg.stored_sentence_vectors,
+            stored_vectors=cfg.stored_sentence_vectors, focus_weight=cfg.focus_weight,
         )
         return chunks, ev
 

@@ -86,6 +86,9 @@ class RetrievalSettings(_Section):
     focus_search: bool = Field(
         default=True, description="Fuse a third BM25 list over the question's focus ('Who were the victims...' -> victims)."
     )
+    focus_weight: float = Field(
+        default=0.15, ge=0, le=1, description="Evidence score added for a sentence naming the question's focus."
+    )
     max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
     evidence_sentences: int = Field(default=8, ge=1, description="Evidence sentences shown to the LLM.")
     max_sentences_per_doc: int = Field(default=3, ge=1, description="Evidence sentences per document at most.")

@@ -111,15 +111,12 @@ def _single_chunk(text: str) -> tuple[SourceDoc, list[ScoredChunk]]:
     return SourceDoc(doc_id="d1", source="/x/d1.txt", text=text, file_hash="f" * 64), [ScoredChunk(chunk=chunk, score=1.0)]
 
 
-@pytest.mark.parametrize("weight, found", [(None, True), (0.0, False)])
-def test_a_sentence_naming_the_question_focus_beats_retellings_of_the_event(tmp_path, monkeypatch, weight, found):
-    import rag.evidence
-
-    if weight is not None:  # the control: without the focus bonus the retellings share more words with the question
-        monkeypatch.setattr(rag.evidence, "FOCUS_WEIGHT", weight)
+# the control (weight 0): without the focus bonus a retelling shares more words with the question
+@pytest.mark.parametrize("weight, found", [(get_settings().retrieval.focus_weight, True), (0.0, False)])
+def test_a_sentence_naming_the_question_focus_beats_retellings_of_the_event(tmp_path, weight, found):
     store = ChromaStore(get_settings(overrides={"store.path": str(tmp_path / "s")}))
     doc, scored = _single_chunk(FOCUS_TEXT)
     emb = SpanHashEmbedder()
     store.write_document(doc, [s.chunk for s in scored], emb.embed_documents([FOCUS_TEXT]))
-    ev = select_evidence(FOCUS_Q, scored, store, emb, n=1)
+    ev = select_evidence(FOCUS_Q, scored, store, emb, n=1, focus_weight=weight)
     assert ("victims of the August strikes" in ev.items[0].text) is found, ev.items[0].text
