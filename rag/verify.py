@@ -241,6 +241,8 @@ def verify_draft(
             if ok2:
                 found = (pair, score2)
         if found:
+            # a re-cited sentence can join two spans ("X called it hostile, and Algeria called it pathetic")
+            found = complete_citation(s.text, *found, evidence, attempt)
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=found[0], status="recited",
                                                score=found[1], reasons=reasons_first), text=s.text, keys=found[0]))
             continue

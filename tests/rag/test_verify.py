@@ -216,3 +216,26 @@ def test_a_sentence_fully_inside_its_span_keeps_its_citation(fake_embedder):
     checked = verify_draft("Mali recalled its ambassador from Algiers [3].", TRAJECTORY, "Who recalled an ambassador?",
                            fake_embedder, VerifySettings())
     assert checked[0].keys == [3] and checked[0].verdict.status == "supported"
+
+
+HOSTILE = [
+    Evidence(key=1, doc_id="a", source="a.txt", title="A", start=0, end=10,
+             text="Mali recalled its ambassador from Algiers."),
+    Evidence(key=2, doc_id="b", source="b.txt", title="B", start=0, end=10,
+             text="Mali's Security Minister, General Daoud Aly Mohammedine, described the downing as a "
+                  "premeditated hostile action."),
+    Evidence(key=3, doc_id="c", source="c.txt", title="C", start=0, end=10,
+             text="Algeria's Foreign Ministry called Mali's accusations pathetic."),
+]
+
+
+def test_a_recited_sentence_joining_two_spans_cites_both(fake_embedder):
+    sentence = ("General Daoud Aly Mohammedine described the downing as a premeditated hostile action, "
+                "and the foreign ministry called the accusations pathetic")
+    q = "Who called the downing hostile, and how did Algeria describe the accusations?"
+    from rag.text import content_terms
+
+    ok, _, why = check_support(sentence, [HOSTILE[1]], "", set(content_terms(q)), 0.8, VerifySettings())
+    assert ok, why or "the premise: one span alone passes the overlap test"
+    checked = verify_draft(f"{sentence}.", HOSTILE, q, fake_embedder, VerifySettings())  # cites nothing
+    assert checked[0].verdict.status == "recited" and checked[0].keys == [2, 3]
