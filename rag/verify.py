@@ -182,6 +182,36 @@ def complete_citation(
     return keys, score
 
 
+def prune_citations(
+    sentence: str,
+    keys: list[int],
+    score: float,
+    evidence: list[Evidence],
+    attempt: Callable[[list[int]], tuple[bool, float, list[str]]],
+) -> tuple[list[int], float]:
+    """Drop the citations a supported sentence does not need (the ALCE test for an irrelevant citation).
+
+    A citation is dropped when it does not support the sentence alone, the sentence stays supported
+    without it, and it holds none of the sentence's words that the other cited spans lack. The last
+    condition matters because the overlap test passes a sentence with a few words missing: without
+    it, "X called it hostile [2], and the ministry called it pathetic [3]" would lose [3].
+    A second source that supports the sentence on its own stays: corroboration is the point.
+    """
+    by_key = {e.key: e for e in evidence}
+    terms = set(content_terms(sentence))
+    for k in list(keys):
+        if len(keys) < 2:
+            break
+        rest = [m for m in keys if m != k]
+        rest_terms = set(content_terms(" ".join(by_key[m].text for m in rest)))
+        if (terms & set(content_terms(by_key[k].text))) - rest_terms or attempt([k])[0]:
+            continue
+        ok, rest_score, _ = attempt(rest)
+        if ok:
+            keys, score = rest, rest_score
+    return keys, score
+
+
 def verify_draft(
     draft: str,
     evidence: list[Evidence],
@@ -221,7 +251,8 @@ def verify_draft(
 
         ok, score, reasons = attempt(valid)
         if ok:
-            keys, score = complete_citation(s.text, valid, score, evidence, attempt)
+            keys, score = prune_citations(s.text, *complete_citation(s.text, valid, score, evidence, attempt),
+                                          evidence, attempt)
             status = "supported" if keys == valid else "recited"
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=keys,
                                                status=status, score=score, reasons=reasons_first), text=s.text, keys=keys))
@@ -242,7 +273,7 @@ def verify_draft(
                 found = (pair, score2)
         if found:
             # a re-cited sentence can join two spans ("X called it hostile, and Algeria called it pathetic")
-            found = complete_citation(s.text, *found, evidence, attempt)
+            found = prune_citations(s.text, *complete_citation(s.text, *found, evidence, attempt), evidence, attempt)
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=found[0], status="recited",
                                                score=found[1], reasons=reasons_first), text=s.text, keys=found[0]))
             continue

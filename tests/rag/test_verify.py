@@ -239,3 +239,17 @@ def test_a_recited_sentence_joining_two_spans_cites_both(fake_embedder):
     assert ok, why or "the premise: one span alone passes the overlap test"
     checked = verify_draft(f"{sentence}.", HOSTILE, q, fake_embedder, VerifySettings())  # cites nothing
     assert checked[0].verdict.status == "recited" and checked[0].keys == [2, 3]
+
+
+def test_a_citation_the_sentence_does_not_need_is_dropped(fake_embedder):
+    checked = verify_draft("Mali recalled its ambassador from Algiers [1][3].", HOSTILE, "Who recalled an ambassador?",
+                           fake_embedder, VerifySettings())
+    assert checked[0].keys == [1], "[3] (the ministry's 'pathetic') neither supports the sentence nor adds a word to it"
+
+
+def test_a_second_source_supporting_the_sentence_alone_is_kept(fake_embedder):
+    both = HOSTILE + [Evidence(key=4, doc_id="d", source="d.txt", title="D", start=0, end=10,
+                               text="Mali recalled its ambassador from Algiers on Sunday.")]
+    checked = verify_draft("Mali recalled its ambassador from Algiers [1][4].", both, "Who recalled an ambassador?",
+                           fake_embedder, VerifySettings())
+    assert checked[0].keys == [1, 4], "corroboration by another article is the point, not noise"
