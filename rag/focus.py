@@ -37,6 +37,8 @@ def _noun_run(tail: str) -> list[str]:
     that last word is dropped.
     """
     toks = words(tail)
+    if toks[:2] == ["name", "of"]:
+        return []  # "the name of the hurricane" asks for a name; "hurricane" is its type, not a word it repeats
     while len(toks) > 2 and toks[0] in _FRAME_WORDS and toks[1] == "of":
         toks = toks[2:]  # "kind of trajectory" -> "trajectory"
         while toks and toks[0] in _DETERMINERS:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.unit
         ("Who were the victims of the August 2024 Malian drone strikes near Tin Zaouatine?", ["victim"]),
         ("Who is the director of the Assassin's Creed movie?", ["director"]),
         ("What registration number did the downed Malian drone carry?", ["registr", "number"]),
-        ("What is the name of the town where the drone fell?", ["town"]),
+        ("What is the name of the town where the drone fell?", []),  # "town" is the answer's type
         ("According to Algeria, on what kind of trajectory did the drone return?", ["trajectori"]),
         ("What are the tournaments informally called?", ["tournament"]),
         # an answer type alone is left out: the answering sentence rarely repeats it ("Beijing hosted...")
