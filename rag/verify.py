@@ -212,6 +212,17 @@ def prune_citations(
     return keys, score
 
 
+def tidy_citations(
+    sentence: str,
+    keys: list[int],
+    score: float,
+    evidence: list[Evidence],
+    attempt: Callable[[list[int]], tuple[bool, float, list[str]]],
+) -> tuple[list[int], float]:
+    """A passing sentence's final citations: completed (:func:`complete_citation`), then pruned."""
+    return prune_citations(sentence, *complete_citation(sentence, keys, score, evidence, attempt), evidence, attempt)
+
+
 def verify_draft(
     draft: str,
     evidence: list[Evidence],
@@ -251,8 +262,7 @@ def verify_draft(
 
         ok, score, reasons = attempt(valid)
         if ok:
-            keys, score = prune_citations(s.text, *complete_citation(s.text, valid, score, evidence, attempt),
-                                          evidence, attempt)
+            keys, score = tidy_citations(s.text, valid, score, evidence, attempt)
             status = "supported" if keys == valid else "recited"
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=keys,
                                                status=status, score=score, reasons=reasons_first), text=s.text, keys=keys))
@@ -273,7 +283,7 @@ def verify_draft(
                 found = (pair, score2)
         if found:
             # a re-cited sentence can join two spans ("X called it hostile, and Algeria called it pathetic")
-            found = prune_citations(s.text, *complete_citation(s.text, *found, evidence, attempt), evidence, attempt)
+            found = tidy_citations(s.text, *found, evidence, attempt)
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=found[0], status="recited",
                                                score=found[1], reasons=reasons_first), text=s.text, keys=found[0]))
             continue
