@@ -69,7 +69,7 @@ def select_evidence(
     """Score every sentence of the retrieved chunks against the question; keep the best ``n``.
 
     ``stored_vectors=False`` ignores the store's sentence vectors and embeds every candidate.
-    ``focus_weight`` is added for a sentence naming all of the question's focus (:mod:`rag.focus`):
+    ``focus_weight`` times the share of the question's focus a sentence names (:mod:`rag.focus`) is added:
     "...most of the victims were civilians" for "Who were the victims of the strikes?", against
     sentences that only retell the strikes.
     """

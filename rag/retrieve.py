@@ -110,6 +110,7 @@ class Retriever:
         dense_ids = [c.chunk_id for c, _ in dense]
         sparse_ids = [c.chunk_id for c, _ in sparse]
         fused = rrf_fuse([dense_ids, sparse_ids], k=cfg.rrf_k)
+        lists = [dense_ids, sparse_ids]
         focus = focus_terms(question, attributes=False) if cfg.focus_search else []
         if focus:
             # A third list: the candidates that name the asked-for thing ("victims"), in fused order, so the
@@ -120,9 +121,7 @@ class Retriever:
             share = {cid: focus_share(focus, by_id[cid].text) for cid in fused}
             naming = [cid for cid, _ in sorted(fused.items(), key=lambda kv: (-share[kv[0]], -kv[1], kv[0]))
                       if share[cid] > 0]
-            lists = [dense_ids, sparse_ids, naming]
-        else:
-            lists = [dense_ids, sparse_ids]
+            lists.append(naming)
         fused = rrf_fuse(lists, k=cfg.rrf_k)
         dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
         sparse_rank = {cid: i for i, cid in enumerate(sparse_ids, 1)}
