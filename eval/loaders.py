@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
@@ -111,6 +112,40 @@ def select(
     if limit is not None:
         chosen = chosen[:limit]
     return chosen
+
+
+_GROUP_IN_NOTE = re.compile(r"\barticle\s+([^,;]+)")
+
+
+def split_part(evset: EvalSet, part: str) -> list[EvalQuestion]:
+    """The questions of one part (``dev`` or ``test``) of the set's fixed split (``split.json`` beside it).
+
+    ``split.json`` maps each part to question ids, or to group names (an article) that a question's
+    ``note`` names as ``article NAME,``: tune on ``dev``, report ``test``.
+
+    Raises:
+        InputError: no split file, an unknown part, or a part that selects no question.
+    """
+    path = Path(evset.path).parent / "split.json"
+    if not path.is_file():
+        raise InputError(f"--split needs {path}; this set has no fixed split (use --sample with a --seed instead).")
+    try:
+        split = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise InputError(f"Cannot read {path}: {e}") from None
+    entries = split.get(part)
+    if not isinstance(entries, list):
+        parts = ", ".join(k for k, v in split.items() if isinstance(v, list))
+        raise InputError(f"{path} has no part {part!r}; it has: {parts}.")
+    wanted = set(map(str, entries))
+    out = []
+    for q in evset.questions:
+        m = _GROUP_IN_NOTE.search(q.note or "")
+        if q.id in wanted or (m and m.group(1).strip() in wanted):
+            out.append(q)
+    if not out:
+        raise InputError(f"The {part!r} part of {path} selects no question of {evset.path}.")
+    return out
 
 
 def doc_key(source: str) -> str:

@@ -26,7 +26,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from eval.judge import Judge, get_judge
-from eval.loaders import EvalSet, doc_key, load_set, select
+from eval.loaders import EvalSet, doc_key, load_set, select, split_part
 from eval.metrics import aggregate, ratios, score_answer
 from eval.schema import EvalQuestion, EvalRun, QuestionScores, ResultRecord, System
 from rag.errors import ConfigError, EmptyStoreError, InputError, RagError
@@ -180,6 +180,7 @@ def run_eval(
     sample: int | None = None,
     seed: int = 0,
     baseline: bool = False,
+    split: str | None = None,
     progress: Progress | None = None,
     judge: str = "support",
     embedder=None,
@@ -204,7 +205,8 @@ def run_eval(
     from rag.store import get_store
 
     evset: EvalSet = load_set(set_path)
-    questions = select(evset.questions, sample=sample, seed=seed, limit=limit)
+    pool = split_part(evset, split) if split else evset.questions
+    questions = select(pool, sample=sample, seed=seed, limit=limit)
     out_dir = Path(out_dir).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     check_conflicts_available(settings)
@@ -252,6 +254,7 @@ def run_eval(
         "doc_aliases": aliases,
         "questions": [q.id for q in questions],
         "sample": sample,
+        "split": split,
         "seed": seed,
         "limit": limit,
         "systems": systems,

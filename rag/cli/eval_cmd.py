@@ -82,6 +82,8 @@ def render_metrics(run) -> str:
 @click.option("--limit", type=int, help="Only the first N questions (after sampling).")
 @click.option("--sample", type=int, help="A random sample of N questions (see --seed).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample.")
+@click.option("--split", type=click.Choice(["dev", "test"]),
+              help="Only one part of the set's fixed split (split.json beside questions.jsonl): tune on dev, report test.")
 @click.option("--baseline/--no-baseline", default=None,
               help="Also run the plain llama-index baseline (default: on for the bundled set).")
 @click.option("--judge", default="support", show_default=True,
@@ -90,7 +92,7 @@ def render_metrics(run) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @click.pass_obj
 def run_cmd(state: State, set_: str, corpus: Path | None, out: Path | None, limit: int | None, sample: int | None,
-            seed: int, baseline: bool | None, judge: str, json_: bool, quiet: bool) -> None:
+            seed: int, split: str | None, baseline: bool | None, judge: str, json_: bool, quiet: bool) -> None:
     """Answer every question of SET and write a report (report.md, report.html) in the run folder.
 
     SET is a JSONL file (schema in eval/README.md), a bench folder with
@@ -118,7 +120,7 @@ def run_cmd(state: State, set_: str, corpus: Path | None, out: Path | None, limi
     progress = _Progress(quiet or json_)
     try:
         run = run_eval(set_, settings, out, corpus=corpus, limit=limit, sample=sample, seed=seed,
-                       baseline=baseline, progress=progress, judge=judge, log=log)
+                       baseline=baseline, split=split, progress=progress, judge=judge, log=log)
     except KeyboardInterrupt:
         progress.close()
         if (Path(out) / "run.json").is_file():

@@ -136,3 +136,35 @@ def test_bundled_conflicts_name_sides_that_exist(bundled, corpus_text):
                 assert any(contains_answer(corpus_text[d], q.conflict_answers[i]) for d in side), (
                     f"{q.id}: no document on side {i} contains its marks"
                 )
+
+
+def test_split_part_selects_by_question_id_or_by_article_named_in_the_note(tmp_path):
+    from eval.loaders import split_part
+
+    folder = tmp_path / "bench"
+    folder.mkdir()
+    rows = [
+        {"id": "a1", "question": "Q1?", "note": "SQuAD, article Force, paragraph 0"},
+        {"id": "a2", "question": "Q2?", "note": "SQuAD, article Warsaw, paragraph 3"},
+        {"id": "a3", "question": "Q3?", "note": ""},
+    ]
+    (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    with pytest.raises(InputError, match="split.json"):
+        split_part(load_set(folder), "dev")
+    (folder / "split.json").write_text(json.dumps({"dev": ["Force", "a3"], "test": ["Warsaw"]}))
+    evset = load_set(folder)
+    assert [q.id for q in split_part(evset, "dev")] == ["a1", "a3"]
+    assert [q.id for q in split_part(evset, "test")] == ["a2"]
+    with pytest.raises(InputError, match="no part 'train'"):
+        split_part(evset, "train")
+
+
+@pytest.mark.skipif(not (SHARED / "bench" / "wikicontradict_dev" / "split.json").is_file(), reason="no shared bench")
+def test_bench_splits_are_disjoint_and_complete():
+    from eval.loaders import split_part
+
+    for name in ("wikicontradict_dev", "squad2"):
+        evset = load_set(SHARED / "bench" / name)
+        dev, test = split_part(evset, "dev"), split_part(evset, "test")
+        assert not {q.id for q in dev} & {q.id for q in test}
+        assert len(dev) + len(test) == len(evset.questions)
