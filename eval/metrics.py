@@ -217,6 +217,22 @@ def both_sides_cited(q: EvalQuestion, citations: Sequence[Citation]) -> bool | N
     return covered >= 2
 
 
+def both_answers_given(q: EvalQuestion, a: Answer) -> bool | None:
+    """**Both answers given**: the answer text itself states the answers of at least two sides.
+
+    Sides are ``conflict_answers`` when given, else each string of ``answers`` (WikiContradict lists one
+    answer per side). Defined for conflict questions with two or more sides; an abstention counts as no.
+    """
+    if not q.conflict:
+        return None
+    sides = q.conflict_answers or [[x] for x in q.answers]
+    if len(sides) < 2:
+        return None
+    if a.abstained:
+        return False
+    return sum(1 for side in sides if contains_answer(a.answer, side)) >= 2
+
+
 # -- one answer ---------------------------------------------------------------------------------
 
 
@@ -246,6 +262,7 @@ def score_answer(q: EvalQuestion, a: Answer, judge: Judge) -> QuestionScores:
     s.retrieved_docs = ranked_docs(a)
     s.gold_rank, s.recall_at = retrieval_scores(q, s.retrieved_docs)
     s.both_sides_cited = both_sides_cited(q, [] if a.abstained else a.citations)
+    s.both_answers_given = both_answers_given(q, a)
 
     if q.unanswerable and not a.abstained:
         fails.insert(0, "not abstained on an unanswerable question")
@@ -294,6 +311,8 @@ METRICS: list[MetricInfo] = [
     MetricInfo(key="conflict_recall", label="Conflict recall", description="conflict questions flagged"),
     MetricInfo(key="conflict_f1", label="Conflict F1"),
     MetricInfo(key="both_sides_cited", label="Both sides cited", description="conflict answers citing two sides"),
+    MetricInfo(key="both_answers_given", label="Both answers given",
+               description="conflict answers stating two sides' answers in the text"),
     *[MetricInfo(key=f"retrieval_recall@{k}", label=f"Retrieval recall@{k}", description="gold docs in top k") for k in RECALL_KS],
     MetricInfo(key="mrr", label="MRR", description="mean reciprocal rank of the first gold doc"),
 ]
@@ -350,6 +369,7 @@ def aggregate(records: Sequence[ResultRecord]) -> dict:
     out["conflict_precision"], out["conflict_recall"] = p, r
     out["conflict_f1"] = None if r is None else (2 * p * r / (p + r) if p and r else 0.0)
     out["both_sides_cited"] = _mean(s.both_sides_cited for _, s in sc)
+    out["both_answers_given"] = _mean(s.both_answers_given for _, s in sc)
 
     with_gold = [s for q, s in sc if q.gold_docs and q.answerable]
     for k in RECALL_KS:

@@ -115,6 +115,9 @@ class QuestionScores(BaseModel):
     recall_at: dict[str, float] = Field(default_factory=dict, description="Retrieval recall@k by k ('1','3','5').")
     conflict_pred: bool = Field(default=False, description="The answer reported a conflict.")
     both_sides_cited: bool | None = Field(default=None, description="Citations cover at least two conflict sides.")
+    both_answers_given: bool | None = Field(
+        default=None, description="The answer text states the answers of at least two conflict sides."
+    )
     failures: list[str] = Field(default_factory=list, description="What went wrong, in words.")
 
 

@@ -179,3 +179,19 @@ def test_percentiles_and_ratios():
     assert percentiles([])["p50"] is None
     r = ratios({"answer_correctness": 0.6, "mrr": 0.5}, {"answer_correctness": 0.3, "mrr": 0.0})
     assert r["answer_correctness"] == pytest.approx(2.0) and r["mrr"] is None
+
+
+def test_both_answers_given_needs_two_sides_answers_in_the_text():
+    from eval.metrics import both_answers_given
+    from eval.schema import EvalQuestion
+    from rag.types import Answer
+
+    q = EvalQuestion(id="w", question="When did he die?", answers=["2 March 1881", "3 March 1881"], conflict=True,
+                     conflict_docs=["c1", "c2"], gold_docs=["c1", "c2"])
+    both = Answer(question=q.question, answer="The sources disagree: one gives “2 March 1881” [1]; another gives "
+                  "“3 March 1881” [2].", abstained=False)
+    one = Answer(question=q.question, answer="He died on 2 March 1881 [1].", abstained=False)
+    assert both_answers_given(q, both) is True
+    assert both_answers_given(q, one) is False
+    plain = EvalQuestion(id="p", question="When?", answers=["1881"])
+    assert both_answers_given(plain, one) is None
