@@ -15,7 +15,10 @@ Example:
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
+import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -25,6 +28,8 @@ from ingest.clean import CleanResult, clean_text, normalize_newlines
 from ingest.metadata import extract_meta
 from rag.errors import IngestError
 from rag.types import Removal, SourceDoc
+
+log = logging.getLogger(__name__)
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
 """File extensions ``load_document`` can read."""
@@ -148,6 +153,9 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDoc:
 
     if not result.text.strip():
         raise IngestError(f"{path}: no article text left after cleaning (the file holds only page furniture)")
+    sidecar = sidecar_meta(path)
+    if sidecar:
+        front_matter = {**sidecar, **(front_matter or {})}  # the file's own header wins
     return SourceDoc(
         doc_id=doc_id_for(result.text),
         source=str(path.resolve()),
@@ -156,6 +164,50 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDoc:
         meta=extract_meta(body, result.text, html_meta=html_meta, front_matter=front_matter),
         removed=result.removed,
     )
+
+
+SIDECAR_NAMES = ("docs_meta.jsonl", "meta.jsonl")
+
+
+def sidecar_meta(path: Path) -> dict[str, Any] | None:
+    """Metadata for ``path`` from a JSONL sidecar beside it or in its parent folder (``docs_meta.jsonl`` or
+    ``meta.jsonl``): the row whose ``id`` is the file's stem. Plain-text passages carry no title of their own,
+    and a sentence like "He died in 1881" needs one to be understood. A broken sidecar is ignored here
+    (the documents still load) and its file and line are named by :func:`read_sidecar`."""
+    for folder in (path.parent, path.parent.parent):
+        for name in SIDECAR_NAMES:
+            rows = read_sidecar(folder / name)
+            if rows and path.stem in rows:
+                return rows[path.stem]
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def _sidecar_cached(path: str, mtime: float) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            log.warning("%s:%d: not JSON; metadata on that line ignored", path, lineno)
+            continue
+        if isinstance(row, dict) and isinstance(row.get("id"), str):
+            out[row["id"]] = {k: v for k, v in row.items() if k in _SIDECAR_FIELDS and isinstance(v, str) and v}
+    return out
+
+
+_SIDECAR_FIELDS = {"title", "headline", "author", "authors", "date", "published", "source", "site", "publisher"}
+
+
+def read_sidecar(path: Path) -> dict[str, dict[str, Any]] | None:
+    """Rows of a metadata sidecar by document id, or None when there is no such file."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return _sidecar_cached(str(path), mtime)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any] | None, int]:

@@ -54,7 +54,7 @@ _MONTHS = {
     )
     for m in names
 }
-_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_ISO_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$")  # 2023-01-05, 2023/01/05
 _DATE_SEARCH_RE = re.compile(DATE_CORE, re.I)
 
 _UPPER = "A-ZÀ-ÖØ-Þ"

@@ -328,3 +328,18 @@ def test_importing_load_does_not_import_trafilatura():
     code = "import sys, ingest.load; print('trafilatura' in sys.modules, 'yaml' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_metadata_sidecar_gives_plain_text_passages_their_title_and_date(tmp_path):
+    docs = tmp_path / "set" / "docs"
+    write(docs / "p1.txt", "He died on 2 March 1881 in Michelstadt, aged 42.\n")
+    write(docs / "p2.txt", "# Own header\nThe expedition sailed in 1872.\n")
+    write(tmp_path / "set" / "docs_meta.jsonl",
+          '{"id": "p1", "title": "Karl Weyprecht", "date": "2023/01/05", "source": "Wikipedia"}\n'
+          "not json\n"
+          '{"id": "p2", "title": "Expedition"}\n')
+    d1 = load_document(docs / "p1.txt")
+    assert (d1.meta.title, d1.meta.published, d1.meta.source_name) == ("Karl Weyprecht", "2023-01-05", "Wikipedia")
+    assert d1.text.startswith("He died"), "metadata never enters the clean text (offsets stay exact)"
+    plain = write(tmp_path / "other" / "p1.txt", "He died on 2 March 1881 in Michelstadt, aged 42.\n")
+    assert load_document(plain).meta.title != "Karl Weyprecht", "no sidecar, no borrowed title"
