@@ -85,9 +85,14 @@ def _with_markers(text: str, markers: str) -> str:
 
 
 def assemble(
-    checked: list[Checked], evidence: list[Evidence], numbering: Numbering, min_kept_fraction: float
+    checked: list[Checked], evidence: list[Evidence], numbering: Numbering, min_kept_fraction: float,
+    allowed: set[int] | None = None,
 ) -> tuple[str, str]:
-    """Final text from verified sentences, or the extractive fallback. Returns (text, mode)."""
+    """Final text from verified sentences, or the extractive fallback. Returns (text, mode).
+
+    ``allowed`` limits the fallback's quotes to evidence keys that answer the question; with none left the
+    text is empty and the caller abstains.
+    """
     claims = [c for c in checked if "talks about the evidence" not in " ".join(c.verdict.reasons)]
     kept = [c for c in claims if c.verdict.status != "removed"]
     if kept and len(kept) / max(len(claims), 1) >= min_kept_fraction:
@@ -100,7 +105,7 @@ def assemble(
             seen.add(norm)
             parts.append(_with_markers(c.text, numbering.markers(c.keys)))
         return " ".join(parts), "generated"
-    return extractive(claims, evidence, numbering), "extractive"
+    return extractive(claims, evidence, numbering, allowed=allowed), "extractive"
 
 
 def invented_specifics(checked: list[Checked]) -> bool:
@@ -116,11 +121,13 @@ def invented_specifics(checked: list[Checked]) -> bool:
 
 
 def extractive(checked: list[Checked], evidence: list[Evidence], numbering: Numbering, n: int = 2,
-               preferred: list[int] | None = None) -> str:
+               preferred: list[int] | None = None, allowed: set[int] | None = None) -> str:
     """Quote evidence sentences verbatim with citations.
 
     Order of preference: spans that verified sentences used, spans the LLM cited for sentences that
     failed (its choice of evidence is a useful signal even when its wording is not), the best-ranked.
+    With ``allowed`` (the keys of sentences that answer the question), only those are quoted, and the
+    result is "" when none is: quoting what does not answer would answer another question.
     """
     keys: list[int] = [k for k in (preferred or []) if k in numbering.by_key]
     for c in checked:
@@ -135,5 +142,9 @@ def extractive(checked: list[Checked], evidence: list[Evidence], numbering: Numb
             break
         if e.key not in keys:
             keys.append(e.key)
+    if allowed is not None:
+        keys = [k for k in keys if k in allowed]
+        if not keys:
+            return ""
     quotes = [f"“{' '.join(numbering.by_key[k].text.split())}” {numbering.markers([k])}" for k in keys]
     return f"{EXTRACTIVE_PREFIX} " + " ".join(quotes)

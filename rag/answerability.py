@@ -193,3 +193,39 @@ def delivers_answer_type(question: str, answer: str) -> bool:
             return _number_near_focus(answer, counted, numbers(question), COUNT_WINDOW)
         return bool(numbers(answer) - numbers(question))
     return True
+
+
+_YEARLIKE = re.compile(r"(?<![\w.,])\d{1,4}(?:[.,]\d+)?(?![\w])")
+
+
+def missing_specifics(question: str, context: str) -> list[str]:
+    """The question's own specifics (numbers and years, proper names) that ``context`` never mentions.
+
+    "Which stadium was built in 2001?" over articles that date their stadium to 1998 names a year the
+    evidence lacks: whatever the evidence says answers another question. ``context`` is everything the
+    answer could cite: the titles and text of the retrieved chunks. Names match spelling-tolerantly
+    (a shared five-letter prefix, 'Algerian'/'Algeria'); numbers by value ('1,000' = '1000').
+
+    Example:
+        >>> missing_specifics("Which stadium was built in 2001?", "The Olympic stadium was built in 1998.")
+        ['2001']
+        >>> missing_specifics("Who founded Acme in 1990?", "Jane Roe founded Acme in 1990.")
+        []
+    """
+    out = []
+    have_numbers = numbers(context)
+    for m in _YEARLIKE.finditer(question):
+        value = numbers(m.group())
+        if value and not value & have_numbers:
+            out.append(m.group())
+    have_names = proper_names(context)
+    for name in sorted(proper_names(question) - _NOT_ANSWER_NAMES):
+        if name in STOPWORDS or name in _QUESTION_WORDS:
+            continue
+        if not any(n.startswith(name[:5]) or name.startswith(n[:5]) for n in have_names | set(words(context))):
+            out.append(name)
+    return out
+
+
+_QUESTION_WORDS = frozenset(w.lower() for w in WH_WORDS) | {"did", "does", "do", "is", "are", "was", "were", "can",
+                                                             "has", "have", "had", "in", "on", "at", "as"}

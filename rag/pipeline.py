@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from collections.abc import Callable
 
 from prompts import DISAGREE_PREFIX
-from rag.answerability import can_answer, declines, delivers_answer_type
+from rag.answerability import can_answer, declines, delivers_answer_type, missing_specifics
 from rag.answer import (
     Numbering,
     abstain_text,
@@ -26,10 +27,20 @@ from rag.evidence import EvidenceSet, select_evidence
 from rag.retrieve import Retriever
 from rag.settings import Settings
 from rag.store import Store, get_store
-from rag.types import Answer, Conflict, Evidence, ScoredChunk, Timings
+from rag.types import Answer, Conflict, Evidence, ScoredChunk, SourceView, Timings
 from rag.verify import CITATION_GROUP, parse_keys, verify_draft
 
 MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Prepared:
+    """What :meth:`Pipeline.prepare` found before any LLM call."""
+
+    chunks: list[ScoredChunk]
+    evidence: EvidenceSet
+    answers: list  # rag.conflicts.answers.SourceAnswer, one per evidence sentence the QA model read
+    abstain_reason: str | None
 
 
 class Pipeline:
@@ -49,6 +60,7 @@ class Pipeline:
         llm=None,
         nli=None,
         verify_nli=None,
+        qa=None,
     ):
         self.settings = settings
         self.store = store or get_store(settings)
@@ -58,6 +70,7 @@ class Pipeline:
         self._nli = nli
         self._nli_loaded = nli is not None
         self._verify_nli = verify_nli
+        self._qa = qa
         self._lock = threading.Lock()
 
     @property
@@ -82,6 +95,39 @@ class Pipeline:
             return self._nli
 
     @property
+    def qa(self):
+        """The extractive QA model (answerability and per-source answers), loaded on first use; None when off."""
+        cfg = self.settings
+        if not (cfg.answerability.qa or cfg.conflicts.answers):
+            return None
+        with self._lock:
+            if self._qa is None:
+                from rag.qa import ExtractiveQA
+
+                self._qa = ExtractiveQA(cfg.answerability.qa_model)
+            return self._qa
+
+    def source_answers(self, question: str, chunks: list[ScoredChunk], evidence: list[Evidence]):
+        """Each evidence sentence's own answer to the question (``rag.conflicts.answers``); [] when the QA model is off."""
+        if self.qa is None or not evidence:
+            return []
+        from rag.conflicts.answers import source_answers
+
+        by_id = {sc.chunk.chunk_id: sc.chunk for sc in chunks}
+
+        def before(e: Evidence) -> str:
+            chunk = by_id.get(e.chunk_id or "")
+            if chunk is None:
+                return ""
+            prev = [s for s in chunk.sentences if s.end <= e.start]
+            if not prev:
+                return ""
+            s = prev[-1]
+            return chunk.text[s.start - chunk.start : s.end - chunk.start]
+
+        return source_answers(question, evidence, before, self.qa)
+
+    @property
     def verify_nli(self):
         """The NLI model answer verification uses (``verify.nli``), loaded on first use; None when 'none'."""
         from rag.nli import get_nli
@@ -95,7 +141,7 @@ class Pipeline:
         """Load every model now (the web app and batch mode call this once)."""
         self.embedder.embed_query("warm up")
         _ = self.llm
-        for model in (self.nli, self.verify_nli):
+        for model in (self.nli, self.verify_nli, self.qa):
             if model is not None and hasattr(model, "warm_up"):
                 model.warm_up()
         from ingest.sentences import split_sentences
@@ -123,6 +169,25 @@ class Pipeline:
         found = find_conflicts(evidence, cfg, embedder=self.embedder, nli=self.nli, question=question)
         return [c for c in found if bears_on_question(c, question, evidence, self.embedder, cfg)]
 
+    def answer_conflicts(self, question: str, answers) -> list[Conflict]:
+        """Sources that give different answers to the question (``rag.conflicts.answers``); [] when off."""
+        cfg = self.settings.conflicts
+        if not (cfg.enabled and cfg.answers) or not answers:
+            return []
+        from rag.conflicts.answers import answer_conflicts
+        from rag.conflicts.relevance import asks_one_party
+
+        if asks_one_party(question):
+            return []  # "According to Mali, ...?" asks for one side's account
+        return answer_conflicts(question, answers, cfg)
+
+    def by_source(self, question: str) -> list[SourceView]:
+        """Each article's own answer to the question, marking the ones that disagree (no LLM call)."""
+        from rag.conflicts.answers import per_source
+
+        pre = self.prepare(question)
+        return per_source(question, pre.answers, self.settings.conflicts)
+
     def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:
         """Veto for verification: does an answer sentence contradict the spans it cites?"""
         if not self.settings.verify.contradiction_veto:
@@ -131,22 +196,79 @@ class Pipeline:
 
         return contradiction_score(sentence, spans, self.settings.conflicts, self.embedder, self.nli)
 
+    def prepare(self, question: str) -> Prepared:
+        """Everything before the LLM: retrieval, evidence, each sentence's own answer, and the early abstentions.
+
+        ``abstain_reason`` is set when the evidence cannot answer: nothing relevant, no sentence with the kind
+        of answer asked for, or (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``.
+        """
+        chunks, ev = self.gather(question)
+        answers: list = []
+        if not ev.items or ev.relevance < self.settings.retrieval.min_relevance:
+            return Prepared(chunks, ev, answers, "no relevant evidence")
+        if not can_answer(question, ev.items):
+            return Prepared(chunks, ev, answers, "no evidence sentence has the kind of answer asked for")
+        if self.settings.answerability.specifics:
+            missing = missing_specifics(question, evidence_context(chunks, ev.items))
+            if missing:
+                return Prepared(chunks, ev, answers, "the articles do not mention " + ", ".join(missing))
+        answers = self.source_answers(question, chunks, ev.items)
+        if self.settings.answerability.qa and self.qa is not None:
+            best = max((a.margin for a in answers), default=float("-inf"))
+            if best < self.settings.answerability.min_qa_margin:
+                return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})")
+        return Prepared(chunks, ev, answers, None)
+
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
-        """Answer one question; ``on_token`` receives the unverified draft as it streams."""
+        """Answer one question; ``on_token`` receives the unverified draft as it streams.
+
+        A question that asks two things ("When was it signed, and who brokered it?") is answered part by part
+        (``rag/parts.py``): each part the articles answer is answered, and each part they do not is said so.
+        """
+        from rag.parts import merge_answers, split_parts, standalone
+
         question = (question or "").strip()
         if not question:
             raise InputError("The question is empty.")
         if len(question) > MAX_QUESTION_CHARS:
             raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.")
+        parts = split_parts(question)
+        if len(parts) == 1:
+            return self._ask_one(question, id, on_token)
+        answers = []
+        for part in parts:
+            a = self._ask_one(standalone(part, parts[0]), None, on_token)
+            answers.append(a.model_copy(update={"question": part}))
+        return merge_answers(question, answers).model_copy(update={"id": id})
+
+    def _ask_one(self, question: str, id: str | None, on_token: Callable[[str], None] | None) -> Answer:
         t0 = time.perf_counter()
         timings = Timings()
-        chunks, ev = self.gather(question)
+        pre = self.prepare(question)
+        chunks, ev, answers = pre.chunks, pre.evidence, pre.answers
         timings.retrieval = time.perf_counter() - t0
         base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
-
-        if not ev.items or ev.relevance < self.settings.retrieval.min_relevance or not can_answer(question, ev.items):
+        if pre.abstain_reason:
             timings.total = time.perf_counter() - t0
-            return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings)
+            return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings,
+                          abstain_reason=pre.abstain_reason)
+        numbering = Numbering(ev.items)
+        tc = time.perf_counter()
+        disputed = self.answer_conflicts(question, answers)
+        timings.conflicts = time.perf_counter() - tc
+        if disputed:
+            # The sources give different answers to the very question: say so, each answer with its citation,
+            # instead of letting the LLM pick one side.
+            from rag.conflicts.answers import disagreement_answer
+
+            c = disputed[0]
+            text = disagreement_answer(question, c, lambda side: numbering.cite_span(
+                side.doc_id, side.source, side.title, side.start, side.end, side.text))
+            others = [o for o in self.detect_conflicts(question, ev.items) if not _same_sides(o, c)]
+            timings.conflicts = time.perf_counter() - tc
+            timings.total = time.perf_counter() - t0
+            return Answer(**base, answer=text, abstained=False, citations=numbering.citations,
+                          conflicts=disputed + others, mode="disagreement", timings=timings)
 
         from llama_index.core.llms import ChatMessage
 
@@ -161,31 +283,41 @@ class Pipeline:
         draft = gen.text.strip()
 
         tv = time.perf_counter()
-        numbering = Numbering(ev.items)
+        reason = None
+        # The extractive fallback may quote only sentences the QA model reads as answering (None: no such test).
+        answering = ({a.evidence.key for a in answers if a.margin >= self.settings.answerability.min_qa_margin}
+                     if self.settings.answerability.qa and self.qa is not None else None)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
         if is_cannot_answer(draft) or declines(draft, question):
             checked, text, mode = [], abstain_text(question), "abstained"
+            reason = "the LLM found no answer in the evidence"
         else:
             checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,
                                    contradiction=self._contradiction, nli=self.verify_nli)
             if invented_specifics(checked):
                 text, mode = abstain_text(question), "abstained"
+                reason = "the draft named specifics the evidence lacks"
             elif checked:
-                text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction)
+                text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction,
+                                      allowed=answering)
             else:
                 # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
                 cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
-                text, mode = extractive([], ev.items, numbering, preferred=cited), "extractive"
+                text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
+            if not text:
+                text, mode = abstain_text(question), "abstained"
+                reason = "no verified sentence, and no evidence sentence that answers the question to quote"
             if mode != "abstained" and not delivers_answer_type(question, CITATION_GROUP.sub("", text)):
                 # verified, but not an answer: "when?" answered without a date, "which company?" without a name
                 text, mode = abstain_text(question), "abstained"
+                reason = "the verified answer lacks the kind of answer asked for"
         timings.verification = time.perf_counter() - tv
 
         tc = time.perf_counter()
         conflicts = self.detect_conflicts(question, ev.items) if mode != "abstained" else []
         if conflicts and mode != "abstained":
             text = f"{text} {self.disagreement_sentence(conflicts, numbering)}"
-        timings.conflicts = time.perf_counter() - tc
+        timings.conflicts += time.perf_counter() - tc
         timings.total = time.perf_counter() - t0
         return Answer(
             **base,
@@ -197,6 +329,7 @@ class Pipeline:
             verdicts=[c.verdict for c in checked],
             mode=mode,
             timings=timings,
+            abstain_reason=reason if mode == "abstained" else None,
         )
 
     @staticmethod
@@ -214,3 +347,16 @@ class Pipeline:
             who = f"{side.attributed_to}: " if side.attributed_to else ""
             parts.append(f"{who}“{' '.join(side.text.split())}” [{n}]")
         return f"{DISAGREE_PREFIX} " + "; ".join(parts) + "."
+
+
+def _same_sides(a: Conflict, b: Conflict) -> bool:
+    """True when two conflicts quote the same spans (the claim detector found what the answers showed)."""
+    spans = {(s.doc_id, s.start, s.end) for s in b.sides}
+    return sum((s.doc_id, s.start, s.end) in spans for s in a.sides) >= 2
+
+
+def evidence_context(chunks: list[ScoredChunk], evidence: list[Evidence]) -> str:
+    """Everything an answer could cite: the evidence's titles and the text of the chunks it came from."""
+    used = {e.chunk_id for e in evidence}
+    titles = dict.fromkeys(e.title for e in evidence if e.title)
+    return " ".join([*titles, *(sc.chunk.text for sc in chunks if sc.chunk.chunk_id in used)])

@@ -145,6 +145,23 @@ class VerifySettings(_Section):
 
 
 
+class AnswerabilitySettings(_Section):
+    qa: bool = Field(
+        default=True,
+        description="Ask the extractive QA model (models/corroborate-qa) whether the evidence answers the question.",
+    )
+    specifics: bool = Field(
+        default=False,
+        description="Abstain when a number or name the question gives appears nowhere in the retrieved chunks.",
+    )
+    qa_model: Path | None = Field(default=None, description="QA model folder; default the shipped models/corroborate-qa.")
+    min_qa_margin: float = Field(
+        default=-12.0,
+        description="Abstain before the LLM when no evidence sentence's QA margin (answer minus 'no answer') "
+        "reaches this. Chosen on SQuAD 2.0 dev articles (README).",
+    )
+
+
 class ConflictSettings(_Section):
     enabled: bool = Field(default=True, description="Detect contradictions for every question.")
     threshold: float = Field(default=0.7, ge=0, le=1, description="Score at or above which a pair is a conflict.")
@@ -177,6 +194,21 @@ class ConflictSettings(_Section):
         default=0.7, ge=0, le=1,
         description="The same for open questions (what/how/why) that name no answer type: a closer match is needed, "
         "since no answer type ties the dispute to what is asked.",
+    )
+    answers: bool = Field(
+        default=True,
+        description="Question-focused detection: compare each evidence sentence's own answer to the question "
+        "(extractive QA model) across sources (rag/conflicts/answers.py).",
+    )
+    answer_min_margin: float | None = Field(
+        default=None,
+        description="QA margin at which the QA model's own span counts as a side for an open question; None: only "
+        "typed answers (the date, number or name the question asks for) are compared. On WikiContradict dev the "
+        "spans added no conflict at any margin and added false flags on SQuAD 2.0 dev (README).",
+    )
+    answer_min_coverage: float = Field(
+        default=0.6, ge=0, le=1,
+        description="Share of the question's content words a side's title + context + sentence must contain.",
     )
     quantity_tolerance: float = Field(
         default=0.05, ge=0, le=1, description="Relative difference under which two quantities agree (x3 when hedged)."
@@ -216,6 +248,9 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer generation.")
     verify: VerifySettings = Field(default_factory=VerifySettings, description="Answer verification.")
     conflicts: ConflictSettings = Field(default_factory=ConflictSettings, description="Contradiction detection.")
+    answerability: AnswerabilitySettings = Field(
+        default_factory=AnswerabilitySettings, description="Does the evidence answer the question?"
+    )
 
     @field_validator("home", mode="after")
     @classmethod

@@ -157,6 +157,7 @@ class Verdict(BaseModel):
 
 
 ConflictKind = Literal["quantity", "date", "agent", "negation", "general"]
+ConflictCategory = Literal["factual", "opinion", "outdated"]
 
 
 class ConflictSide(BaseModel):
@@ -170,6 +171,9 @@ class ConflictSide(BaseModel):
     text: str = Field(description="The quoted text.")
     attributed_to: str | None = Field(default=None, description="Party the claim is attributed to, if stated.")
     camp: int = Field(default=0, ge=0, description="Which side of the disagreement (sides with equal camp agree).")
+    answer: str | None = Field(
+        default=None, description="This side's answer to the question (a span of text), for question-focused conflicts."
+    )
 
 
 class Conflict(BaseModel):
@@ -180,6 +184,30 @@ class Conflict(BaseModel):
     summary: str = Field(description="One line saying what the sides disagree about.")
     topic: str = Field(default="", description="Short label used to group conflicts.")
     sides: list[ConflictSide] = Field(min_length=2, description="The disagreeing spans.")
+    category: ConflictCategory = Field(
+        default="factual",
+        description="Kind of disagreement (after the CONFLICTS taxonomy): factual, opinion (a debated point), "
+        "outdated (different as-of dates).",
+    )
+    basis: Literal["claims", "answers"] = Field(
+        default="claims",
+        description="'answers': the sources give different answers to the question; 'claims': two claims clash.",
+    )
+
+
+class SourceView(BaseModel):
+    """One document's own answer to a question (``rag ask --by-source``, the Compare tab)."""
+
+    doc_id: str = Field(description="Document id.")
+    source: str = Field(description="Path of the ingested file.")
+    title: str = Field(description="Document title.")
+    answer: str | None = Field(default=None, description="The document's answer (a span of its text), or None.")
+    quote: Evidence | None = Field(default=None, description="The sentence that holds the answer.")
+    answer_start: int | None = Field(default=None, description="Offset of the answer in the clean text.")
+    answer_end: int | None = Field(default=None, description="End offset of the answer in the clean text.")
+    margin: float | None = Field(default=None, description="QA margin of the answer (higher is surer).")
+    camp: int | None = Field(default=None, description="Documents with the same camp give agreeing answers.")
+    disagrees: bool = Field(default=False, description="True when this answer differs from the leading answer.")
 
 
 class Timings(BaseModel):
@@ -208,13 +236,15 @@ class Answer(BaseModel):
     draft: str | None = Field(default=None, description="The LLM's raw draft, before verification.")
     verdicts: list[Verdict] = Field(default_factory=list, description="Per-sentence verification outcomes.")
     evidence: list[Evidence] = Field(default_factory=list, description="All evidence shown to the LLM.")
-    mode: Literal["generated", "extractive", "abstained"] = Field(
+    mode: Literal["generated", "extractive", "disagreement", "abstained"] = Field(
         default="generated", description="How the final text was produced."
     )
+    abstain_reason: str | None = Field(default=None, description="Why the pipeline abstained, when it did.")
     config_hash: str = Field(default="", description="Hash of the settings that produced this answer.")
 
     def public_dict(self) -> dict:
         """The documented JSON schema (without debugging fields unless asked)."""
         return self.model_dump(
-            include={"id", "question", "answer", "abstained", "citations", "conflicts", "timings", "mode", "config_hash"}
+            include={"id", "question", "answer", "abstained", "abstain_reason", "citations", "conflicts", "timings", "mode",
+                     "config_hash"}
         )

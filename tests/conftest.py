@@ -46,6 +46,15 @@ def isolated_home(tmp_path_factory, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_qa_model_in_unit_tests(request, monkeypatch):
+    """Unit tests run on fakes only: the extractive QA model (answerability, per-source answers) is off unless a
+    test passes its own fake (``Pipeline(qa=...)``) or turns it on; integration tests use the real model."""
+    if request.node.get_closest_marker("unit") is not None:
+        monkeypatch.setenv("RAG_ANSWERABILITY__QA", "false")
+        monkeypatch.setenv("RAG_CONFLICTS__ANSWERS", "false")
+
+
 class HashEmbedder:
     """Deterministic bag-of-words embedder: texts sharing stemmed words get similar vectors."""
 

@@ -263,7 +263,7 @@ def derive_pipeline(settings: Settings, base):
     nli = None
     if settings.conflicts.enabled and settings.conflicts.nli == base.settings.conflicts.nli:
         nli = base.nli
-    return Pipeline(settings, store=base.store, embedder=base.embedder, llm=llm, nli=nli)
+    return Pipeline(settings, store=base.store, embedder=base.embedder, llm=llm, nli=nli, qa=getattr(base, "qa", None))
 
 
 class PipelineCache:
@@ -474,7 +474,7 @@ class CorroborateUI:
 
     # -- compare
     def compare(self, question: str, turns: list | None, overrides: dict | None) -> str:
-        """One column per article with its best evidence for the question.
+        """One column per article: its own answer to the question (marked when it disagrees) and its best evidence.
 
         Reuses the chat's answer to the same question when there is one (with its citations and
         conflicts); otherwise runs retrieval and evidence selection only (no LLM call).
@@ -493,8 +493,9 @@ class CorroborateUI:
                 answer = t.answer
                 break
         try:
+            pipeline = self.pipelines.get(overrides)
+            views = pipeline.by_source(q)
             if answer is None:
-                pipeline = self.pipelines.get(overrides)
                 _, ev = pipeline.gather(q)
                 answer = Answer(question=q, answer="", abstained=not ev.items, evidence=ev.items, mode="extractive")
             groups = R.group_by_document(answer)
@@ -504,7 +505,7 @@ class CorroborateUI:
                 raise
             notify(user_message(e))
             return R.render_notice(user_message(e))
-        return R.render_compare(answer, groups, records)
+        return R.render_compare(answer, groups, records, views)
 
     # -- corpus
     def corpus(self) -> tuple[str, Any]:

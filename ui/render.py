@@ -342,9 +342,23 @@ def group_by_document(answer: Answer, per_doc: int = 3) -> list[DocEvidence]:
     return sorted(out, key=lambda g: (-g.best, g.title))
 
 
-def render_compare(answer: Answer, groups: Sequence[DocEvidence], records: dict[str, DocRecord] | None = None) -> str:
-    """Side by side: what each article says about the question (one column per article)."""
+def render_source_answer(view) -> str:
+    """An article's own answer at the top of its Compare column; a red mark when it disagrees with the lead."""
+    if view is None or view.answer is None:
+        return '<div class="cr-own-answer cr-none">No answer to this question in its evidence.</div>'
+    mark = '<span class="cr-differs" title="differs from the leading answer">≠ disagrees</span> ' if view.disagrees else ""
+    ref = ref_button(view.doc_id, view.quote.start, view.quote.end, "View in context", title=view.title)
+    return (f'<div class="cr-own-answer{" cr-disagrees" if view.disagrees else ""}">{mark}'
+            f'Answer: <strong>{esc(squash(view.answer))}</strong> {ref}</div>')
+
+
+def render_compare(answer: Answer, groups: Sequence[DocEvidence], records: dict[str, DocRecord] | None = None,
+                   views: Sequence | None = None) -> str:
+    """Side by side: each article's own answer and what it says about the question (one column per article)."""
     records = records or {}
+    by_doc: dict[str, list] = {}
+    for v in views or []:
+        by_doc.setdefault(v.doc_id, []).append(v)
     if not groups:
         return render_notice("No article holds evidence for this question.", "info")
     cols = []
@@ -363,6 +377,7 @@ def render_compare(answer: Answer, groups: Sequence[DocEvidence], records: dict[
         cols.append(
             f'<section class="cr-col"><h4 class="cr-title">{esc(g.title or "(untitled)")}</h4>'
             f'<div class="cr-src">{esc(display_source(g.source))}{(" · " + esc(date)) if date else ""}</div>'
+            f'{"".join(render_source_answer(v) for v in by_doc.get(g.doc_id, [None])) if views is not None else ""}'
             f'<ol class="cr-evidence">{"".join(items)}</ol></section>'
         )
     head = (

@@ -47,6 +47,26 @@ def render_answer(a: Answer, show_evidence: bool = False) -> str:
     return "\n".join(lines)
 
 
+def render_by_source(question: str, views) -> str:
+    """Each article's own answer, one block per article; '≠' marks answers that differ from the leading one."""
+    lines = [click.style("Question: ", bold=True) + question, ""]
+    if not views:
+        return "\n".join([*lines, "No article holds evidence for this question."])
+    for v in views:
+        mark = click.style("≠ ", fg="red", bold=True) if v.disagrees else "  "
+        lines.append(mark + click.style(v.title[:80] or "(untitled)", bold=True) + f"  ({v.source})")
+        if v.answer is None:
+            lines.append("    no answer in its evidence")
+        else:
+            lines.append(f"    answer: {' '.join(v.answer.split())}   (chars {v.answer_start}-{v.answer_end})")
+            lines.append(f"    “{' '.join(v.quote.text.split())}”")
+        lines.append("")
+    n = len({v.camp for v in views if v.camp is not None})
+    if n > 1:
+        lines.append(click.style(f"⚠ The articles give {n} different answers.", fg="red", bold=True))
+    return "\n".join(lines)
+
+
 def _batch(pipeline, path: str, debug: bool) -> None:
     from rag.errors import RagError
 
@@ -76,8 +96,11 @@ def _batch(pipeline, path: str, debug: bool) -> None:
               help="JSONL file of {id, question}; prints one JSON object per line (implies --json).")
 @click.option("--evidence", is_flag=True, help="Also show the evidence and each sentence's verification.")
 @click.option("--debug", is_flag=True, help="With --json: include draft, verdicts and evidence.")
+@click.option("--by-source", is_flag=True,
+              help="Each article's own answer with its quote, marking the ones that disagree (no LLM call).")
 @click.pass_obj
-def ask(state: State, question: str | None, json_: bool, batch: str | None, evidence: bool, debug: bool) -> None:
+def ask(state: State, question: str | None, json_: bool, batch: str | None, evidence: bool, debug: bool,
+        by_source: bool) -> None:
     """Answer QUESTION from the ingested articles, citing exact spans.
 
     The model's draft streams first (marked unverified); the answer printed
@@ -88,6 +111,7 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
         rag ask "Who brought the drone down?"
         rag ask --json "Where did the drone crash according to Mali?"
         rag ask --batch questions.jsonl > answers.jsonl
+        rag ask --by-source "When was the drone downed?"
     """
     from rag.errors import InputError
     from rag.pipeline import Pipeline
@@ -97,6 +121,14 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
     if not batch and not question:
         raise InputError('No question given. Example: rag ask "Who brought the drone down?"')
     pipeline = Pipeline(state.settings)
+    if by_source and not batch:
+        views = pipeline.by_source(question)
+        if json_:
+            click.echo(json.dumps({"question": question, "sources": [v.model_dump() for v in views]},
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_by_source(question, views))
+        return
     if batch:
         _batch(pipeline, batch, debug)
         return

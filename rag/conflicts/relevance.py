@@ -39,6 +39,11 @@ _KINDS_FOR_SLOT = {
 }
 
 
+def asks_one_party(question: str) -> bool:
+    """'According to Mali, ...?', 'What did Algeria say ...?': the question asks for one party's own account."""
+    return bool(_ATTRIBUTED_QUESTION.search(question))
+
+
 def asked_slot(question: str) -> str | None:
     """What kind of answer the question asks for: agent, quantity, date, place, name, or None (why, yes/no...)."""
     if _WHO_QUESTION.match(question):
@@ -92,7 +97,7 @@ def bears_on_question(
 
     Thresholds were set on the bundled eval set's conflict and non-conflict questions (see README).
     """
-    if _ATTRIBUTED_QUESTION.search(question):
+    if asks_one_party(question):
         return False
     slot = asked_slot(question)
     if slot and conflict.kind not in _KINDS_FOR_SLOT[slot]:

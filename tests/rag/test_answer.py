@@ -74,3 +74,14 @@ def test_disagreement_sentence_quotes_one_side_per_camp_with_exact_citations():
     text = Pipeline.disagreement_sentence([Conflict(kind="quantity", score=0.9, summary="s", sides=sides)], num)
     assert text == f"{DISAGREE_PREFIX} Algeria: “Algeria said the drone penetrated 2km” [1]; Mali: “the drone never left Mali” [2]."
     assert [(c.doc_id, c.start, c.end) for c in num.citations] == [("a", 0, 55), ("c", 5, 30)]
+
+
+def test_extractive_fallback_quotes_only_sentences_that_answer():
+    from rag.answer import extractive
+
+    ev = [Evidence(key=k, doc_id="d", source="/d.txt", title="T", start=10 * k, end=10 * k + 9, text=t)
+          for k, t in [(1, "The complaint was filed in May."), (2, "The council rejected the complaint.")]]
+    numbering = Numbering(ev)
+    assert "rejected" in extractive([], ev, numbering, allowed={2}) and "filed" not in extractive([], ev, Numbering(ev), allowed={2})
+    assert extractive([], ev, Numbering(ev), allowed=set()) == "", "nothing answers: nothing to quote"
+    assert "filed" in extractive([], ev, Numbering(ev)), "without the test every sentence may be quoted"

@@ -154,3 +154,51 @@ def test_gather_scores_with_stored_sentence_vectors_unless_disabled(tmp_path, sp
     _, ev = Pipeline(settings, store=store, embedder=span_embedder, llm=scripted_llm).gather(WRECKAGE_Q)
     assert any("9.5km" in e.text for e in ev.items)
     assert (span_embedder.embedded == []) is stored
+
+
+class SpanQA:
+    """A fake extractive QA model: answers with the first of ``spans`` found in the sentence, else 'no answer'."""
+
+    def __init__(self, spans, margin=3.0):
+        self.spans, self.margin = spans, margin
+
+    def answer(self, question, passage, title="", before=""):
+        from rag.qa import SpanAnswer
+
+        for s in self.spans:
+            if s in passage:
+                i = passage.index(s)
+                return SpanAnswer(s, i, i + len(s), self.margin)
+        return SpanAnswer(passage[:5], 0, 5, -6.0)
+
+
+def _qa_pipe(tmp_path, fake_embedder, scripted_llm, qa, **over):
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                       "answerability.qa": "true", "conflicts.answers": "true", **over})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    return Pipeline(settings, store=store, embedder=fake_embedder, llm=scripted_llm, qa=qa)
+
+
+def test_no_sentence_answering_abstains_before_the_llm_with_the_reason(tmp_path, fake_embedder, scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA([]), **{"answerability.min_qa_margin": "0"})
+    a = p.ask(WRECKAGE_Q)  # the scripted LLM has no reply queued: calling it would fail the test
+    assert a.abstained and a.mode == "abstained" and a.answer.startswith(ABSTAIN_PREFIX)
+    assert "QA margin" in a.abstain_reason
+    assert a.public_dict()["abstain_reason"] == a.abstain_reason
+
+
+def test_sources_answering_differently_give_both_answers_with_citations(tmp_path, fake_embedder, scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(["9.5km", "2km"]),
+                 **{"conflicts.answer_min_coverage": "0", "conflicts.answer_min_margin": "0"})
+    a = p.ask("How far inside the border was the drone?")
+    assert a.mode == "disagreement" and not a.abstained
+    c = a.conflicts[0]
+    assert c.basis == "answers"
+    camps = {s.camp: s.answer for s in c.sides}
+    assert len(camps) == 2 and {("9.5" in x, "2" in x.split("k")[0]) for x in camps.values()} == {(True, False), (False, True)}
+    assert "9.5" in a.answer and "“2km”" in a.answer
+    for cit in a.citations:  # every citation is an exact span of the stored text
+        assert p.store.get_document(cit.doc_id).text[cit.start:cit.end] == cit.text
+    views = p.by_source("How far inside the border was the drone?")
+    assert any(v.disagrees for v in views) and any(v.answer and not v.disagrees for v in views)

@@ -49,6 +49,20 @@ class FakePipeline:
     def gather(self, question):
         return [], SimpleNamespace(items=self.answer.evidence if self.answer else [], relevance=1.0)
 
+    def by_source(self, question):
+        """One view per evidence document; the second one disagrees (enough to check the Compare column)."""
+        from rag.types import SourceView
+
+        views, seen = [], set()
+        for e in (self.answer.evidence if self.answer else []):
+            if e.doc_id in seen:
+                continue
+            seen.add(e.doc_id)
+            views.append(SourceView(doc_id=e.doc_id, source=e.source, title=e.title, answer=e.text.split()[0],
+                                    quote=e, answer_start=e.start, answer_end=e.end, camp=len(views),
+                                    disagrees=bool(views)))
+        return views
+
 
 @pytest.fixture
 def env(tmp_path, fake_embedder):
@@ -149,6 +163,9 @@ def test_compare_reuses_the_chat_answer_or_runs_retrieval_only(env):
     html = env.ui.compare("where was the wreckage found?", turns, {})
     assert env.pipeline.asked == [], "compare must not ask the LLM again"
     assert 'class="cr-col"' in html and "cited [1]" in html
+    assert html.count('class="cr-own-answer') == html.count('class="cr-col"'), "each column shows its own answer"
+    if html.count('class="cr-col"') > 1:
+        assert "≠ disagrees" in html, "an answer that differs from the leading one is marked"
     html = env.ui.compare("Another question", turns, {})
     assert 'class="cr-col"' in html and "cited [" not in html
     assert "Type a question" in env.ui.compare("", [], {})

@@ -1,0 +1,224 @@
+"""Replay the pipeline's judgement before the LLM on large bench sets: does it abstain, does it flag a conflict?
+
+    python benchmarks/judgement_replay.py collect --part dev      # retrieval + evidence + QA per sentence, cached
+    python benchmarks/judgement_replay.py sweep --part dev        # thresholds on the cache: choose here
+    python benchmarks/judgement_replay.py report --part test      # the chosen (current) settings on held-out data
+
+No LLM is called: ``Pipeline.prepare`` runs as in ``rag ask`` (retrieval, evidence, the extractive QA model
+on every evidence sentence), with the QA abstention switched off while collecting so every question's
+per-sentence answers are kept; the abstention threshold and the answer-conflict rules are then applied to
+the cached answers, which makes a threshold sweep instant.
+
+Sets and their fixed dev/test parts (every threshold is chosen on ``dev`` only):
+
+- ``wikicontradict``: ``../shared/bench/wikicontradict_dev`` with its ``split.json`` (by question group).
+  Every question is a real contradiction. Reported: flagged, and both passages quoted as sides.
+- ``squad2``: ``../shared/bench/squad2`` with its ``split.json`` (by article). The QA model was trained on
+  6 of the 8 dev articles, so ``dev`` here means the other 2 (``train/qa/data.py``: calib articles).
+  Reported: unanswerable questions refused, answerable ones refused.
+- ``realtimeqa``: 571 answerable news questions, no conflicts; split by the first hex digit of the md5 of
+  the question id (0-7 dev, 8-f test). Reported: false conflict flags, answerable refused.
+- ``bundled``: ``eval/sets/bundled.jsonl`` on ``corpus/`` (its thresholds were set on it earlier, so it is a
+  dev set only). Reported: flags on consistent questions and on the 5 conflict questions, refusals.
+
+Stores are ingested once into ``--stores`` (default ``/tmp/corroborate-bench-stores``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from eval.loaders import doc_key, load_set, split_part  # noqa: E402
+from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
+from rag.conflicts.relevance import asks_one_party  # noqa: E402
+from rag.settings import get_settings  # noqa: E402
+from rag.types import Evidence  # noqa: E402
+
+BENCH = Path(os.environ.get("RAG_BENCH_DIR", REPO.parent / "shared" / "bench"))
+SETS = {
+    "wikicontradict": (BENCH / "wikicontradict_dev", BENCH / "wikicontradict_dev" / "docs"),
+    "squad2": (BENCH / "squad2", BENCH / "squad2" / "docs"),
+    "realtimeqa": (BENCH / "realtimeqa", BENCH / "realtimeqa" / "docs"),
+    "bundled": ("bundled", REPO / "corpus"),
+}
+
+
+def questions_of(name: str, part: str):
+    evset = load_set(SETS[name][0])
+    if name == "wikicontradict":
+        return split_part(evset, part)
+    if name == "squad2":
+        if part == "test":
+            return split_part(evset, "test")
+        sys.path.insert(0, str(REPO))
+        from train.qa.data import dev_articles
+
+        _, calib = dev_articles()
+        return [q for q in split_part(evset, "dev") if any(f"article {a}," in q.note for a in calib)]
+    if name == "realtimeqa":
+        dev = [q for q in evset.questions if hashlib.md5(q.id.encode()).hexdigest()[0] in "01234567"]
+        return dev if part == "dev" else [q for q in evset.questions if q not in dev]
+    return evset.questions if part == "dev" else []
+
+
+def store_for(name: str, stores: Path, settings):
+    from ingest.pipeline import ingest_paths
+    from rag.store import get_store
+
+    path = stores / name
+    s = settings.model_copy(update={"store": settings.store.model_copy(update={"path": path, "mode": "local"})})
+    store = get_store(s)
+    if not store.list_documents():
+        print(f"ingesting {SETS[name][1]} into {path}", file=sys.stderr)
+        ingest_paths([SETS[name][1]], s, store=store)
+    return s
+
+
+def collect(name: str, part: str, stores: Path, cache: Path) -> Path:
+    from rag.answerability import missing_specifics
+    from rag.pipeline import Pipeline, evidence_context
+
+    out = cache / f"{name}-{part}.jsonl"
+    qs = questions_of(name, part)
+    if not qs:
+        return out
+    done = set()
+    if out.is_file():
+        done = {json.loads(line)["id"] for line in out.read_text().splitlines() if line.strip()}
+    settings = store_for(name, stores, get_settings(overrides={"answerability.min_qa_margin": -1e9,
+                                                               "answerability.specifics": False}))
+    pipe = Pipeline(settings)
+    with out.open("a") as f:
+        for i, q in enumerate(qs):
+            if q.id in done:
+                continue
+            pre = pipe.prepare(q.question)
+            rec = {
+                "id": q.id, "question": q.question, "conflict": q.conflict, "unanswerable": q.unanswerable,
+                "conflict_docs": q.conflict_docs, "answers_gold": q.answers, "reason": pre.abstain_reason,
+                "answers": [{**asdict(a), "evidence": a.evidence.model_dump()} for a in pre.answers],
+                "missing": missing_specifics(q.question, evidence_context(pre.chunks, pre.evidence.items)),
+            }
+            f.write(json.dumps(rec) + "\n")
+            f.flush()
+            if (i + 1) % 50 == 0:
+                print(f"{name}-{part}: {i + 1}/{len(qs)}", file=sys.stderr)
+    return out
+
+
+def load_cache(path: Path) -> list[dict]:
+    recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    for r in recs:
+        r["answers"] = [SourceAnswer(**{**a, "evidence": Evidence(**a["evidence"])}) for a in r["answers"]]
+    return recs
+
+
+def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False) -> dict:
+    """Abstentions and answer-conflict flags under these thresholds."""
+    out = {"n": len(recs), "unans": 0, "unans_refused": 0, "ans": 0, "ans_refused": 0, "conflict": 0,
+           "flagged": 0, "both_docs": 0, "two_doc": 0, "consistent": 0, "false_flags": 0, "flagged_ids": []}
+    for r in recs:
+        best = max((a.margin for a in r["answers"]), default=float("-inf"))
+        refused = bool(r["reason"]) or best < min_qa_margin or (specifics and bool(r.get("missing")))
+        if r["unanswerable"]:
+            out["unans"] += 1
+            out["unans_refused"] += refused
+        else:
+            out["ans"] += 1
+            out["ans_refused"] += refused
+        flags = [] if refused or asks_one_party(r["question"]) else answer_conflicts(r["question"], r["answers"], cfg)
+        if r["conflict"]:
+            out["conflict"] += 1
+            out["flagged"] += bool(flags)
+            gold = {d for side in r["conflict_docs"] for d in side} if r["conflict_docs"] and isinstance(
+                r["conflict_docs"][0], list) else set(r["conflict_docs"])
+            if len(gold) >= 2:
+                out["two_doc"] += 1
+                if flags and gold <= {doc_key(s.source) for s in flags[0].sides}:
+                    out["both_docs"] += 1
+        else:
+            out["consistent"] += 1
+            out["false_flags"] += bool(flags)
+            if flags:
+                out["flagged_ids"].append(r["id"])
+    return out
+
+
+def fmt(name: str, m: dict) -> str:
+    def pct(a, b):
+        return f"{a}/{b} ({a / b:.0%})" if b else "-"
+
+    cols = [name.ljust(16)]
+    if m["unans"]:
+        cols.append(f"unanswerable refused {pct(m['unans_refused'], m['unans'])}")
+    if m["ans"]:
+        cols.append(f"answerable refused {pct(m['ans_refused'], m['ans'])}")
+    if m["conflict"]:
+        cols.append(f"conflicts flagged {pct(m['flagged'], m['conflict'])}, both passages {pct(m['both_docs'], m['two_doc'])}")
+    if m["consistent"]:
+        cols.append(f"false flags {pct(m['false_flags'], m['consistent'])}")
+    return " | ".join(cols)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("action", choices=["collect", "sweep", "report"])
+    ap.add_argument("--part", choices=["dev", "test"], default="dev")
+    ap.add_argument("--sets", default="wikicontradict,realtimeqa,squad2,bundled")
+    ap.add_argument("--stores", type=Path, default=Path("/tmp/corroborate-bench-stores"))
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/corroborate-judgement-cache"))
+    ap.add_argument("-o", "--override", action="append", default=[], help="KEY=VALUE settings for report")
+    args = ap.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    names = [n for n in args.sets.split(",") if n]
+    if args.action == "collect":
+        for n in names:
+            collect(n, args.part, args.stores, args.cache)
+        return 0
+    caches = {n: load_cache(args.cache / f"{n}-{args.part}.jsonl") for n in names
+              if (args.cache / f"{n}-{args.part}.jsonl").is_file()}
+    overrides = dict(kv.split("=", 1) for kv in args.override)
+    settings = get_settings(overrides=overrides)
+    if args.action == "report":
+        print(f"part {args.part}; min_qa_margin {settings.answerability.min_qa_margin}; answer_min_margin "
+              f"{settings.conflicts.answer_min_margin}; answer_min_coverage {settings.conflicts.answer_min_coverage}")
+        for n, recs in caches.items():
+            m = judge(recs, settings.answerability.min_qa_margin, settings.conflicts, settings.answerability.specifics)
+            print(fmt(n, m))
+            if m["flagged_ids"]:
+                print("   false flags:", ", ".join(m["flagged_ids"][:20]))
+        return 0
+    # sweep
+    for tau, spec in [(t, sp) for sp in (False, True) for t in (-1e9, -16, -14, -13, -12, -11, -10, -8, -6, -4, 0)]:
+        line = [f"min_qa_margin {tau:>5} specifics {spec!s:5}:"]
+        for n, recs in caches.items():
+            m = judge(recs, tau, settings.conflicts, spec)
+            line.append(f"{n}: unans {m['unans_refused']}/{m['unans']} ans {m['ans_refused']}/{m['ans']}")
+        print("  ".join(line))
+    for margin in (None, 0, 2, 4):
+        for cov in (0.4, 0.5, 0.6, 0.7):
+            cfg = settings.conflicts.model_copy(update={"answer_min_margin": margin, "answer_min_coverage": cov})
+            line = [f"QA spans at margin {margin!s:>4}, coverage {cov}:"]
+            for n, recs in caches.items():
+                m = judge(recs, -1e9, cfg)
+                if m["conflict"]:
+                    line.append(f"{n}: flagged {m['flagged']}/{m['conflict']} both {m['both_docs']}/{m['two_doc']}")
+                if m["consistent"]:
+                    line.append(f"{n}: false {m['false_flags']}/{m['consistent']}")
+            print("  ".join(line))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""Question-focused conflicts: per-source answers compared across sources (rag/conflicts/answers.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.conflicts.answers import (
+    SourceAnswer,
+    answer_conflicts,
+    answers_agree,
+    disagreement_answer,
+    is_yes_no,
+    only_question_words,
+    question_coverage,
+    source_answers,
+    yes_no_stance,
+)
+from rag.settings import ConflictSettings
+from rag.types import Evidence
+
+pytestmark = pytest.mark.unit
+
+
+def ev(key: int, text: str, doc: str = "", title: str = "Karl Weyprecht") -> Evidence:
+    doc = doc or f"doc{key}"
+    return Evidence(key=key, doc_id=doc, source=f"/c/{doc}.txt", title=title, start=10 * key, end=10 * key + len(text),
+                    text=text)
+
+
+def answer(e: Evidence, span: str, margin: float = 3.0, typed: bool = True) -> SourceAnswer:
+    """A side's answer; typed (the date/number/name asked for) unless said otherwise."""
+    i = e.text.index(span)
+    return SourceAnswer(e, span, e.start + i, e.start + i + len(span), margin, f"{e.title} {e.text}", typed=typed)
+
+
+SPANS = ConflictSettings(answer_min_margin=1.0, answer_min_coverage=0.5)  # QA spans count from margin 1
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("2 March 1881", "3 March 1881", False),
+        ("1 February 1972", "10 February 1972", False),
+        ("1972", "10 February 1972", True),  # less precise, not different
+        ("April 1993", "May 1993", False),
+        ("four", "three", False),
+        ("a skunk", "a badger", False),
+        ("a penitentiary", "a detention center", False),
+        ("Maxi Curran", "Curran", True),
+        ("Tinzaoutin", "Tin Zaouatine", True),  # spelling variants of one name
+        ("1,333 km", "1333 km", True),
+        ("62 km/h", "65 km/h", False),
+        ("1933", "Admiral Byrd", None),  # a year against a name: not the same slot
+        ("the", "a", None),
+    ],
+)
+def test_answers_agree(a, b, expected):
+    assert answers_agree(a, b) is expected
+
+
+def test_two_sources_with_different_dates_are_a_conflict_quoting_both_sentences():
+    q = "What day did Karl Weyprecht die?"
+    e1 = ev(1, "Weyprecht died of tuberculosis on 2 March 1881 in Michelstadt.")
+    e2 = ev(2, "He died on 3 March 1881, aged 42.")
+    conflicts = answer_conflicts(q, [answer(e1, "2 March 1881"), answer(e2, "3 March 1881")], ConflictSettings())
+    assert len(conflicts) == 1
+    c = conflicts[0]
+    assert c.kind == "date" and c.basis == "answers"
+    assert {s.doc_id for s in c.sides} == {"doc1", "doc2"}
+    assert {s.camp for s in c.sides} == {0, 1}
+    assert {s.answer for s in c.sides} == {"2 March 1881", "3 March 1881"}
+    assert all(s.text in (e1.text, e2.text) for s in c.sides)
+
+
+def test_agreeing_or_weak_answers_are_not_a_conflict():
+    q = "What day did Karl Weyprecht die?"
+    e1 = ev(1, "Weyprecht died on 2 March 1881 in Michelstadt.")
+    e2 = ev(2, "He died in 1881, aged 42.")
+    e3 = ev(3, "He was buried on 5 March 1881.")
+    assert answer_conflicts(q, [answer(e1, "2 March 1881"), answer(e2, "1881")], SPANS) == []
+    # an untyped QA span below the margin does not count, and by default (no margin set) no QA span counts
+    weak = answer(e3, "5 March 1881", margin=0.2, typed=False)
+    assert answer_conflicts(q, [answer(e1, "2 March 1881"), weak], SPANS) == []
+    strong = answer(e3, "5 March 1881", margin=3.0, typed=False)
+    assert answer_conflicts(q, [answer(e1, "2 March 1881"), strong], SPANS)
+    assert answer_conflicts(q, [answer(e1, "2 March 1881"), strong], ConflictSettings()) == []
+
+
+def test_a_side_must_be_about_the_question():
+    q = "What day did Karl Weyprecht die?"
+    e1 = ev(1, "Weyprecht died on 2 March 1881.")
+    e2 = ev(2, "The expedition ship sailed on 13 June 1872.", title="Austro-Hungarian North Pole expedition")
+    cfg = ConflictSettings(answer_min_coverage=0.6)
+    assert question_coverage(q, e2.title + " " + e2.text) < 0.6
+    assert answer_conflicts(q, [answer(e1, "2 March 1881"), answer(e2, "13 June 1872")], cfg) == []
+
+
+def test_an_answer_that_repeats_the_question_is_no_side():
+    assert only_question_words("Karl Weyprecht", "What day did Karl Weyprecht die?")
+    assert not only_question_words("2 March", "What day did Karl Weyprecht die?")
+
+
+def test_one_passage_can_hold_both_sides():
+    q = "How many small towns does the valley contain?"
+    e1 = ev(1, "The valley contains four small towns.", doc="d", title="Mitta Mitta River")
+    e2 = ev(2, "Only three small towns lie in the valley.", doc="d", title="Mitta Mitta River")
+    conflicts = answer_conflicts(q, [answer(e1, "four"), answer(e2, "three")], ConflictSettings())
+    assert conflicts and len({(s.start, s.end) for s in conflicts[0].sides}) == 2
+
+
+def test_yes_no_questions_get_a_stance_per_side():
+    q = "Was Muhammad III of Alamut born in 1213?"
+    assert is_yes_no(q) and not is_yes_no("When was he born?")
+    assert yes_no_stance(q, "1213") == "yes"
+    assert yes_no_stance(q, "1211") == "no"
+    assert yes_no_stance("When was he born?", "1211") is None
+
+
+def test_disagreement_answer_states_each_answer_with_its_citation():
+    q = "Was Muhammad III of Alamut born in 1213?"
+    e1 = ev(1, "Muhammad III was born in 1213.", title="Muhammad III of Alamut")
+    e2 = ev(2, "He was born in 1211 at Alamut.", title="Muhammad III of Alamut")
+    [c] = answer_conflicts(q, [answer(e1, "1213"), answer(e2, "1211")], ConflictSettings())
+    numbers = {}
+    text = disagreement_answer(q, c, lambda side: numbers.setdefault(side.start, len(numbers) + 1))
+    assert "“1213” [1]" in text and "“1211” [2]" in text
+    assert "says yes" in text and "says no" in text
+
+
+def test_categories_follow_the_conflicts_taxonomy():
+    cfg = ConflictSettings()
+    q = "How many convenience stores are located at fuel stations?"
+    old = ev(1, "As of 2011, 120,000 convenience stores were located at fuel stations.", title="Convenience store")
+    new = ev(2, "By 2019, 47,195 convenience stores were located at fuel stations.", title="Convenience store")
+    [c] = answer_conflicts(q, [answer(old, "120,000"), answer(new, "47,195")], cfg)
+    assert c.category == "outdated"
+    q2 = "Is azelaic acid as effective as benzoyl peroxide for acne?"
+    a = ev(1, "Azelaic acid is as effective as benzoyl peroxide for acne.", title="Azelaic acid")
+    b = ev(2, "Studies suggest azelaic acid is less effective than benzoyl peroxide.", title="Azelaic acid")
+    [c2] = answer_conflicts(q2, [answer(a, "as effective as", typed=False), answer(b, "less effective", typed=False)],
+                            SPANS)
+    assert c2.category == "opinion"
+    assert disagreement_answer(q2, c2, lambda s: 1).startswith("Views differ")
+
+
+class FakeQA:
+    """Returns the first capitalised-month date in the passage, and records the context it was given."""
+
+    def __init__(self):
+        self.seen = []
+
+    def answer(self, question, passage, title="", before=""):
+        from rag.qa import SpanAnswer
+
+        self.seen.append((title, before, passage))
+        for word in ("2 March 1881", "3 March 1881"):
+            if word in passage:
+                i = passage.index(word)
+                return SpanAnswer(word, i, i + len(word), 4.0)
+        return SpanAnswer("", 0, 0, -5.0)
+
+
+def test_source_answers_read_each_sentence_with_its_title_and_previous_sentence():
+    qa = FakeQA()
+    e1 = ev(1, "He died on 2 March 1881.")
+    e2 = ev(2, "Nothing about dates here.")
+    got = source_answers("When did Karl Weyprecht die?", [e1, e2], lambda e: "Karl Weyprecht was an explorer.", qa)
+    assert [a.text for a in got] == ["2 March 1881"]
+    assert got[0].start == e1.start + e1.text.index("2 March")
+    assert qa.seen[0] == ("Karl Weyprecht", "Karl Weyprecht was an explorer.", e1.text)
+
+
+def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer():
+    q = "How many convenience stores are located at fuel stations?"
+    new = ev(1, "By 2019, 47,195 convenience stores were located at fuel stations.", title="Convenience store")
+    old = ev(2, "As of 2011, 120,000 convenience stores were located at fuel stations.", title="Convenience store")
+    [c] = answer_conflicts(q, [answer(new, "47,195", 5.0), answer(old, "120,000", 4.0)], ConflictSettings())
+    numbers = {}
+    text = disagreement_answer(q, c, lambda side: numbers.setdefault(side.start, len(numbers) + 1))
+    assert text.index("2011") < text.index("120,000") < text.index("2019") < text.index("47,195")
+    assert "more recent" in text
+
+
+@pytest.mark.parametrize(
+    "question, sentence, expected",
+    [
+        ("Was Muhammad III of Alamut born in 1213?", "Muhammad III was born in 1211 at Alamut.", "1211"),
+        ("What day did Karl Weyprecht die?", "Weyprecht died of tuberculosis on 2 March 1881 in Michelstadt.",
+         "2 March 1881"),
+        ("How many gliders were used in the attack?", "The attack used 41 gliders carrying 493 troops.", "41 gliders"),
+        ("In the 1840s, who built the hut near the peak?", "The hut was built by Joseph Greenwood in the 1840s.",
+         "Joseph Greenwood"),
+        ("In 2011, how many stores were located at fuel stations?", "In 2011, 120,000 stores were at fuel stations.",
+         "120,000 stores"),
+        ("What is Castle Donington?", "Castle Donington is a village in Leicestershire.", None),  # open: no type
+    ],
+)
+def test_typed_answers_take_the_value_the_question_asks_for(question, sentence, expected):
+    from rag.conflicts.answers import typed_answer
+
+    got = typed_answer(question, sentence)
+    assert (got[0] if got else None) == expected
+    if got:
+        assert sentence[got[1] : got[2]] == got[0]
