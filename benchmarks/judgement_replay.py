@@ -20,6 +20,7 @@ Sets and their fixed dev/test parts (every threshold is chosen on ``dev`` only):
   the question id (0-7 dev, 8-f test). Reported: false conflict flags, answerable refused.
 - ``bundled``: ``eval/sets/bundled.jsonl`` on ``corpus/`` (its thresholds were set on it earlier, so it is a
   dev set only). Reported: flags on consistent questions and on the 5 conflict questions, refusals.
+- ``rgb``: RGB's swapped-answer set (dev only, like bundled): does the abstention gate cost conflicts there?
 
 Stores are ingested once into ``--stores`` (default ``/tmp/corroborate-bench-stores``).
 """
@@ -51,6 +52,7 @@ SETS = {
     "squad2": (BENCH / "squad2", BENCH / "squad2" / "docs"),
     "realtimeqa": (BENCH / "realtimeqa", BENCH / "realtimeqa" / "docs"),
     "bundled": ("bundled", REPO / "corpus"),
+    "rgb": (BENCH / "rgb_en_fact", BENCH / "rgb_en_fact" / "docs"),
 }
 
 
@@ -69,7 +71,7 @@ def questions_of(name: str, part: str):
     if name == "realtimeqa":
         dev = [q for q in evset.questions if hashlib.md5(q.id.encode()).hexdigest()[0] in "01234567"]
         return dev if part == "dev" else [q for q in evset.questions if q not in dev]
-    return evset.questions if part == "dev" else []
+    return evset.questions if part == "dev" else []  # bundled and RGB: their thresholds were set on them
 
 
 def store_for(name: str, stores: Path, settings):
@@ -85,12 +87,13 @@ def store_for(name: str, stores: Path, settings):
     return s
 
 
-def collect(name: str, part: str, stores: Path, cache: Path) -> Path:
+def collect(name: str, part: str, stores: Path, cache: Path, sample: int | None = None) -> Path:
+    from eval.loaders import select
     from rag.answerability import missing_specifics
     from rag.pipeline import Pipeline, evidence_context
 
     out = cache / f"{name}-{part}.jsonl"
-    qs = questions_of(name, part)
+    qs = select(questions_of(name, part), sample=sample, seed=0)
     if not qs:
         return out
     done = set()
@@ -179,12 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stores", type=Path, default=Path("/tmp/corroborate-bench-stores"))
     ap.add_argument("--cache", type=Path, default=Path("/tmp/corroborate-judgement-cache"))
     ap.add_argument("-o", "--override", action="append", default=[], help="KEY=VALUE settings for report")
+    ap.add_argument("--sample", type=int, default=None, help="collect: a seeded sample of N questions per set")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     names = [n for n in args.sets.split(",") if n]
     if args.action == "collect":
         for n in names:
-            collect(n, args.part, args.stores, args.cache)
+            collect(n, args.part, args.stores, args.cache, args.sample)
         return 0
     caches = {n: load_cache(args.cache / f"{n}-{args.part}.jsonl") for n in names
               if (args.cache / f"{n}-{args.part}.jsonl").is_file()}

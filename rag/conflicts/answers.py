@@ -105,6 +105,17 @@ def expected_type(question: str) -> str | None:
     return None
 
 
+def _counted_phrase(sentence: str, start: int) -> str:
+    """The words a number counts: up to three words after it, stopping at punctuation or the next number."""
+    rest = re.split(r"[,;:.()](?=\s|$)", sentence[start:], maxsplit=1)[0].split()
+    out = rest[:1]
+    for w in rest[1:4]:
+        if re.search(r"\d", w):
+            break
+        out.append(w)
+    return " ".join(out)
+
+
 def _trim_quantity(text: str, start: int, dimension: str, qwords: set[str]) -> tuple[str, int, int]:
     """'41 gliders carried' -> '41 gliders' when the question asks about gliders: the number, its unit, and the
     words after it that the question uses (the quantity parser sometimes takes the next verb as the noun)."""
@@ -141,8 +152,8 @@ def typed_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
     elif kind == "quantity":
         counted = counted_terms(question)
         cands = [_trim_quantity(q.text, q.start, q.dimension, qwords) for q in c.quantities]
-        if counted:  # "how many gliders" is answered by a number of gliders, not of troops
-            cands = [x for x in cands if counted & set(content_terms(sentence[x[1]:x[2] + 20].split(".")[0]))]
+        if counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
+            cands = [x for x in cands if counted & set(content_terms(_counted_phrase(sentence, x[1])))]
         cands += [(d.text, d.start, d.end) for d in c.dates] if is_yes_no(question) else []
     else:
         asked = [e.text for e in analyze(question).entities]

@@ -202,3 +202,11 @@ def test_typed_answers_take_the_value_the_question_asks_for(question, sentence, 
     assert (got[0] if got else None) == expected
     if got:
         assert sentence[got[1] : got[2]] == got[0]
+
+
+def test_a_count_is_read_from_the_number_that_counts_the_asked_thing():
+    from rag.conflicts.answers import typed_answer
+
+    s = "The army had 10 dead, 47 prisoners and 17 wounded in the battle."
+    assert typed_answer("How many prisoners did the army have in the battle?", s)[0].startswith("47")
+    assert typed_answer("How many wounded did the army have in the battle?", s)[0].startswith("17")
