@@ -98,8 +98,8 @@ class Pipeline:
     def qa(self):
         """The extractive QA model (answerability and per-source answers), loaded on first use; None when off."""
         cfg = self.settings
-        if not (cfg.answerability.qa or cfg.conflicts.answers):
-            return None
+        if not (cfg.answerability.qa or (cfg.conflicts.answers and cfg.conflicts.answer_min_margin is not None)):
+            return None  # typed answers (dates, numbers, names) need no model
         with self._lock:
             if self._qa is None:
                 from rag.qa import ExtractiveQA
@@ -109,7 +109,7 @@ class Pipeline:
 
     def source_answers(self, question: str, chunks: list[ScoredChunk], evidence: list[Evidence]):
         """Each evidence sentence's own answer to the question (``rag.conflicts.answers``); [] when the QA model is off."""
-        if self.qa is None or not evidence:
+        if not evidence or (self.qa is None and not self.settings.conflicts.answers):
             return []
         from rag.conflicts.answers import source_answers
 

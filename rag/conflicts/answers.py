@@ -185,11 +185,15 @@ def source_answers(
     before: Callable[[Evidence], str],
     qa,
 ) -> list[SourceAnswer]:
-    """The QA model's answer in every evidence sentence (margins unfiltered), read with title and previous sentence."""
+    """Every evidence sentence's answer, read with its title and previous sentence: the typed value the question asks
+    for when there is one, else the QA model's span (margins unfiltered). ``qa`` may be None: typed answers only."""
+    from rag.qa import SpanAnswer
+
     out = []
     for e in evidence:
         prev = before(e)
-        a = qa.answer(question, e.text, title=e.title, before=prev)
+        # without a QA model only typed answers are read; their margin is then 0 ("no opinion")
+        a = qa.answer(question, e.text, title=e.title, before=prev) if qa is not None else SpanAnswer("", 0, 0, 0.0)
         context = " ".join(x for x in (e.title, prev, e.text) if x)
         typed = typed_answer(question, e.text)
         if typed is not None:

@@ -92,3 +92,16 @@ def test_ask_json_and_batch(cli, tmp_path):
     lines = [json.loads(x) for x in r.output.strip().splitlines()]
     assert [x.get("id") for x in lines] == ["a", None, "7"]
     assert "bad line" in lines[1]["error"]
+
+
+def test_ask_by_source_lists_each_articles_own_answer_without_the_llm(cli):
+    run, llm = cli
+    run("ingest", str(CORPUS))
+    typed_only = ("-o", "conflicts.answers=true")  # no QA model in unit tests: the typed answers still list
+    r = run(*typed_only, "ask", "--by-source", "How far inside Algerian airspace was the drone, in kilometres?")
+    assert r.exit_code == 0, r.output
+    assert "Question:" in r.output and "answer: " in r.output
+    r = run(*typed_only, "ask", "--by-source", "--json", "How far inside Algerian airspace was the drone, in kilometres?")
+    obj = json.loads(r.output)
+    assert obj["sources"] and all({"doc_id", "answer", "disagrees", "camp"} <= set(s) for s in obj["sources"])
+    assert llm.history == [], "--by-source never calls the LLM"
