@@ -68,7 +68,7 @@ def merge_answers(question: str, parts: list[Answer]) -> Answer:
                 citations.append(c.model_copy(update={"n": index[key]}))
             mapping[c.n] = index[key]
         body = _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", a.answer)
-        texts.append(f"{a.question} {body}")
+        texts.append(body)  # each part's answer names its own subject; repeating the question adds an uncited sentence
         conflicts.extend(a.conflicts)
     answered = [a for a in parts if not a.abstained]
     timings = Timings(**{k: sum(getattr(a.timings, k) or 0 for a in parts)

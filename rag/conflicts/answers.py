@@ -402,13 +402,17 @@ def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[Confl
     """
     parts = []
     firsts = []
-    for camp in sorted({s.camp for s in conflict.sides}):
+    camps = sorted({s.camp for s in conflict.sides})
+    stances = {c: yes_no_stance(question, next(s for s in conflict.sides if s.camp == c).answer or "") for c in camps}
+    if len(set(stances.values())) < len(camps) or None in stances.values():
+        stances = dict.fromkeys(camps)  # "says no ... says no" would say nothing: give the values only
+    for camp in camps:
         members = [s for s in conflict.sides if s.camp == camp]
         side = members[0]
         marks = "".join(f"[{cite(s)}]" for s in members[:2])
         firsts.append(side)
         answer = side.answer or side.text
-        stance = yes_no_stance(question, answer)
+        stance = stances[camp]
         who = "one source" if not parts else "another"
         verb = "holds the view" if conflict.category == "opinion" else "gives"
         lead = f"{who} says {stance}, giving" if stance else f"{who} {verb}"

@@ -18,7 +18,8 @@ from rag.types import Conflict, Evidence
 
 _ATTRIBUTED_QUESTION = re.compile(
     r"\baccording to\b|\b(say|says|said|claim|claims|claimed|call|calls|called|describe|describes|described|"
-    r"accuse|accuses|accused|allege|alleges|alleged|maintain|maintains|maintained|insist|insists|insisted)\b",
+    r"accuse|accuses|accused|allege|alleges|alleged|maintain|maintains|maintained|insist|insists|insisted|"
+    r"characteri[sz]e|characteri[sz]es|characteri[sz]ed)\b",
     re.IGNORECASE,
 )
 

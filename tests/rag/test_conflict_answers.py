@@ -210,3 +210,12 @@ def test_a_count_is_read_from_the_number_that_counts_the_asked_thing():
     s = "The army had 10 dead, 47 prisoners and 17 wounded in the battle."
     assert typed_answer("How many prisoners did the army have in the battle?", s)[0].startswith("47")
     assert typed_answer("How many wounded did the army have in the battle?", s)[0].startswith("17")
+
+
+def test_yes_no_stances_are_given_only_when_the_sides_take_different_ones():
+    q = "Was Muhammad III of Alamut born in 1213?"
+    e1 = ev(1, "He was born in 1211 at Alamut.", title="Muhammad III")
+    e2 = ev(2, "He was born in 1215 at Alamut.", title="Muhammad III")
+    [c] = answer_conflicts(q, [answer(e1, "1211"), answer(e2, "1215")], ConflictSettings())
+    text = disagreement_answer(q, c, lambda s: 1)
+    assert "says no" not in text and "“1211”" in text and "“1215”" in text
