@@ -111,7 +111,7 @@ class Pipeline:
         """Each evidence sentence's own answer to the question (``rag.conflicts.answers``); [] when the QA model is off."""
         if not evidence or (self.qa is None and not self.settings.conflicts.answers):
             return []
-        from rag.conflicts.answers import source_answers
+        from rag.conflicts.reading import source_answers
 
         by_id = {sc.chunk.chunk_id: sc.chunk for sc in chunks}
 
@@ -259,7 +259,7 @@ class Pipeline:
         if disputed:
             # The sources give different answers to the very question: say so, each answer with its citation,
             # instead of letting the LLM pick one side.
-            from rag.conflicts.answers import disagreement_answer
+            from rag.conflicts.wording import disagreement_answer
 
             c = disputed[0]
             text = disagreement_answer(question, c, lambda side: numbering.cite_span(

@@ -1,0 +1,188 @@
+"""Each evidence sentence's own answer to the question (step 1 of question-focused conflicts, ``answers.py``).
+
+For a question that asks for a date, a number or a name, the answer is the value of that kind beside the
+question's own words (:func:`typed_answer`); otherwise the extractive QA model's span (``rag/qa.py``). Every
+sentence is read with its article title and the sentence before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.claims import same_entity
+from rag.claims.analysis import analyze
+from rag.text import content_terms, fold, words
+from rag.types import Evidence
+
+YES_NO = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", re.I
+)
+_FILLER = frozenset("a an the about approximately around roughly nearly almost some over under than of in on at by".split())
+
+
+@dataclass(frozen=True)
+class SourceAnswer:
+    """One evidence sentence's answer to the question: a span inside the sentence, with absolute offsets."""
+
+    evidence: Evidence
+    text: str
+    start: int
+    end: int
+    margin: float  # the QA model's margin for the sentence (answer minus 'no answer')
+    context: str  # title + previous sentence + the sentence: what the answer was read with
+    typed: bool = False  # the span is the date/number/name the question's type asks for, not the QA model's span
+
+
+def is_yes_no(question: str) -> bool:
+    """'Was X born in 1213?', 'Can Y inhibit Z?': a question answered by yes or no."""
+    return bool(YES_NO.match(question))
+
+
+_WHO = re.compile(r"(^|[,;:]\s*)(who|whom|by whom)\b", re.I)
+
+
+def expected_type(question: str) -> str | None:
+    """The kind of value that answers the question: 'date', 'quantity', 'name' or None (open questions).
+
+    A yes/no question that proposes a date or a number ("Was he born in 1213?") is answered by the date or
+    number a source gives for the same thing.
+    """
+    from rag.answerability import expects_date, expects_quantity
+
+    if is_yes_no(question):
+        c = analyze(question)
+        if c.dates:
+            return "date"
+        if c.quantities:
+            return "quantity"
+        return None
+    if expects_date(question):
+        return "date"
+    if expects_quantity(question):
+        return "quantity"
+    if _WHO.search(question):
+        return "name"
+    return None
+
+
+def _counted_phrase(sentence: str, start: int) -> str:
+    """The words a number counts: up to three words after it, stopping at punctuation or the next number."""
+    rest = re.split(r"[,;:.()](?=\s|$)", sentence[start:], maxsplit=1)[0].split()
+    out = rest[:1]
+    for w in rest[1:4]:
+        if re.search(r"\d", w):
+            break
+        out.append(w)
+    return " ".join(out)
+
+
+def _trim_quantity(text: str, start: int, dimension: str, qwords: set[str]) -> tuple[str, int, int]:
+    """'41 gliders carried' -> '41 gliders' when the question asks about gliders: the number, its unit, and the
+    words after it that the question uses (the quantity parser sometimes takes the next verb as the noun)."""
+    parts = list(re.finditer(r"\S+", text))
+    keep = 1
+    for k, m in enumerate(parts[1:], 1):
+        w = fold(m.group().strip(".,;:()"))
+        if w in qwords or (k == 1 and not dimension.startswith("count")):
+            keep = k + 1
+        else:
+            break
+    end = parts[keep - 1].end()
+    return text[:end].rstrip(".,;:("), start, start + len(text[:end].rstrip(".,;:("))
+
+
+def typed_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
+    """The date, number or name in ``sentence`` that answers ``question``, as (text, start, end), or None.
+
+    Rule-based and precise where the learned span is not: a "when" question is answered by a date, a "how
+    many" by a number, "who" by a name the question does not already give. With several candidates, the one
+    whose nearby words share most with the question wins.
+    """
+    from rag.answerability import counted_terms
+
+    kind = expected_type(question)
+    if kind is None:
+        return None
+    c = analyze(sentence)
+    qwords = set(words(question))
+    if kind == "date":
+        cands = [(d.text, d.start, d.end) for d in c.dates]
+        if not cands:  # a bare year the date parser did not take ("born in 1211")
+            cands = [(q.text, q.start, q.end) for q in c.quantities if 1000 <= q.value <= 2100]
+    elif kind == "quantity":
+        counted = counted_terms(question)
+        cands = [_trim_quantity(q.text, q.start, q.dimension, qwords) for q in c.quantities]
+        if counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
+            cands = [x for x in cands if counted & set(content_terms(_counted_phrase(sentence, x[1])))]
+        cands += [(d.text, d.start, d.end) for d in c.dates] if is_yes_no(question) else []
+    else:
+        asked = [e.text for e in analyze(question).entities]
+        cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in asked)]
+    if not is_yes_no(question):
+        cands = [x for x in cands if not all(w.removesuffix("'s") in qwords for w in core_words(x[0]))]
+    # The value must sit by words of the question: a date beside "report published" does not date the airstrike.
+    # Dates and numbers are read with a tight window (their own clause); a name needs two of the question's words
+    # around it ("Foreign Minister X" does not answer "who is the security minister?").
+    qstems = set(content_terms(question))
+    reach, need = (8, min(2, len(qstems))) if kind == "name" else (6, 1)
+    scored = [(len(set(_near_stems(sentence, a, b, reach)) & qstems), -a, (t, a, b)) for t, a, b in cands if t.strip()]
+    scored = [x for x in scored if x[0] >= max(1, need)]
+    if not scored:
+        return None
+    return max(scored)[2]
+
+
+def _near_stems(sentence: str, start: int, end: int, reach: int = 8) -> list[str]:
+    """Content stems within ``reach`` words either side of a span (the context a name has in its sentence)."""
+    left = sentence[:start].split()[-reach:]
+    right = sentence[end:].split()[:reach]
+    return content_terms(" ".join(left + right))
+
+
+def source_answers(
+    question: str,
+    evidence: list[Evidence],
+    before: Callable[[Evidence], str],
+    qa,
+) -> list[SourceAnswer]:
+    """Every evidence sentence's answer, read with its title and previous sentence: the typed value the question asks
+    for when there is one, else the QA model's span (margins unfiltered). ``qa`` may be None: typed answers only."""
+    from rag.qa import SpanAnswer
+
+    out = []
+    for e in evidence:
+        prev = before(e)
+        # without a QA model only typed answers are read; their margin is then 0 ("no opinion")
+        a = qa.answer(question, e.text, title=e.title, before=prev) if qa is not None else SpanAnswer("", 0, 0, 0.0)
+        context = " ".join(x for x in (e.title, prev, e.text) if x)
+        typed = typed_answer(question, e.text)
+        if typed is not None:
+            text, start, end = typed
+            out.append(SourceAnswer(e, text, e.start + start, e.start + end, a.margin, context, typed=True))
+        elif a.text.strip():
+            out.append(SourceAnswer(e, a.text, e.start + a.start, e.start + a.end, a.margin, context))
+    return out
+
+
+def question_coverage(question: str, text: str) -> float:
+    """Share of the question's content words (stemmed) found in ``text``."""
+    q = set(content_terms(question))
+    if not q:
+        return 1.0
+    return len(q & set(content_terms(text))) / len(q)
+
+
+def core_words(answer: str) -> list[str]:
+    """The answer's words without articles, hedges and prepositions ('about 1.5 kg' -> ['1.5', 'kg'])."""
+    return [w for w in words(answer) if w not in _FILLER]
+
+
+def only_question_words(answer: str, question: str) -> bool:
+    """True when every word of the answer is already in the question (it repeats, it does not answer)."""
+    core = core_words(answer)
+    qw = set(words(question))
+    return bool(core) and all(w in qw for w in core)
+
+

@@ -1,0 +1,78 @@
+"""The answer text when sources disagree on the answer: each camp's answer with its citation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rag.conflicts.reading import core_words, is_yes_no
+from rag.text import fold, numbers, words
+from rag.types import Conflict, ConflictSide
+
+AS_OF = re.compile(r"\b(?:as of|by|in|since|until)\s+((?:1[5-9]|20)\d\d)\b", re.I)
+
+
+def yes_no_stance(question: str, answer: str) -> str | None:
+    """For a yes/no question, 'yes' when the side's answer is what the question proposes, 'no' when it is not.
+
+    "Was he born in 1213?" with "1213" is yes and with "1211" no; None when the question proposes no value
+    the answer can be compared with.
+    """
+    if not is_yes_no(question):
+        return None
+    core = core_words(answer)
+    if not core:
+        return None
+    qwords = set(words(question))
+    if all(w in qwords for w in core):
+        return "yes"
+    qnums, anums = numbers(question), numbers(answer)
+    if anums and qnums:
+        return "no"
+    if not anums and any(fold(w) in qwords for w in core):
+        return None  # partly the question's words: no clear stance
+    return None
+
+
+def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[ConflictSide], int]) -> str:
+    """The answer text when sources disagree on the answer: each camp's answer with its citation.
+
+    "The sources disagree: one gives “2 March 1881” [1]; another gives “3 March 1881” [2]." A yes/no
+    question says which side answers yes; an outdated conflict names the years; opinions are "views".
+    """
+    parts = []
+    firsts = []
+    camps = sorted({s.camp for s in conflict.sides})
+    stances = {c: yes_no_stance(question, next(s for s in conflict.sides if s.camp == c).answer or "") for c in camps}
+    if len(set(stances.values())) < len(camps) or None in stances.values():
+        stances = dict.fromkeys(camps)  # "says no ... says no" would say nothing: give the values only
+    for camp in camps:
+        members = [s for s in conflict.sides if s.camp == camp]
+        side = members[0]
+        marks = "".join(f"[{cite(s)}]" for s in members[:2])
+        firsts.append(side)
+        answer = side.answer or side.text
+        stance = stances[camp]
+        who = "one source" if not parts else "another"
+        verb = "holds the view" if conflict.category == "opinion" else "gives"
+        lead = f"{who} says {stance}, giving" if stance else f"{who} {verb}"
+        parts.append(f"{lead} “{' '.join(answer.split())}” {marks}")
+    if conflict.category == "outdated":
+        return _outdated_answer(conflict, firsts, cite)
+    head = "Views differ" if conflict.category == "opinion" else "The sources disagree"
+    return f"{head}: " + "; ".join(parts) + "."
+
+
+def _as_of(text: str) -> int | None:
+    years = [int(m.group(1)) for m in AS_OF.finditer(text)]
+    return max(years) if years else None
+
+
+def _outdated_answer(conflict: Conflict, firsts: list[ConflictSide], cite: Callable[[ConflictSide], int]) -> str:
+    """Older answer first, then the newer one, saying which is later: the newer source is preferred."""
+    dated = sorted(firsts, key=lambda s: _as_of(s.text) or 0)
+    old, new = dated[0], dated[-1]
+    y_old, y_new = _as_of(old.text), _as_of(new.text)
+    a_old, a_new = " ".join((old.answer or old.text).split()), " ".join((new.answer or new.text).split())
+    return (f"The sources give answers from different times: as of {y_old}, “{a_old}” [{cite(old)}]; "
+            f"a later source ({y_new}) gives “{a_new}” [{cite(new)}], which is the more recent figure.")
