@@ -23,10 +23,12 @@ def render_answer(a: Answer, show_evidence: bool = False) -> str:
     if a.conflicts:
         lines.append(click.style("⚠ Sources disagree", fg="red", bold=True))
         for conf in a.conflicts:
-            lines.append(f" {conf.kind} (score {conf.score:.2f}): {conf.summary}")
+            kind = conf.kind if conf.category == "factual" else f"{conf.kind}, {conf.category}"
+            lines.append(f" {kind} (score {conf.score:.2f}): {conf.summary}")
             for s in conf.sides:
                 who = f" [{s.attributed_to}]" if s.attributed_to else ""
-                lines.append(f"   - {s.title[:60]}{who}: “{' '.join(s.text.split())}”")
+                answer = f" → {s.answer}" if s.answer else ""
+                lines.append(f"   - {s.title[:60]}{who}{answer}: “{' '.join(s.text.split())}”")
         lines.append("")
     if show_evidence:
         lines.append(click.style("Evidence shown to the model", bold=True))
