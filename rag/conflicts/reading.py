@@ -57,6 +57,8 @@ def expected_type(question: str) -> str | None:
             return "date"
         if c.quantities:
             return "quantity"
+        if _YES_NO_CLASS.search(question) and c.entities:
+            return "class"  # "Is Castle Donington considered a town?" is answered by what it is said to be
         return None
     if expects_date(question):
         return "date"
@@ -64,7 +66,41 @@ def expected_type(question: str) -> str | None:
         return "quantity"
     if _WHO.search(question):
         return "name"
+    if _CLASS_QUESTION.search(question):
+        return "class"
     return None
+
+
+# "What kind of animal is X?", "What sort of facility ...", "What is X?" (X a name): answered by what X *is*.
+_CLASS_QUESTION = re.compile(
+    r"^\s*(?i:what|which)\s+(?i:kind|type|sort|class)\s+of\b"
+    r"|^\s*(?i:what)\s+(?i:is|was|are|were)\s+[A-Z][\w'’.-]*(\s+[A-Z][\w'’.-]*)*\s*\?\s*$"
+)
+_YES_NO_CLASS = re.compile(r"^\s*(?i:is|was|are|were)\b.*\b(?i:an?)\s+\w+", re.S)
+# "X is a market town in ...": the noun phrase after the copula, up to a preposition, clause word or punctuation.
+_COPULA = re.compile(
+    r"\b(?:is|was|are|were)\s+(?:(?:also|now|still|considered|classified\s+as|known\s+as)\s+)?(?:an?|the)\s+"
+    r"((?:(?!(?:in|of|on|at|by|with|from|for|to|and|or|that|which|who|whose|where|located|situated)\b)[\w'’-]+\s*){1,3})",
+    re.I,
+)
+
+
+def class_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
+    """What a sentence says its subject *is* ("a village"), when the subject is the question's subject."""
+    subjects = [e.text for e in analyze(question).entities]
+    if not subjects:
+        return None
+    m = _COPULA.search(sentence)
+    if m is None:
+        return None
+    before = sentence[: m.start()]
+    if not any(same_entity(e.text, subj) for e in analyze(before or " ").entities for subj in subjects) and not any(
+        subj.lower() in before.lower() for subj in subjects
+    ):
+        return None
+    text = m.group(1).strip()
+    start = m.start(1)
+    return text, start, start + len(text)
 
 
 def _counted_phrase(sentence: str, start: int) -> str:
@@ -105,6 +141,8 @@ def typed_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
     kind = expected_type(question)
     if kind is None:
         return None
+    if kind == "class":
+        return class_answer(question, sentence)
     c = analyze(sentence)
     qwords = set(words(question))
     if kind == "date":
