@@ -144,6 +144,19 @@ def _usable(question: str, answers: list[SourceAnswer], settings: ConflictSettin
     ]
 
 
+def _grouped(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[tuple[SourceAnswer, int]]:
+    """Usable answers, surest first, each with its camp: the first camp whose lead answer it agrees with."""
+    leads: list[str] = []
+    out = []
+    for a in sorted(_usable(question, answers, settings), key=lambda a: -a.margin):
+        camp = next((i for i, lead in enumerate(leads) if answers_agree(a.text, lead)), None)
+        if camp is None:
+            leads.append(a.text)
+            camp = len(leads) - 1
+        out.append((a, camp))
+    return out
+
+
 def per_source(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceView]:
     """Each document's own answer (its best usable span per camp of agreeing answers).
 
@@ -151,23 +164,18 @@ def per_source(question: str, answers: list[SourceAnswer], settings: ConflictSet
     evidence with no usable answer are listed with ``answer=None``. The leading answer is the surest one;
     ``disagrees`` marks answers that differ from it.
     """
-    usable = sorted(_usable(question, answers, settings), key=lambda a: -a.margin)
-    lead = usable[0] if usable else None
-    camps: list[str] = []
+    grouped = _grouped(question, answers, settings)
+    lead = grouped[0][0] if grouped else None
     views: list[SourceView] = []
     seen: set[tuple[str, int]] = set()
-    for a in usable:
-        camp = next((i for i, c in enumerate(camps) if answers_agree(a.text, c)), None)
-        if camp is None:
-            camps.append(a.text)
-            camp = len(camps) - 1
+    for a, camp in grouped:
         e = a.evidence
         if (e.doc_id, camp) in seen:
             continue
         seen.add((e.doc_id, camp))
         views.append(SourceView(doc_id=e.doc_id, source=e.source, title=e.title, answer=a.text, quote=e,
                                 answer_start=a.start, answer_end=a.end, margin=round(a.margin, 3), camp=camp,
-                                disagrees=lead is not None and answers_agree(a.text, lead.text) is False))
+                                disagrees=answers_agree(a.text, lead.text) is False))
     answered = {v.doc_id for v in views}
     for a in answers:
         e = a.evidence
@@ -179,15 +187,8 @@ def per_source(question: str, answers: list[SourceAnswer], settings: ConflictSet
 
 def answer_conflicts(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[Conflict]:
     """At most one conflict: the camps of disagreeing answers to the question (see the module docstring)."""
-    usable = sorted(_usable(question, answers, settings), key=lambda a: -a.margin)
-    camps: list[list[SourceAnswer]] = []
-    for a in usable:
-        for camp in camps:
-            if answers_agree(a.text, camp[0].text):
-                camp.append(a)
-                break
-        else:
-            camps.append([a])
+    grouped = _grouped(question, answers, settings)
+    camps = [[a for a, c in grouped if c == k] for k in range(len({c for _, c in grouped}))]
     # Only camps whose answers can be compared with the strongest camp's: a name is no rival to a year.
     if len(camps) < 2:
         return []
