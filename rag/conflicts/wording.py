@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from rag.conflicts.reading import core_words, is_yes_no
-from rag.text import fold, numbers, words
+from rag.text import numbers, words
 from rag.types import Conflict, ConflictSide
 
 AS_OF = re.compile(r"\b(?:as of|by|in|since|until)\s+((?:1[5-9]|20)\d\d)\b", re.I)
@@ -29,9 +29,7 @@ def yes_no_stance(question: str, answer: str) -> str | None:
     qnums, anums = numbers(question), numbers(answer)
     if anums and qnums:
         return "no"
-    if not anums and any(fold(w) in qwords for w in core):
-        return None  # partly the question's words: no clear stance
-    return None
+    return None  # the question proposes no value this answer can be set against
 
 
 def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[ConflictSide], int]) -> str:
@@ -40,25 +38,25 @@ def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[Confl
     "The sources disagree: one gives “2 March 1881” [1]; another gives “3 March 1881” [2]." A yes/no
     question says which side answers yes; an outdated conflict names the years; opinions are "views".
     """
-    parts = []
-    firsts = []
     camps = sorted({s.camp for s in conflict.sides})
-    stances = {c: yes_no_stance(question, next(s for s in conflict.sides if s.camp == c).answer or "") for c in camps}
+    firsts = {c: next(s for s in conflict.sides if s.camp == c) for c in camps}
+    if conflict.category == "outdated":
+        # decided before any citation is made: the outdated wording cites one side per camp, in time order
+        return _outdated_answer(list(firsts.values()), cite)
+    parts = []
+    stances = {c: yes_no_stance(question, firsts[c].answer or "") for c in camps}
     if len(set(stances.values())) < len(camps) or None in stances.values():
         stances = dict.fromkeys(camps)  # "says no ... says no" would say nothing: give the values only
     for camp in camps:
         members = [s for s in conflict.sides if s.camp == camp]
-        side = members[0]
+        side = firsts[camp]
         marks = "".join(f"[{cite(s)}]" for s in members[:2])
-        firsts.append(side)
         answer = side.answer or side.text
         stance = stances[camp]
         who = "one source" if not parts else "another"
         verb = "holds the view" if conflict.category == "opinion" else "gives"
         lead = f"{who} says {stance}, giving" if stance else f"{who} {verb}"
         parts.append(f"{lead} “{' '.join(answer.split())}” {marks}")
-    if conflict.category == "outdated":
-        return _outdated_answer(conflict, firsts, cite)
     head = "Views differ" if conflict.category == "opinion" else "The sources disagree"
     return f"{head}: " + "; ".join(parts) + "."
 
@@ -68,7 +66,7 @@ def _as_of(text: str) -> int | None:
     return max(years) if years else None
 
 
-def _outdated_answer(conflict: Conflict, firsts: list[ConflictSide], cite: Callable[[ConflictSide], int]) -> str:
+def _outdated_answer(firsts: list[ConflictSide], cite: Callable[[ConflictSide], int]) -> str:
     """Older answer first, then the newer one, saying which is later: the newer source is preferred."""
     dated = sorted(firsts, key=lambda s: _as_of(s.text) or 0)
     old, new = dated[0], dated[-1]

@@ -238,3 +238,19 @@ def test_what_a_thing_is_said_to_be_answers_a_class_question(question, sentence,
     assert (got[0] if got else None) == expected
     if got:
         assert sentence[got[1]:got[2]] == got[0]
+
+
+def test_an_outdated_answer_cites_only_the_sides_it_quotes_in_the_order_it_quotes_them():
+    from rag.answer import Numbering
+
+    q = "How many convenience stores are located at fuel stations?"
+    new = ev(1, "By 2019, 47,195 convenience stores were located at fuel stations.", title="Convenience store")
+    new2 = ev(3, "In 2019, 47,195 convenience stores were at fuel stations.", title="Convenience store")
+    old = ev(2, "As of 2011, 120,000 convenience stores were located at fuel stations.", title="Convenience store")
+    [c] = answer_conflicts(q, [answer(new, "47,195", 5.0), answer(new2, "47,195", 4.5), answer(old, "120,000", 4.0)],
+                           ConflictSettings())
+    assert c.category == "outdated" and len(c.sides) == 3
+    numbering = Numbering([new, new2, old])
+    text = disagreement_answer(q, c, lambda s: numbering.cite_span(s.doc_id, s.source, s.title, s.start, s.end, s.text))
+    assert [cit.text for cit in numbering.citations] == [old.text, new.text], "no citation the text does not show"
+    assert "[1]" in text and "[2]" in text and "[3]" not in text
