@@ -181,11 +181,14 @@ class Pipeline:
             return []  # "According to Mali, ...?" asks for one side's account
         return answer_conflicts(question, answers, cfg)
 
-    def by_source(self, question: str) -> list[SourceView]:
-        """Each article's own answer to the question, marking the ones that disagree (no LLM call)."""
+    def by_source(self, question: str, prepared: Prepared | None = None) -> list[SourceView]:
+        """Each article's own answer to the question, marking the ones that disagree (no LLM call).
+
+        ``prepared`` reuses a :meth:`prepare` already run for this question instead of retrieving again.
+        """
         from rag.conflicts.answers import per_source
 
-        pre = self.prepare(question)
+        pre = prepared or self.prepare(question)
         return per_source(question, pre.answers, self.settings.conflicts)
 
     def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:

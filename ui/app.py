@@ -494,9 +494,10 @@ class CorroborateUI:
                 break
         try:
             pipeline = self.pipelines.get(overrides)
-            views = pipeline.by_source(q)
+            pre = pipeline.prepare(q)  # one retrieval serves the columns and each article's own answer
+            views = pipeline.by_source(q, pre)
             if answer is None:
-                _, ev = pipeline.gather(q)
+                ev = pre.evidence
                 answer = Answer(question=q, answer="", abstained=not ev.items, evidence=ev.items, mode="extractive")
             groups = R.group_by_document(answer)
             records = self.store.get_records([g.doc_id for g in groups])

@@ -29,12 +29,13 @@ def no_progress(*args, **kwargs):
 
 
 class FakePipeline:
-    """What the app needs from a Pipeline: settings, store, embedder, ask(on_token=...), gather()."""
+    """What the app needs from a Pipeline: settings, store, embedder, ask(on_token=...), gather(), prepare(), by_source()."""
 
     def __init__(self, settings, store, embedder, answer=None, tokens=("Draft ", "text."), error=None):
         self.settings, self.store, self.embedder = settings, store, embedder
         self.answer, self.tokens, self.error = answer, tokens, error
         self.asked: list[str] = []
+        self.prepared: list[str] = []
         self.llm = self.nli = None
 
     def ask(self, question, id=None, on_token=None):
@@ -49,7 +50,11 @@ class FakePipeline:
     def gather(self, question):
         return [], SimpleNamespace(items=self.answer.evidence if self.answer else [], relevance=1.0)
 
-    def by_source(self, question):
+    def prepare(self, question):
+        self.prepared.append(question)
+        return SimpleNamespace(evidence=self.gather(question)[1], answers=[])
+
+    def by_source(self, question, prepared=None):
         """One view per evidence document; the second one disagrees (enough to check the Compare column)."""
         from rag.types import SourceView
 
@@ -166,8 +171,10 @@ def test_compare_reuses_the_chat_answer_or_runs_retrieval_only(env):
     assert html.count('class="cr-own-answer') == html.count('class="cr-col"'), "each column shows its own answer"
     if html.count('class="cr-col"') > 1:
         assert "≠ disagrees" in html, "an answer that differs from the leading one is marked"
+    env.pipeline.prepared.clear()
     html = env.ui.compare("Another question", turns, {})
     assert 'class="cr-col"' in html and "cited [" not in html
+    assert env.pipeline.prepared == ["Another question"], "one retrieval per compare"
     assert "Type a question" in env.ui.compare("", [], {})
 
 
