@@ -57,6 +57,25 @@ class SpanAnswer:
         return bool(self.text) and self.margin > 0
 
 
+def best_span(start: np.ndarray, end: np.ndarray, allowed: np.ndarray, max_tokens: int) -> tuple[float, int, int]:
+    """The best ``(score, i, j)`` with ``allowed[i]``, ``allowed[j]``, ``i <= j < i + max_tokens``.
+
+    Only the 20 best start tokens are tried (the usual SQuAD decoding); training's evaluation uses it too.
+    """
+    s_masked = np.where(allowed, start, -np.inf)
+    e_masked = np.where(allowed, end, -np.inf)
+    best = (-np.inf, 0, 0)
+    for i in np.argsort(-s_masked)[:20]:
+        if not allowed[i]:
+            break
+        hi = min(len(e_masked), i + max_tokens)
+        j = int(i + np.argmax(e_masked[i:hi]))
+        score = float(s_masked[i] + e_masked[j])
+        if score > best[0]:
+            best = (score, int(i), j)
+    return best
+
+
 class ExtractiveQA(OnnxPairModel):
     """The packaged int8 extractive QA model; one unpadded (question, context) per ONNX call."""
 
@@ -106,17 +125,6 @@ class ExtractiveQA(OnnxPairModel):
         ok = np.array([sid == 1 and s >= p0 and e > s for sid, (s, e) in zip(enc.sequence_ids, enc.offsets)])
         if not ok.any():
             return SpanAnswer("", 0, 0, -1e9)
-        s_masked = np.where(ok, start, -np.inf)
-        e_masked = np.where(ok, end, -np.inf)
-        best = (-np.inf, 0, 0)
-        for i in np.argsort(-s_masked)[:20]:
-            if not ok[i]:
-                break
-            hi = min(len(e_masked), i + self.max_answer_tokens)
-            j = int(i + np.argmax(e_masked[i:hi]))
-            score = float(s_masked[i] + e_masked[j])
-            if score > best[0]:
-                best = (score, int(i), j)
-        score, i, j = best
+        score, i, j = best_span(start, end, ok, self.max_answer_tokens)
         a, b = enc.offsets[i][0] - p0, enc.offsets[j][1] - p0
         return SpanAnswer(passage[a:b], a, b, score - null)

@@ -30,6 +30,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from train.nli.train import packaged_base, prepare_base  # noqa: E402
+from rag.qa import best_span  # noqa: E402  (the runtime's own span decoding)
 from train.qa.data import QAExample, build, dev_articles  # noqa: E402
 
 MAX_LENGTH = 384
@@ -83,24 +84,6 @@ def collate(rows: list[dict]) -> dict:
             "end_positions": torch.tensor([r["end"] for r in rows])}
 
 
-def best_span(start: np.ndarray, end: np.ndarray, seq: list) -> tuple[float, int, int]:
-    """Best (score, i, j) over context tokens with i <= j < i + MAX_ANSWER_TOKENS."""
-    ctx = np.array([s == 1 for s in seq])
-    s = np.where(ctx, start, -1e9)
-    e = np.where(ctx, end, -1e9)
-    best = (-1e18, 0, 0)
-    top = np.argsort(-s)[:20]
-    for i in top:
-        j_hi = min(len(e), i + MAX_ANSWER_TOKENS)
-        if i >= j_hi:
-            continue
-        j = int(i + np.argmax(e[i:j_hi]))
-        score = float(s[i] + e[j])
-        if score > best[0]:
-            best = (score, int(i), j)
-    return best
-
-
 @torch.no_grad()
 def evaluate(model, tokenizer, examples: list[QAExample]) -> dict:
     """Span F1 on answerable examples and AUROC of (best span - null) for answerable vs not."""
@@ -113,7 +96,7 @@ def evaluate(model, tokenizer, examples: list[QAExample]) -> dict:
         seq = enc.sequence_ids(0)
         o = model(**enc)
         st, en = o.start_logits[0].numpy(), o.end_logits[0].numpy()
-        score, i, j = best_span(st, en, seq)
+        score, i, j = best_span(st, en, np.array([x == 1 for x in seq]), MAX_ANSWER_TOKENS)
         margins.append(score - float(st[0] + en[0]))
         labels.append(0 if ex.answer_start < 0 else 1)
         if ex.answer_start >= 0:
