@@ -41,6 +41,8 @@ class Prepared:
     evidence: EvidenceSet
     answers: list  # rag.conflicts.answers.SourceAnswer, one per evidence sentence the QA model read
     abstain_reason: str | None
+    # evidence keys whose sentence the QA model reads as answering; None when the QA test is off
+    answering: set[int] | None = None
 
 
 class Pipeline:
@@ -216,11 +218,13 @@ class Pipeline:
             if missing:
                 return Prepared(chunks, ev, answers, "the articles do not mention " + ", ".join(missing))
         answers = self.source_answers(question, chunks, ev.items)
-        if self.settings.answerability.qa and self.qa is not None:
-            best = max((a.margin for a in answers), default=float("-inf"))
-            if best < self.settings.answerability.min_qa_margin:
-                return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})")
-        return Prepared(chunks, ev, answers, None)
+        if not (self.settings.answerability.qa and self.qa is not None):
+            return Prepared(chunks, ev, answers, None)
+        floor = self.settings.answerability.min_qa_margin
+        best = max((a.margin for a in answers), default=float("-inf"))
+        if best < floor:
+            return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})")
+        return Prepared(chunks, ev, answers, None, {a.evidence.key for a in answers if a.margin >= floor})
 
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer one question; ``on_token`` receives the unverified draft as it streams.
@@ -287,9 +291,7 @@ class Pipeline:
 
         tv = time.perf_counter()
         reason = None
-        # The extractive fallback may quote only sentences the QA model reads as answering (None: no such test).
-        answering = ({a.evidence.key for a in answers if a.margin >= self.settings.answerability.min_qa_margin}
-                     if self.settings.answerability.qa and self.qa is not None else None)
+        answering = pre.answering  # the extractive fallback may quote only these (None: no such test)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
         if is_cannot_answer(draft) or declines(draft, question):
             checked, text, mode = [], abstain_text(question), "abstained"
