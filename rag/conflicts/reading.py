@@ -7,9 +7,11 @@ sentence is read with its article title and the sentence before it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rag.claims import same_entity
 from rag.claims.analysis import analyze
@@ -43,6 +45,7 @@ def is_yes_no(question: str) -> bool:
 _WHO = re.compile(r"(^|[,;:]\s*)(who|whom|by whom)\b", re.I)
 
 
+@functools.lru_cache(maxsize=256)
 def expected_type(question: str) -> str | None:
     """The kind of value that answers the question: 'date', 'quantity', 'name' or None (open questions).
 
@@ -85,9 +88,27 @@ _COPULA = re.compile(
 )
 
 
+class _QuestionReading(NamedTuple):
+    """What every sentence's typed answer is checked against, read once per question."""
+
+    yes_no: bool
+    words: frozenset[str]
+    stems: frozenset[str]
+    counted: frozenset[str]  # what a "how many X" question counts
+    names: tuple[str, ...]  # the names the question itself gives
+
+
+@functools.lru_cache(maxsize=256)
+def _read_question(question: str) -> _QuestionReading:
+    from rag.answerability import counted_terms
+
+    return _QuestionReading(is_yes_no(question), frozenset(words(question)), frozenset(content_terms(question)),
+                            frozenset(counted_terms(question)), tuple(e.text for e in analyze(question).entities))
+
+
 def class_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
     """What a sentence says its subject *is* ("a village"), when the subject is the question's subject."""
-    subjects = [e.text for e in analyze(question).entities]
+    subjects = _read_question(question).names
     if not subjects:
         return None
     m = _COPULA.search(sentence)
@@ -136,36 +157,32 @@ def typed_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
     many" by a number, "who" by a name the question does not already give. With several candidates, the one
     whose nearby words share most with the question wins.
     """
-    from rag.answerability import counted_terms
-
     kind = expected_type(question)
     if kind is None:
         return None
     if kind == "class":
         return class_answer(question, sentence)
+    q = _read_question(question)
+    qwords = q.words
     c = analyze(sentence)
-    qwords = set(words(question))
     if kind == "date":
         cands = [(d.text, d.start, d.end) for d in c.dates]
         if not cands:  # a bare year the date parser did not take ("born in 1211")
             cands = [(q.text, q.start, q.end) for q in c.quantities if 1000 <= q.value <= 2100]
     elif kind == "quantity":
-        counted = counted_terms(question)
-        cands = [_trim_quantity(q.text, q.start, q.dimension, qwords) for q in c.quantities]
-        if counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
-            cands = [x for x in cands if counted & set(content_terms(_counted_phrase(sentence, x[1])))]
-        cands += [(d.text, d.start, d.end) for d in c.dates] if is_yes_no(question) else []
+        cands = [_trim_quantity(x.text, x.start, x.dimension, qwords) for x in c.quantities]
+        if q.counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
+            cands = [x for x in cands if q.counted & set(content_terms(_counted_phrase(sentence, x[1])))]
+        cands += [(d.text, d.start, d.end) for d in c.dates] if q.yes_no else []
     else:
-        asked = [e.text for e in analyze(question).entities]
-        cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in asked)]
-    if not is_yes_no(question):
+        cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.names)]
+    if not q.yes_no:
         cands = [x for x in cands if not all(w.removesuffix("'s") in qwords for w in core_words(x[0]))]
     # The value must sit by words of the question: a date beside "report published" does not date the airstrike.
     # Dates and numbers are read with a tight window (their own clause); a name needs two of the question's words
     # around it ("Foreign Minister X" does not answer "who is the security minister?").
-    qstems = set(content_terms(question))
-    reach, need = (8, min(2, len(qstems))) if kind == "name" else (6, 1)
-    scored = [(len(set(_near_stems(sentence, a, b, reach)) & qstems), -a, (t, a, b)) for t, a, b in cands if t.strip()]
+    reach, need = (8, min(2, len(q.stems))) if kind == "name" else (6, 1)
+    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.stems), -a, (t, a, b)) for t, a, b in cands if t.strip()]
     scored = [x for x in scored if x[0] >= max(1, need)]
     if not scored:
         return None
