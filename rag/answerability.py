@@ -134,10 +134,14 @@ def expects_date(question: str) -> bool:
     return bool(_DATE_QUESTION.search(question))
 
 
+def _same_name_stem(name: str, others) -> bool:
+    """True when ``name`` shares a five-letter start with one of ``others`` ('algerian' / 'algeria')."""
+    return any(name.startswith(o[:5]) or o.startswith(name[:5]) for o in others)
+
+
 def _new_names(text: str, question: str) -> set[str]:
     asked = proper_names(question)
-    return {n for n in proper_names(text) - _NOT_ANSWER_NAMES
-            if not any(n.startswith(a[:5]) or a.startswith(n[:5]) for a in asked)}
+    return {n for n in proper_names(text) - _NOT_ANSWER_NAMES if not _same_name_stem(n, asked)}
 
 
 # Words a refusal adds without adding information ("did not decide anything", "the articles do not mention").
@@ -222,7 +226,7 @@ def missing_specifics(question: str, context: str) -> list[str]:
     for name in sorted(proper_names(question) - _NOT_ANSWER_NAMES):
         if name in STOPWORDS or name in _QUESTION_WORDS:
             continue
-        if not any(n.startswith(name[:5]) or name.startswith(n[:5]) for n in have_names | set(words(context))):
+        if not _same_name_stem(name, have_names | set(words(context))):
             out.append(name)
     return out
 
