@@ -6,7 +6,7 @@ import re
 
 from prompts import ABSTAIN_PREFIX, CANNOT_ANSWER_PHRASE, EXTRACTIVE_PREFIX
 from rag.prompting import render
-from rag.types import Citation, Evidence
+from rag.types import Citation, ConflictSide, Evidence
 from rag.verify import Checked
 
 WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
@@ -67,6 +67,10 @@ class Numbering:
         self.citations.append(Citation(n=len(self.citations) + 1, doc_id=doc_id, source=source, title=title,
                                        start=start, end=end, text=text))
         return self.citations[-1].n
+
+    def cite_side(self, side: ConflictSide) -> int:
+        """Cite the exact span a conflict side quotes."""
+        return self.cite_span(side.doc_id, side.source, side.title, side.start, side.end, side.text)
 
     def markers(self, keys: list[int]) -> str:
         return "".join(f"[{self.cite(k)}]" for k in keys if k in self.by_key)
