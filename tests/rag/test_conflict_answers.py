@@ -193,6 +193,12 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
         ("In 2011, how many stores were located at fuel stations?", "In 2011, 120,000 stores were at fuel stations.",
          "120,000 stores"),
         ("Why did the hut burn down?", "The hut burned down after a lightning strike.", None),  # open: no type
+        # class questions: what a sentence says the question's subject is
+        ("What is Castle Donington?", "Castle Donington is a village in North West Leicestershire.", "village"),
+        ("Is Castle Donington considered a town?", "Castle Donington is a market town and civil parish.", "market town"),
+        ("What kind of animal is Scout Skunk?", "Scout Skunk is a badger.", "badger"),
+        ("What kind of animal is Scout Skunk?", "The zoo is a popular attraction.", None),  # not about the subject
+        ("What is the capital of France?", "Paris is the capital of France.", None),  # not a 'what is X' question
     ],
 )
 def test_typed_answers_take_the_value_the_question_asks_for(question, sentence, expected):
@@ -219,25 +225,6 @@ def test_yes_no_stances_are_given_only_when_the_sides_take_different_ones():
     [c] = answer_conflicts(q, [answer(e1, "1211"), answer(e2, "1215")], ConflictSettings())
     text = disagreement_answer(q, c, lambda s: 1)
     assert "says no" not in text and "“1211”" in text and "“1215”" in text
-
-
-@pytest.mark.parametrize(
-    "question, sentence, expected",
-    [
-        ("What is Castle Donington?", "Castle Donington is a village in North West Leicestershire.", "village"),
-        ("Is Castle Donington considered a town?", "Castle Donington is a market town and civil parish.", "market town"),
-        ("What kind of animal is Scout Skunk?", "Scout Skunk is a badger.", "badger"),
-        ("What kind of animal is Scout Skunk?", "The zoo is a popular attraction.", None),  # not about the subject
-        ("What is the capital of France?", "Paris is the capital of France.", None),  # not a 'what is X' question
-    ],
-)
-def test_what_a_thing_is_said_to_be_answers_a_class_question(question, sentence, expected):
-    from rag.conflicts.answers import typed_answer
-
-    got = typed_answer(question, sentence)
-    assert (got[0] if got else None) == expected
-    if got:
-        assert sentence[got[1]:got[2]] == got[0]
 
 
 def test_an_outdated_answer_cites_only_the_sides_it_quotes_in_the_order_it_quotes_them():
