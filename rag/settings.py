@@ -17,11 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from rag.errors import ConfigError
 
@@ -266,7 +273,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _EnvSource(settings_cls)]
         toml = find_config_file()
         if toml is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
@@ -301,6 +308,23 @@ class Settings(BaseSettings):
         """Hash of the whole configuration, stamped on answers and eval runs."""
         data = self.model_dump(mode="json", exclude={"home", "model_cache"})
         return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+
+class _EnvSource(EnvSettingsSource):
+    """The ``RAG_*`` environment, with the documented ``RAG_STORE=DIR`` read as ``store.path``.
+
+    ``RAG_STORE`` names the ``store`` section, so pydantic-settings would parse the folder as JSON for the
+    whole section and fail; an explicit ``RAG_STORE__PATH`` wins over it.
+    """
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        env = dict(super()._load_env_vars())
+        key = "RAG_STORE" if self.case_sensitive else "rag_store"
+        folder = env.pop(key, None)
+        nested = f"{key}{self.env_nested_delimiter}{'PATH' if self.case_sensitive else 'path'}"
+        if folder and nested not in env:
+            env[nested] = folder
+        return env
 
 
 def find_config_file() -> Path | None:
