@@ -155,6 +155,7 @@ MD_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 MD_LINK_RE = re.compile(r"(?<!!)(\[)[^\]\n]+(\]\([^)\n]*\))")
 MD_HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.M)
 MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)[^\n]+?(?<=\S)(\1)")
+NUL_RE = re.compile("\x00+")  # stray NUL bytes in a damaged text file
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ def _inline_spans(raw: str, markdown: bool) -> list[tuple[int, int, str]]:
         (HTML_TAG_RE, "HTML markup"),
     ):
         found += [_swallow_space(raw, m.start(), m.end(), why) for m in rx.finditer(raw)]
+    found += [(m.start(), m.end(), "NUL byte") for m in NUL_RE.finditer(raw)]
     if markdown:
         found += [(m.start(), m.end(), "markdown heading marker") for m in MD_HEADING_RE.finditer(raw)]
         for m in MD_LINK_RE.finditer(raw):

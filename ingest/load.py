@@ -55,8 +55,10 @@ def iter_files(
     """Expand files and folders into the files to load, and the ones skipped with a reason.
 
     Folders are walked recursively in sorted order; hidden files and folders
-    (names starting with '.') inside them are ignored silently. A path given
-    explicitly is used whatever its name. Duplicates are loaded once.
+    (names starting with '.') and metadata sidecars (``SIDECAR_NAMES``) inside
+    them are ignored silently. Links to folders inside a folder are not followed
+    and are reported, as are broken links. A path given explicitly is used
+    whatever its name. Duplicates are loaded once.
 
     Example:
         >>> files, skipped = iter_files([Path("corpus"), Path("missing.txt")], {".txt"})
@@ -84,12 +86,18 @@ def iter_files(
             found: list[Path] = []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [Path(root) / n for n in names if not n.startswith(".")]
+                # os.walk lists a link to a folder among the folders but does not enter it
+                found += [Path(root) / d for d in dirs if (Path(root) / d).is_symlink()]
+                found += [Path(root) / n for n in names if not n.startswith(".") and n not in SIDECAR_NAMES]
             for child in sorted(found):
-                if child.is_file():
+                if child.is_symlink() and child.is_dir():
+                    skipped.append((child, "link to a folder, not followed (pass the folder itself to ingest it)"))
+                elif child.is_file():
                     consider(child)
+                elif child.is_symlink():
+                    skipped.append((child, f"broken link (points at {os.readlink(child)}, which does not exist)"))
                 else:
-                    skipped.append((child, "not a regular file (broken link?)"))
+                    skipped.append((child, "not a regular file"))
         elif path.is_file():
             consider(path)
         elif path.exists() or path.is_symlink():
@@ -141,7 +149,7 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDoc:
     html_meta: dict[str, Any] | None = None
     front_matter: dict[str, Any] | None = None
     if suffix in HTML_EXTENSIONS or (suffix == ".txt" and _HTML_SNIFF_RE.match(text[:2000])):
-        body, html_meta = extract_html(text)
+        body, html_meta = extract_html(text.replace("\x00", ""))
         result = clean_text(body)
     elif suffix in MARKDOWN_EXTENSIONS:
         front_matter, offset = split_front_matter(text)
@@ -310,7 +318,8 @@ def _decode(data: bytes, path: Path) -> str:
             return _check_text(data.decode("utf-16"), path)
         except UnicodeDecodeError:
             raise IngestError(f"{path}: undecodable text (bad UTF-16)") from None
-    if b"\x00" in data:
+    if data.count(b"\x00") > max(1, _MAX_CONTROL_SHARE * len(data)):
+        # a stray NUL or two is damage in a text file (cleaning drops them); many mean it is not text
         raise IngestError(f"{path}: binary file (contains NUL bytes), not text")
     try:
         return _check_text(data.decode("utf-8-sig"), path)
@@ -326,7 +335,7 @@ def _decode(data: bytes, path: Path) -> str:
 def _check_text(text: str, path: Path) -> str:
     text = text.removeprefix("\ufeff")
     control = len(_CONTROL_RE.findall(text))
-    if control > _MAX_CONTROL_SHARE * max(len(text), 1):
+    if control > max(1, _MAX_CONTROL_SHARE * len(text)):
         raise IngestError(f"{path}: binary file (control characters), not text")
     return text
 

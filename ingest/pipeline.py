@@ -42,7 +42,9 @@ class FileResult(BaseModel):
     doc_id: str | None = Field(default=None, description="Document id, when the file was read.")
     title: str | None = Field(default=None, description="Document title, when the file was read.")
     chunks: int = Field(default=0, description="Chunks written for it.")
-    reason: str | None = Field(default=None, description="Why it was skipped or re-indexed, or what it duplicates.")
+    reason: str | None = Field(
+        default=None, description="Why it was skipped or re-indexed, or what it duplicates (without the path)."
+    )
 
 
 class IngestReport(BaseModel):
@@ -57,6 +59,16 @@ class IngestReport(BaseModel):
     def count(self, status: FileStatus) -> int:
         """Number of files with this status."""
         return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """Paths that could not be ingested, each with its reason."""
+        return [f for f in self.files if f.status == "skipped"]
+
+    @property
+    def nothing_ingested(self) -> bool:
+        """True when no document was read: every path failed, or the paths held no files at all."""
+        return not any(f.status != "skipped" for f in self.files)
 
     def summary(self) -> str:
         """One line for humans."""
@@ -91,6 +103,11 @@ def merge_sentence_vectors(chunks: list[Chunk], pooled: list[np.ndarray]) -> Sen
     means = np.stack([np.mean(found[s][1], axis=0) for s in starts]).astype(np.float32)
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     return SentenceVectors(spans=[found[s][0] for s in starts], vectors=means)
+
+
+def _reason(error: IngestError, label: str) -> str:
+    """The error's reason without the leading '<path>: ' (the report names the path itself)."""
+    return str(error).removeprefix(f"{label}: ")
 
 
 def _chunk_spans(chunks: list[Chunk]) -> list[list[tuple[int, int]]]:
@@ -154,7 +171,7 @@ def ingest_paths(
         try:
             doc = load_document(path, max_bytes=max_bytes)
         except IngestError as e:
-            report.files.append(FileResult(path=str(path), status="skipped", reason=str(e)))
+            report.files.append(FileResult(path=str(path), status="skipped", reason=_reason(e, str(path))))
             continue
         result = FileResult(path=str(path), status="added", doc_id=doc.doc_id, title=doc.meta.title)
         report.files.append(result)
@@ -181,7 +198,7 @@ def ingest_paths(
             doc.doc_id, doc.text, settings.ingest.chunk_chars, settings.ingest.chunk_overlap_sentences
         )
         if not chunks:
-            result.status, result.reason = "skipped", f"{path}: no sentences found after cleaning"
+            result.status, result.reason = "skipped", "no sentences found after cleaning"
             continue
         if same_source:
             result.status = "updated"

@@ -14,12 +14,16 @@ from rag.cli import State, main
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--json", "json_", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--keep-going", "-k", is_flag=True,
+              help="Exit 0 when some paths failed but others went in (still 1 when nothing was ingested).")
 @click.pass_obj
-def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool) -> None:
+def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool, keep_going: bool) -> None:
     """Ingest .txt, .md and .html files or folders into the store.
 
     Unchanged files are skipped, changed files replace their old version, bad
-    files are reported and skipped. Safe to re-run after an interruption.
+    files are reported with their reason and the rest still go in. Exits 1 when
+    any path failed or nothing was ingested (with --keep-going: only when
+    nothing was). Safe to re-run after an interruption.
 
     \b
     Example:
@@ -47,10 +51,28 @@ def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool) -> No
             bar.__exit__(None, None, None)
     if json_:
         click.echo(json.dumps(report.model_dump(), indent=2))
-        return
+    else:
+        _print_report(report, quiet)
+        click.echo(f"store: {settings.store_path if settings.store.mode == 'local' else settings.store.host}")
+    if report.nothing_ingested:
+        raise click.ClickException(f"nothing was ingested from {', '.join(paths)}" + _failures(report))
+    if report.failed and not keep_going:
+        raise click.ClickException(
+            f"{len(report.failed)} path(s) could not be ingested; the rest went in "
+            "(--keep-going exits 0 in this case)"
+        )
+
+
+def _failures(report) -> str:
+    if not report.failed:
+        return ": no files of a supported type found"
+    return f" ({len(report.failed)} path(s) failed, see above)"
+
+
+def _print_report(report, quiet: bool) -> None:
     for f in report.files:
         if f.status == "skipped":
-            click.secho(f"skipped  {f.reason}", fg="yellow", err=True)
+            click.secho(f"skipped   {f.path}: {f.reason}", fg="yellow", err=True)
         elif f.status == "duplicate":
             click.secho(f"duplicate {f.path}: {f.reason}", fg="yellow", err=True)
         elif not quiet:
@@ -58,4 +80,3 @@ def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool) -> No
     if report.orphans_removed:
         click.echo(f"removed {report.orphans_removed} chunks left by an interrupted ingest")
     click.secho(report.summary(), bold=True)
-    click.echo(f"store: {settings.store_path if settings.store.mode == 'local' else settings.store.host}")

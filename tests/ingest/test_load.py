@@ -343,3 +343,44 @@ def test_a_metadata_sidecar_gives_plain_text_passages_their_title_and_date(tmp_p
     assert d1.text.startswith("He died"), "metadata never enters the clean text (offsets stay exact)"
     plain = write(tmp_path / "other" / "p1.txt", "He died on 2 March 1881 in Michelstadt, aged 42.\n")
     assert load_document(plain).meta.title != "Karl Weyprecht", "no sidecar, no borrowed title"
+
+
+# --- reporting what is not loaded --------------------------------------------------------
+
+
+def test_a_link_to_a_folder_inside_a_folder_is_reported_not_followed(tmp_path):
+    outside = write(tmp_path / "elsewhere" / "x.txt", ARTICLE).parent
+    corpus = tmp_path / "corpus"
+    a = write(corpus / "a.txt", ARTICLE)
+    (corpus / "linked").symlink_to(outside, target_is_directory=True)
+    files, skipped = iter_files([corpus], SUPPORTED)
+    assert files == [a], "the linked folder's file must not be loaded"
+    assert skipped == [(corpus / "linked", "link to a folder, not followed (pass the folder itself to ingest it)")]
+
+
+def test_a_broken_link_inside_a_folder_names_its_target(tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    files, skipped = iter_files([tmp_path], SUPPORTED)
+    assert files == []
+    assert skipped == [(tmp_path / "gone.txt", f"broken link (points at {tmp_path / 'nowhere.txt'}, which does not exist)")]
+
+
+def test_metadata_sidecars_in_a_folder_are_not_reported_as_unsupported(tmp_path):
+    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "docs_meta.jsonl", '{"id": "a", "title": "T"}\n')
+    files, skipped = iter_files([tmp_path], SUPPORTED)
+    assert [p.name for p in files] == ["a.txt"] and skipped == []
+
+
+def test_a_text_file_with_one_stray_nul_byte_is_cleaned_not_refused(tmp_path):
+    damaged = ARTICLE.replace("drone crashed", "drone\x00 crashed")
+    doc = load_document(write(tmp_path / "a.txt", damaged.encode()))
+    assert "\x00" not in doc.text
+    assert "the drone crashed 9.5km" in doc.text
+    assert [(r.text, r.reason) for r in doc.removed] == [("\x00", "NUL byte")]
+    assert damaged[doc.removed[0].start : doc.removed[0].end] == "\x00", "removal offsets point into the file text"
+
+
+def test_a_short_text_file_with_one_nul_byte_is_cleaned_too(tmp_path):
+    doc = load_document(write(tmp_path / "a.txt", b"Mali said the drone\x00 crashed inside its territory."))
+    assert doc.text == "Mali said the drone crashed inside its territory."

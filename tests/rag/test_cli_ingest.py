@@ -1,0 +1,108 @@
+"""``rag ingest`` reports: every failed path named with its reason, and the exit status."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from rag.cli import main
+from tests.conftest import HashEmbedder
+
+pytestmark = pytest.mark.unit
+
+ARTICLE = (
+    "Drone downed near the border\n"
+    "Mali said on Monday that the drone crashed 9.5km inside its own territory, and Algeria disputed the account.\n"
+    "Officials in Algiers said the aircraft had entered Algerian airspace before it was brought down.\n"
+)
+
+
+@pytest.fixture
+def rag(tmp_path, monkeypatch):
+    """Runs ``rag --store TMP ingest ARGS`` with a fake embedder."""
+    emb = HashEmbedder()
+    monkeypatch.setattr("ingest.pipeline.get_embedder", lambda s: emb)
+    store = str(tmp_path / "store")
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--store", store, "ingest", *args])
+
+    return run
+
+
+@pytest.fixture
+def article(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE)
+    return path
+
+
+def test_an_unsupported_file_is_named_with_its_reason_and_fails(rag, tmp_path):
+    odd = tmp_path / "report.xyz"
+    odd.write_text(ARTICLE)
+    r = rag(str(odd))
+    assert r.exit_code == 1, r.output
+    assert f"skipped   {odd}: unsupported file type '.xyz'" in r.output
+    assert f"Error: nothing was ingested from {odd} (1 path(s) failed, see above)" in r.output
+
+
+def test_a_missing_path_is_reported_and_fails_even_when_others_go_in(rag, article, tmp_path):
+    missing = tmp_path / "missing.txt"
+    r = rag(str(article), str(missing))
+    assert r.exit_code == 1, r.output
+    assert f"added     {article}" in r.output
+    assert f"skipped   {missing}: no such file or folder" in r.output
+    assert "Error: 1 path(s) could not be ingested; the rest went in (--keep-going exits 0 in this case)" in r.output
+
+
+def test_keep_going_exits_0_on_partial_failure_but_not_when_nothing_went_in(rag, article, tmp_path):
+    missing = tmp_path / "missing.txt"
+    r = rag("--keep-going", str(article), str(missing))
+    assert r.exit_code == 0, r.output
+    assert f"skipped   {missing}: no such file or folder" in r.output
+    r = rag("--keep-going", str(missing))
+    assert r.exit_code == 1, "nothing ingested is a failure even with --keep-going"
+    assert f"Error: nothing was ingested from {missing}" in r.output
+
+
+def test_an_empty_folder_is_nothing_ingested(rag, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = rag(str(empty))
+    assert r.exit_code == 1
+    assert f"Error: nothing was ingested from {empty}: no files of a supported type found" in r.output
+
+
+def test_a_folder_link_that_is_not_followed_is_reported(rag, article, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(ARTICLE)
+    (corpus / "other").symlink_to(tmp_path, target_is_directory=True)
+    r = rag(str(corpus))
+    assert r.exit_code == 1
+    assert f"skipped   {corpus / 'other'}: link to a folder, not followed" in r.output
+
+
+def test_re_ingesting_unchanged_files_is_a_success(rag, article):
+    assert rag(str(article)).exit_code == 0
+    r = rag(str(article))
+    assert r.exit_code == 0 and "0 added, 0 updated, 1 unchanged" in r.output
+
+
+def test_json_report_names_the_path_and_the_reason_apart(rag, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    r = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "ingest", "--json", str(empty)])
+    assert r.exit_code == 1
+    report = json.loads(r.stdout)
+    assert report["files"] == [
+        {"path": str(empty), "status": "skipped", "doc_id": None, "title": None, "chunks": 0, "reason": "empty file"}
+    ]
+
+
+def test_a_stray_nul_byte_does_not_stop_a_file(rag, tmp_path):
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(ARTICLE.replace("crashed", "cra\x00shed").encode())
+    r = rag(str(damaged))
+    assert r.exit_code == 0, r.output
+    assert "1 added" in r.output
