@@ -3,11 +3,14 @@
     python benchmarks/judgement_replay.py collect --part dev      # retrieval + evidence + QA per sentence, cached
     python benchmarks/judgement_replay.py sweep --part dev        # thresholds on the cache: choose here
     python benchmarks/judgement_replay.py report --part test      # the chosen (current) settings on held-out data
+    python benchmarks/judgement_replay.py read --part dev         # + the LLM's reading of each source, cached
 
-No LLM is called: ``Pipeline.prepare`` runs as in ``rag ask`` (retrieval, evidence, the extractive QA model
+``collect`` calls no LLM: ``Pipeline.prepare`` runs as in ``rag ask`` (retrieval, evidence, the extractive QA model
 on every evidence sentence), with the QA abstention switched off while collecting so every question's
 per-sentence answers are kept; the abstention threshold and the answer-conflict rules are then applied to
-the cached answers, which makes a threshold sweep instant.
+the cached answers, which makes a threshold sweep instant. ``read`` adds the one LLM call of
+``rag/conflicts/source_reading.py`` per question (each source's own answer), caching the reply by prompt,
+so ``report`` and ``sweep`` apply the reading's checks without calling the LLM again.
 
 Sets and their fixed dev/test parts (every threshold is chosen on ``dev`` only):
 
@@ -119,6 +122,97 @@ def collect(name: str, part: str, stores: Path, cache: Path, sample: int | None 
     return out
 
 
+def evidence_of(rec: dict) -> list[Evidence]:
+    """The evidence sentences of a cached question (every sentence the QA model read), in key order."""
+    by_key = {a.evidence.key: a.evidence for a in rec["answers"]}
+    return [by_key[k] for k in sorted(by_key)]
+
+
+def reading_prompt(rec: dict, settings) -> tuple[list, list[list[tuple[str, str]]], str]:
+    """The reader's source groups and per-source prompts for a cached question, and one hash over the prompts."""
+    from rag.conflicts.source_reading import build_reading_messages, group_sources
+
+    cfg = settings.conflicts
+    groups = group_sources(rec["question"], evidence_of(rec), cfg.reading_max_sources, cfg.answer_min_coverage,
+                           cfg.reading_max_sentences)
+    if len(groups) < 2:
+        return [], [], ""
+    msgs = [build_reading_messages(rec["question"], g) for g in groups]
+    return groups, msgs, _hash(msgs)
+
+
+def _hash(obj) -> str:
+    return hashlib.sha256(json.dumps(obj).encode()).hexdigest()[:16]
+
+
+def cached_replies(path: Path, recs: list[dict], settings) -> dict[str, str]:
+    """The reader's cached reply for each prompt (by prompt hash). Lines are ``{"prompt", "reply"}``; older lines
+    hold one question's replies under a hash of all its prompts, matched under these and the default settings."""
+    per: dict[str, str] = {}
+    combined: dict[str, list[str]] = {}
+    if path.is_file():
+        for x in path.read_text().splitlines():
+            if x.strip():
+                r = json.loads(x)
+                if "prompt" in r:
+                    per[r["prompt"]] = r["reply"]
+                else:
+                    combined[r["hash"]] = r["replies"]
+    if combined:
+        for rec in recs:
+            for cfg in (settings, get_settings()):
+                _, prompts, h = reading_prompt(rec, cfg)
+                if h in combined:
+                    per.update({_hash(m): t for m, t in zip(prompts, combined[h])})
+    return per
+
+
+def read(name: str, part: str, cache: Path, settings, sample: int | None = None) -> None:
+    """Run the LLM reader on every cached question of a set (or a seeded sample); replies cached by prompt."""
+    from llama_index.core.llms import ChatMessage
+
+    from rag.llm import generate, get_llm
+
+    out = cache / f"{name}-{part}-reading.jsonl"
+    recs = load_cache(cache / f"{name}-{part}.jsonl")
+    done = cached_replies(out, recs, settings)
+    if sample is not None and sample < len(recs):
+        import random
+
+        recs = random.Random(0).sample(recs, sample)
+    llm = None
+    with out.open("a") as f:
+        for i, rec in enumerate(recs):
+            _, prompts, _ = reading_prompt(rec, settings)
+            if rec["reason"]:
+                continue
+            for msgs in prompts:
+                h = _hash(msgs)
+                if h in done:
+                    continue
+                llm = llm or get_llm(settings)
+                gen = generate(llm, [ChatMessage(role=r, content=c) for r, c in msgs],
+                               settings.conflicts.reading_max_tokens, stop=["\n"])
+                f.write(json.dumps({"id": rec["id"], "prompt": h, "reply": gen.text, "s": round(gen.total_s, 2)}) + "\n")
+                f.flush()
+                done[h] = gen.text
+            if (i + 1) % 25 == 0:
+                print(f"{name}-{part} reading: {i + 1}/{len(recs)}", file=sys.stderr)
+
+
+def attach_readings(recs: list[dict], path: Path, settings) -> None:
+    """Put each cached question's checked readings (if every source was read under today's prompt) on
+    ``rec['readings']``."""
+    from rag.conflicts.source_reading import parse_reading
+
+    replies = cached_replies(path, recs, settings)
+    for rec in recs:
+        groups, prompts, _ = reading_prompt(rec, settings)
+        got = [replies.get(_hash(m)) for m in prompts]
+        rec["readings"] = None if not prompts or None in got else [
+            parse_reading(t, rec["question"], g, settings.conflicts.reading_min_copied) for t, g in zip(got, groups)]
+
+
 def load_cache(path: Path) -> list[dict]:
     recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     for r in recs:
@@ -140,6 +234,11 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False) 
             out["ans"] += 1
             out["ans_refused"] += refused
         flags = [] if refused or asks_one_party(r["question"]) else answer_conflicts(r["question"], r["answers"], cfg)
+        if not flags and not refused and cfg.reading and r.get("readings") and not asks_one_party(r["question"]):
+            from rag.conflicts.source_reading import reading_conflicts
+
+            flags = reading_conflicts(r["question"], r["readings"], {a.evidence.key: a.text for a in r["answers"]})
+            out["read"] = out.get("read", 0) + 1
         if r["conflict"]:
             out["conflict"] += 1
             out["flagged"] += bool(flags)
@@ -175,13 +274,13 @@ def fmt(name: str, m: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("action", choices=["collect", "sweep", "report"])
+    ap.add_argument("action", choices=["collect", "read", "sweep", "report"])
     ap.add_argument("--part", choices=["dev", "test"], default="dev")
     ap.add_argument("--sets", default="wikicontradict,realtimeqa,squad2,bundled")
     ap.add_argument("--stores", type=Path, default=Path("/tmp/corroborate-bench-stores"))
     ap.add_argument("--cache", type=Path, default=Path("/tmp/corroborate-judgement-cache"))
     ap.add_argument("-o", "--override", action="append", default=[], help="KEY=VALUE settings for report")
-    ap.add_argument("--sample", type=int, default=None, help="collect: a seeded sample of N questions per set")
+    ap.add_argument("--sample", type=int, default=None, help="collect, read: a seeded sample of N questions per set")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     names = [n for n in args.sets.split(",") if n]
@@ -189,10 +288,16 @@ def main(argv: list[str] | None = None) -> int:
         for n in names:
             collect(n, args.part, args.stores, args.cache, args.sample)
         return 0
-    caches = {n: load_cache(args.cache / f"{n}-{args.part}.jsonl") for n in names
-              if (args.cache / f"{n}-{args.part}.jsonl").is_file()}
     overrides = dict(kv.split("=", 1) for kv in args.override)
     settings = get_settings(overrides=overrides)
+    if args.action == "read":
+        for n in names:
+            read(n, args.part, args.cache, settings, args.sample)
+        return 0
+    caches = {n: load_cache(args.cache / f"{n}-{args.part}.jsonl") for n in names
+              if (args.cache / f"{n}-{args.part}.jsonl").is_file()}
+    for n, recs in caches.items():
+        attach_readings(recs, args.cache / f"{n}-{args.part}-reading.jsonl", settings)
     if args.action == "report":
         print(f"part {args.part}; min_qa_margin {settings.answerability.min_qa_margin}; answer_min_margin "
               f"{settings.conflicts.answer_min_margin}; answer_min_coverage {settings.conflicts.answer_min_coverage}")

@@ -1,9 +1,10 @@
 """Find article files and load each into a cleaned ``SourceDoc``.
 
-Plain text, Markdown (with optional YAML front matter) and HTML are read,
-decoded, cleaned by ``ingest.clean.clean_text`` and described by
-``ingest.metadata.extract_meta``. Every failure is an ``IngestError`` naming
-the file, so a batch can report it and carry on.
+Plain text, Markdown (with optional YAML front matter), HTML, PDF
+(``ingest.pdf``) and Word .docx (``ingest.word``) are read, decoded, cleaned by
+``ingest.clean.clean_text`` and described by ``ingest.metadata.extract_meta``.
+``parse_document`` does the same for bytes fetched from a URL. Every failure is
+an ``IngestError`` naming the file or URL, so a batch can report it and carry on.
 
 Example:
     >>> files, skipped = iter_files([Path("corpus")], SUPPORTED)
@@ -22,7 +23,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ingest.clean import CleanResult, clean_text, normalize_newlines
 from ingest.metadata import extract_meta
@@ -31,11 +32,22 @@ from rag.types import Removal, SourceDoc
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 """File extensions ``load_document`` can read."""
 
 HTML_EXTENSIONS = {".html", ".htm"}
 MARKDOWN_EXTENSIONS = {".md", ".markdown"}
+
+Kind = Literal["text", "markdown", "html", "pdf", "docx"]
+"""How the bytes of a document are read."""
+
+_KIND_BY_SUFFIX: dict[str, Kind] = {
+    **{e: "html" for e in HTML_EXTENSIONS},
+    **{e: "markdown" for e in MARKDOWN_EXTENSIONS},
+    ".txt": "text",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
 
 _HTML_SNIFF_RE = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.I)
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -139,39 +151,102 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDoc:
         raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
         raise IngestError(f"{path}: file too large ({len(data) / _MB:.1f} MB, limit {max_bytes / _MB:.1f} MB)")
+    return parse_document(
+        data, _KIND_BY_SUFFIX[suffix], source=str(path.resolve()), label=str(path),
+        sidecar=sidecar_meta(path), max_bytes=max_bytes,
+    )
+
+
+def parse_document(
+    data: bytes,
+    kind: Kind,
+    *,
+    source: str,
+    label: str,
+    sidecar: dict[str, Any] | None = None,
+    fallback_meta: dict[str, Any] | None = None,
+    max_bytes: int = 20_000_000,
+) -> SourceDoc:
+    """Decode, clean and describe the bytes of one document, whatever its format.
+
+    ``source`` is stored as the document's source (a resolved path or a URL) and ``label``
+    starts every error message. ``sidecar`` metadata wins over what the document says about
+    itself (except a Markdown header); ``fallback_meta`` (e.g. a feed item's) only fills gaps.
+    For a PDF, ``meta.page_starts`` records where each page starts in the clean text.
+
+    Raises:
+        IngestError: ``"<label>: <reason>"``, as ``load_document``.
+    """
     if not data:
-        raise IngestError(f"{path}: empty file")
-
-    text = normalize_newlines(_decode(data, path))
-    if not text.strip():
-        raise IngestError(f"{path}: empty file (only whitespace)")
-
+        raise IngestError(f"{label}: empty file")
     html_meta: dict[str, Any] | None = None
     front_matter: dict[str, Any] | None = None
-    if suffix in HTML_EXTENSIONS or (suffix == ".txt" and _HTML_SNIFF_RE.match(text[:2000])):
-        body, html_meta = extract_html(text.replace("\x00", ""))
+    page_starts: list[int] = []
+    if kind == "pdf":
+        from ingest.pdf import read_pdf
+
+        pdf = read_pdf(data, label)
+        body, result, page_starts = _clean_pages(pdf.pages)
+        html_meta = pdf.meta
+    elif kind == "docx":
+        from ingest.word import read_docx
+
+        body, html_meta = read_docx(data, label, max_bytes)
         result = clean_text(body)
-    elif suffix in MARKDOWN_EXTENSIONS:
-        front_matter, offset = split_front_matter(text)
-        body = text[offset:]
-        result = _shift(clean_text(body, markdown=True), text, offset)
     else:
-        body = text
-        result = clean_text(body)
+        text = normalize_newlines(_decode(data, label))
+        if not text.strip():
+            raise IngestError(f"{label}: empty file (only whitespace)")
+        if kind == "html" or (kind == "text" and _HTML_SNIFF_RE.match(text[:2000])):
+            body, html_meta = extract_html(text.replace("\x00", ""), url=source if "://" in source else None)
+            result = clean_text(body)
+        elif kind == "markdown":
+            front_matter, offset = split_front_matter(text)
+            body = text[offset:]
+            result = _shift(clean_text(body, markdown=True), text, offset)
+        else:
+            body = text
+            result = clean_text(body)
 
     if not result.text.strip():
-        raise IngestError(f"{path}: no article text left after cleaning (the file holds only page furniture)")
-    sidecar = sidecar_meta(path)
+        raise IngestError(f"{label}: no article text left after cleaning (the file holds only page furniture)")
     if sidecar:
         front_matter = {**sidecar, **(front_matter or {})}  # the file's own header wins
+    if fallback_meta:
+        html_meta = {**fallback_meta, **{k: v for k, v in (html_meta or {}).items() if v}}
+    meta = extract_meta(body, result.text, html_meta=html_meta, front_matter=front_matter)
     return SourceDoc(
         doc_id=doc_id_for(result.text),
-        source=str(path.resolve()),
+        source=source,
         text=result.text,
         file_hash=hashlib.sha256(data).hexdigest(),
-        meta=extract_meta(body, result.text, html_meta=html_meta, front_matter=front_matter),
+        meta=meta.model_copy(update={"page_starts": page_starts}) if page_starts else meta,
         removed=result.removed,
     )
+
+
+def _clean_pages(pages: list[str]) -> tuple[str, CleanResult, list[int]]:
+    """Clean each page on its own and join them, one line break apart.
+
+    Returns the raw text (pages joined the same way), the result with removals in raw
+    offsets, and the clean-text offset where each page starts; a page left empty starts
+    where the next one does, so ``DocMeta.page_at`` never lands on it.
+    """
+    raw_parts, clean_parts, removed, starts = [], [], [], []
+    raw_pos = clean_pos = 0
+    for page in pages:
+        page = normalize_newlines(page)
+        result = clean_text(page)
+        removed += [r.model_copy(update={"start": r.start + raw_pos, "end": r.end + raw_pos}) for r in result.removed]
+        raw_parts.append(page)
+        raw_pos += len(page) + 1
+        if clean_parts and result.text:
+            clean_pos += 1  # the line break joining it to the page before
+        starts.append(clean_pos)
+        if result.text:
+            clean_parts.append(result.text)
+            clean_pos += len(result.text)
+    return "\n".join(raw_parts), CleanResult(text="\n".join(clean_parts), removed=removed), starts
 
 
 SIDECAR_NAMES = ("docs_meta.jsonl", "meta.jsonl")
@@ -238,7 +313,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, int]:
     return data, m.end()
 
 
-def extract_html(html: str) -> tuple[str, dict[str, Any]]:
+def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
     """Main article text and metadata (title, author, date, sitename) of an HTML page.
 
     Uses trafilatura (imported here, so plain-text ingest stays fast) with
@@ -252,6 +327,7 @@ def extract_html(html: str) -> tuple[str, dict[str, Any]]:
     try:
         doc = trafilatura.bare_extraction(
             html,
+            url=url,
             with_metadata=True,
             include_comments=False,
             include_tables=False,
@@ -311,7 +387,7 @@ def _html_fallback(html: str) -> tuple[str, dict[str, Any]]:
     return "\n".join(line for line in lines if line), meta
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: Path | str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 when it is clearly text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -332,7 +408,7 @@ def _decode(data: bytes, path: Path) -> str:
     return _check_text(text, path)
 
 
-def _check_text(text: str, path: Path) -> str:
+def _check_text(text: str, path: Path | str) -> str:
     text = text.removeprefix("\ufeff")
     control = len(_CONTROL_RE.findall(text))
     if control > max(1, _MAX_CONTROL_SHARE * len(text)):

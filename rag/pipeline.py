@@ -183,6 +183,25 @@ class Pipeline:
             return []  # "According to Mali, ...?" asks for one side's account
         return answer_conflicts(question, answers, cfg)
 
+    def reading_conflicts(self, question: str, evidence: list[Evidence], answers=()) -> list[Conflict]:
+        """Sources whose answers, as the LLM reads each one (checked against it), differ; [] when off.
+
+        ``rag/conflicts/source_reading.py``: one short LLM call per source about the question, at most
+        ``conflicts.reading_max_sources``; none when fewer than two sources are about the question. ``answers``
+        (each sentence's QA span or typed value, from :meth:`prepare`) is the second reader an answer to a
+        non-yes/no question must agree with; without the QA model only yes/no stances are compared.
+        """
+        cfg = self.settings.conflicts
+        if not (cfg.enabled and cfg.reading) or not evidence:
+            return []
+        from rag.conflicts.relevance import asks_one_party
+        from rag.conflicts.source_reading import read_sources, reading_conflicts
+
+        if asks_one_party(question):
+            return []
+        second = {a.evidence.key: a.text for a in answers} if answers else None
+        return reading_conflicts(question, read_sources(self.llm, question, evidence, cfg), second)
+
     def by_source(self, question: str, prepared: Prepared | None = None) -> list[SourceView]:
         """Each article's own answer to the question, marking the ones that disagree (no LLM call).
 
@@ -262,6 +281,9 @@ class Pipeline:
         numbering = Numbering(ev.items)
         tc = time.perf_counter()
         disputed = self.answer_conflicts(question, answers)
+        if not disputed:
+            disputed = self.reading_conflicts(question, ev.items, answers)
+            timings.reading = time.perf_counter() - tc
         timings.conflicts = time.perf_counter() - tc
         if disputed:
             # The sources give different answers to the very question: say so, each answer with its citation,

@@ -82,7 +82,8 @@ class IngestSettings(_Section):
     chunk_overlap_sentences: int = Field(default=1, ge=0, description="Sentences repeated at the start of the next chunk.")
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
     extensions: list[str] = Field(
-        default=[".txt", ".md", ".markdown", ".html", ".htm"], description="File types ingested from folders."
+        default=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"],
+        description="File types ingested from folders.",
     )
 
 
@@ -216,6 +217,19 @@ class ConflictSettings(_Section):
     answer_min_coverage: float = Field(
         default=0.6, ge=0, le=1,
         description="Share of the question's content words a side's title + context + sentence must contain.",
+    )
+    reading: bool = Field(
+        default=True,
+        description="Ask the LLM for each source's own answer (one call, checked against the sources) and flag sources "
+        "that answer differently, for the questions typed answers cannot read (rag/conflicts/source_reading.py).",
+    )
+    reading_max_sources: int = Field(default=3, ge=2, le=26, description="Sources (documents) the reader is shown.")
+    reading_max_sentences: int = Field(
+        default=2, ge=0, description="Best evidence sentences of each source the reader is shown (0: all); fewer is faster."
+    )
+    reading_max_tokens: int = Field(default=24, ge=8, description="Tokens the reader may write for one source at most.")
+    reading_min_copied: float = Field(
+        default=0.75, ge=0, le=1, description="Share of a non-yes/no reading's words that must occur in its own source."
     )
     quantity_tolerance: float = Field(
         default=0.05, ge=0, le=1, description="Relative difference under which two quantities agree (x3 when hedged)."

@@ -7,6 +7,7 @@ converted inside ``store.py`` and ``retrieve.py``.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +43,21 @@ class DocMeta(BaseModel):
     date_text: str | None = Field(default=None, description="Date as printed, e.g. '4 months ago'.")
     source_name: str | None = Field(default=None, description="Publication or site name, if known.")
     dateline: str | None = Field(default=None, description="Place line such as 'Algiers, Algeria'.")
+    page_starts: list[int] = Field(
+        default_factory=list,
+        description="For a PDF: offset in the clean text where each page starts (page N at index N-1); else empty.",
+    )
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding clean-text ``offset`` (a citation's start), or None when pages are unknown.
+
+        Example:
+            >>> DocMeta(page_starts=[0, 120, 400]).page_at(130)
+            2
+        """
+        if not self.page_starts:
+            return None
+        return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
 class SourceDoc(BaseModel):
@@ -189,9 +205,11 @@ class Conflict(BaseModel):
         description="Kind of disagreement (after the CONFLICTS taxonomy): factual, opinion (a debated point), "
         "outdated (different as-of dates).",
     )
-    basis: Literal["claims", "answers"] = Field(
+    basis: Literal["claims", "answers", "reading"] = Field(
         default="claims",
-        description="'answers': the sources give different answers to the question; 'claims': two claims clash.",
+        description="'answers': the sources give different dates, numbers or names for the question's answer; "
+        "'reading': the LLM's reading of each source gives different answers (checked against the sources); "
+        "'claims': two claims clash.",
     )
 
 
@@ -219,7 +237,8 @@ class Timings(BaseModel):
     tokens: int = Field(default=0, description="Generated tokens (as counted by the runtime or estimated).")
     tokens_per_s: float | None = Field(default=None, description="Generation speed.")
     verification: float = Field(default=0.0, description="Answer verification.")
-    conflicts: float = Field(default=0.0, description="Contradiction detection.")
+    conflicts: float = Field(default=0.0, description="Contradiction detection, the reading below included.")
+    reading: float = Field(default=0.0, description="The LLM's reading of each source's answer (part of conflicts).")
     total: float = Field(default=0.0, description="Wall time for the whole question.")
 
 

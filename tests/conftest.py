@@ -53,6 +53,7 @@ def no_qa_model_in_unit_tests(request, monkeypatch):
     if request.node.get_closest_marker("unit") is not None:
         monkeypatch.setenv("RAG_ANSWERABILITY__QA", "false")
         monkeypatch.setenv("RAG_CONFLICTS__ANSWERS", "false")
+        monkeypatch.setenv("RAG_CONFLICTS__READING", "false")
 
 
 class HashEmbedder:

@@ -18,7 +18,7 @@ from rag.cli import State, main
               help="Exit 0 when some paths failed but others went in (still 1 when nothing was ingested).")
 @click.pass_obj
 def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool, keep_going: bool) -> None:
-    """Ingest .txt, .md and .html files or folders into the store.
+    """Ingest .txt, .md, .html, .pdf and .docx files or folders into the store.
 
     Unchanged files are skipped, changed files replace their old version, bad
     files are reported with their reason and the rest still go in. Exits 1 when
@@ -27,7 +27,7 @@ def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool, keep_
 
     \b
     Example:
-        rag ingest corpus/ extra/article.html
+        rag ingest corpus/ extra/article.html report.pdf
     """
     from ingest.pipeline import ingest_paths
 

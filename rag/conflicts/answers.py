@@ -70,6 +70,9 @@ _DEBATE_QUESTION = re.compile(
 )
 
 
+_NEGATORS = frozenset("no not non without free never none neither nor".split())
+
+
 def _dates(text: str):
     return analyze(text).dates
 
@@ -82,6 +85,8 @@ def answers_agree(a: str, b: str) -> bool | None:
         (False, True)
         >>> answers_agree("a skunk", "a badger"), answers_agree("Maxi Curran", "Curran")
         (False, True)
+        >>> answers_agree("with glue", "with no glue")
+        False
         >>> answers_agree("1933", "Admiral Byrd") is None
         True
     """
@@ -108,6 +113,8 @@ def answers_agree(a: str, b: str) -> bool | None:
             return True
         return False
     sa, sb = set(ca), set(cb)
+    if (sa ^ sb) & _NEGATORS:
+        return False  # "with glue" / "with no glue", "lead paint" / "lead-free paint"
     if sa <= sb or sb <= sa:
         return True
     if same_entity(" ".join(ca), " ".join(cb)):
@@ -115,12 +122,14 @@ def answers_agree(a: str, b: str) -> bool | None:
     return False
 
 
-def _category(question: str, a: SourceAnswer, b: SourceAnswer) -> str:
-    years_a = {m.group(1) for m in AS_OF.finditer(a.evidence.text)}
-    years_b = {m.group(1) for m in AS_OF.finditer(b.evidence.text)}
-    if years_a and years_b and years_a != years_b and not (_dates(a.text) or _dates(b.text)):
+def category_of(question: str, text_a: str, text_b: str, answer_a: str, answer_b: str) -> str:
+    """The kind of disagreement between two sides (sentences ``text_*`` giving ``answer_*``): outdated, opinion or
+    factual (see the module docstring)."""
+    years_a = {m.group(1) for m in AS_OF.finditer(text_a)}
+    years_b = {m.group(1) for m in AS_OF.finditer(text_b)}
+    if years_a and years_b and years_a != years_b and not (_dates(answer_a) or _dates(answer_b)):
         return "outdated"
-    if _DEBATE_QUESTION.search(question) and (_OPINION.search(a.evidence.text) or _OPINION.search(b.evidence.text)):
+    if _DEBATE_QUESTION.search(question) and (_OPINION.search(text_a) or _OPINION.search(text_b)):
         return "opinion"
     return "factual"
 
@@ -217,4 +226,5 @@ def answer_conflicts(question: str, answers: list[SourceAnswer], settings: Confl
     label = " ".join(question.strip().rstrip("?").split())
     summary = f"{label}: {lead.text} vs {rival[0].text}"
     return [Conflict(kind=_kind(lead.text, rival[0].text), score=round(score, 4), summary=summary, topic=label,
-                     sides=sides, category=_category(question, lead, rival[0]), basis="answers")]
+                     sides=sides, category=category_of(question, lead.evidence.text, rival[0].evidence.text, lead.text,
+                                                     rival[0].text), basis="answers")]

@@ -23,6 +23,8 @@ def yes_no_stance(question: str, answer: str) -> str | None:
     core = core_words(answer)
     if not core:
         return None
+    if core in (["yes"], ["no"]):
+        return core[0]  # the source's own yes or no, as the reader gave it
     qwords = set(words(question))
     if all(w in qwords for w in core):
         return "yes"
@@ -54,6 +56,10 @@ def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[Confl
         answer = side.answer or side.text
         stance = stances[camp]
         who = "one source" if not parts else "another"
+        if stance and core_words(answer) == [stance]:
+            # a bare yes or no: the sentence it rests on is what the user needs to see
+            parts.append(f"{who} says {stance}: “{' '.join(side.text.split())}” {marks}")
+            continue
         verb = "holds the view" if conflict.category == "opinion" else "gives"
         lead = f"{who} says {stance}, giving" if stance else f"{who} {verb}"
         parts.append(f"{lead} “{' '.join(answer.split())}” {marks}")

@@ -44,7 +44,7 @@ def load_error(path: Path, **kwargs) -> str:
 
 
 def test_supported_extensions():
-    assert SUPPORTED == {".txt", ".md", ".markdown", ".html", ".htm"}
+    assert SUPPORTED == {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 
 
 def test_iter_files_on_a_mixed_folder(tmp_path):
@@ -52,7 +52,7 @@ def test_iter_files_on_a_mixed_folder(tmp_path):
     write(tmp_path / "a.md", ARTICLE)
     write(tmp_path / "sub" / "c.HTML", "<html></html>")
     write(tmp_path / "sub" / "deeper" / "d.htm", "<html></html>")
-    write(tmp_path / "notes.pdf", b"%PDF-1.4")
+    write(tmp_path / "notes.odt", b"PK")
     write(tmp_path / "data.json", "{}")
     write(tmp_path / ".hidden.txt", ARTICLE)
     write(tmp_path / ".git" / "e.txt", ARTICLE)
@@ -66,9 +66,9 @@ def test_iter_files_on_a_mixed_folder(tmp_path):
         tmp_path / "sub" / "c.HTML",
         tmp_path / "sub" / "deeper" / "d.htm",
     ]
-    assert [p.name for p, _ in skipped] == ["data.json", "notes.pdf"]
+    assert [p.name for p, _ in skipped] == ["data.json", "notes.odt"]
     assert all("unsupported file type" in reason for _, reason in skipped)
-    assert "'.pdf'" in dict(skipped)[tmp_path / "notes.pdf"]
+    assert "'.odt'" in dict(skipped)[tmp_path / "notes.odt"]
 
 
 def test_iter_files_reports_missing_paths_and_accepts_extensions_without_dots(tmp_path):
@@ -195,8 +195,8 @@ def test_missing_file(tmp_path):
 
 
 def test_unsupported_extension(tmp_path):
-    message = load_error(write(tmp_path / "a.pdf", ARTICLE))
-    assert "unsupported file type '.pdf'" in message and ".txt" in message
+    message = load_error(write(tmp_path / "a.odt", ARTICLE))
+    assert "unsupported file type '.odt'" in message and ".txt" in message and ".pdf" in message
 
 
 def test_unreadable_file(tmp_path, monkeypatch):

@@ -106,3 +106,19 @@ def test_a_stray_nul_byte_does_not_stop_a_file(rag, tmp_path):
     r = rag(str(damaged))
     assert r.exit_code == 0, r.output
     assert "1 added" in r.output
+
+
+def test_a_pdf_and_a_docx_go_in_and_docs_shows_the_pdf_pages(rag, tmp_path):
+    from tests.ingest.documents import make_docx, make_pdf
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(make_pdf([["Mali said the drone crashed inside its own territory."],
+                              ["Algeria disputed the account on Tuesday."]], title="Drone row"))
+    story = tmp_path / "story.docx"
+    story.write_bytes(make_docx(["Algeria recalled its ambassador after the drone was downed."]))
+    r = rag(str(pdf), str(story))
+    assert r.exit_code == 0, r.output
+    assert f"added     {pdf} (1 chunks) Drone row" in r.output and f"added     {story}" in r.output
+    docs = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "docs", "--json"])
+    pages = {d["source"].rsplit("/", 1)[-1]: d["meta"]["page_starts"] for d in json.loads(docs.output)}
+    assert pages == {"report.pdf": [0, 54], "story.docx": []}

@@ -202,3 +202,66 @@ def test_sources_answering_differently_give_both_answers_with_citations(tmp_path
         assert p.store.get_document(cit.doc_id).text[cit.start:cit.end] == cit.text
     views = p.by_source("How far inside the border was the drone?")
     assert any(v.disagrees for v in views) and any(v.answer and not v.disagrees for v in views)
+
+
+def _reader_llm(stances: list[str]):
+    """An LLM that answers the reader's per-source prompts in turn with these stances, citing the source's first
+    sentence; anything else (the answer prompt) fails the test."""
+    import re
+
+    from llama_index.core.base.llms.types import CompletionResponse, LLMMetadata
+    from llama_index.core.llms import CustomLLM
+    from llama_index.core.llms.callbacks import llm_completion_callback
+
+    class ReaderLLM(CustomLLM):
+        asked: list = []
+
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(model_name="reader")
+
+        @llm_completion_callback()
+        def complete(self, prompt: str, formatted: bool = False, **kw) -> CompletionResponse:
+            assert "what one source says" in prompt, "only the reader may be asked"
+            self.asked.append(prompt)
+            key = re.search(r"\n\[(\d+)\] ", prompt).group(1)
+            return CompletionResponse(text=f"{stances[min(len(self.asked), len(stances)) - 1]} [{key}]")
+
+        @llm_completion_callback()
+        def stream_complete(self, prompt: str, formatted: bool = False, **kw):
+            r = self.complete(prompt)
+
+            def gen():
+                yield CompletionResponse(text=r.text, delta=r.text)
+
+            return gen()
+
+    return ReaderLLM(asked=[])
+
+
+def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_an_answer_call(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes", "No"])
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                       "conflicts.reading": "true", "conflicts.answer_min_coverage": "0.3"})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
+    assert len(llm.asked) >= 2  # one call per source about the question, and no answer call
+    assert a.mode == "disagreement" and a.conflicts[0].basis == "reading"
+    assert "one source says yes: “" in a.answer and "another says no: “" in a.answer
+    assert a.timings.reading > 0
+    for cit in a.citations:
+        assert store.get_document(cit.doc_id).text[cit.start:cit.end] == cit.text
+
+
+def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes"])
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                       "conflicts.reading": "true", "conflicts.answer_min_coverage": "0.3"})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    with pytest.raises(AssertionError, match="only the reader"):
+        Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)  # went on to the answer call
+    assert len(llm.asked) >= 2

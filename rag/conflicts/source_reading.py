@@ -1,0 +1,264 @@
+"""Each source's answer to the question, read by the LLM and checked against the source.
+
+The typed reading (``reading.py``) compares dates, numbers and names; many real disagreements are not of
+those kinds. Half of WikiContradict's questions are yes/no questions about a property ("Did the grooves
+form in a single event?"), where one passage implies yes and the other no; others ask for a description or
+a figure the typed reading cannot pick out. Word rules cannot read those; a reader can. So for every source
+(document) about the question, one short LLM call shows only that source (its title and best
+``reading_max_sentences`` evidence sentences) and asks for its own answer, on one line
+(``prompts/source_reading_*.txt``)::
+
+    No [3]            (a yes/no question)
+    47,195 [8]        (any other question: words copied from the source, and the sentence they come from)
+    not stated
+
+Each source is read alone, so what one source says cannot leak into another's answer, and the system turn is
+the same for every call, so llama.cpp's prompt cache serves it. We do not trust the replies, we check them:
+
+* :func:`parse_reading`: a non-yes/no answer must be copied from its own source (``reading_min_copied`` of its
+  words occur in the source) and say more than the question; "not stated" and its variants are no answer;
+  the cited sentence must be one of the source's own (else the one sharing most words with the answer);
+* :func:`corroborated`: a non-yes/no answer is a side only where a second, independent reader (the
+  extractive QA model's span or the typed value, ``reading.py``) picks words of it in the same sentence.
+  On the dev parts the reader's wrong answers ("Bamako" for "near which town") were its false flags, and
+  two readers rarely agree on the same wrong words.
+
+Two checked readings that differ make one :class:`Conflict` with ``basis="reading"``
+(:func:`reading_conflicts`): opposite yes/no stances, or two answers :func:`answers_agree` finds different
+(not merely incomparable). The pipeline asks the reader only when the typed reading found no conflict.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from rag.conflicts.reading import core_words, is_yes_no, only_question_words, question_coverage
+from rag.settings import ConflictSettings
+from rag.text import STOPWORDS, fold, numbers, words
+from rag.types import Conflict, ConflictSide, Evidence
+
+LETTERS = string.ascii_uppercase
+# "[4]", "[1, 3]", and the "(4)" a small model sometimes writes instead (one or two digits: "(1998)" is a year)
+_CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]|\((\d{1,2})\)")
+_NOT_STATED = re.compile(
+    r"^\W*(not stated|not mentioned|not given|not said|not specified|no answer|unknown|none|n/?a|"
+    r"(it |the source )?does not (say|state|mention|answer)|insufficient evidence)\b",
+    re.I,
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+_CHOICE = re.compile(r"\w\s+or\s+\w", re.I)
+_STANCE = re.compile(r"^\W*(yes|no)\b", re.I)
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One source (document) as the reader sees it: a letter and its evidence sentences, best first."""
+
+    letter: str
+    doc_id: str
+    title: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class SourceReading:
+    """One source's checked answer: ``answer`` is None when it does not answer (or its line failed a check)."""
+
+    group: SourceGroup
+    answer: str | None
+    stance: str | None  # 'yes' / 'no' for a yes/no question
+    evidence: Evidence | None  # the sentence the answer comes from
+    raw: str  # the reader's line, for the record
+
+
+def group_sources(question: str, evidence: list[Evidence], max_sources: int, min_coverage: float,
+                  max_sentences: int = 0) -> list[SourceGroup]:
+    """The evidence grouped by document, documents in order of their best sentence, at most ``max_sources``, each
+    with its ``max_sentences`` best sentences (0: all).
+
+    Only documents about the question count: their title and sentences hold at least ``min_coverage`` of the
+    question's content words. A source about something else would "answer" a yes/no question with No.
+    """
+    order: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        order.setdefault(e.doc_id, []).append(e)
+    groups: list[SourceGroup] = []
+    for doc_id, items in order.items():
+        items = items[:max_sentences] if max_sentences else items
+        text = " ".join([items[0].title, *(e.text for e in items)])
+        if question_coverage(question, text) < min_coverage:
+            continue
+        groups.append(SourceGroup(LETTERS[len(groups)], doc_id, items[0].title, tuple(items)))
+        if len(groups) == max_sources:
+            break
+    return groups
+
+
+def format_source(group: SourceGroup) -> str:
+    """``title`` then ``[n] sentence`` lines, sentences in the order they appear in the article."""
+    lines = [f"[{e.key}] {' '.join(e.text.split())}" for e in sorted(group.evidence, key=lambda e: e.start)]
+    return "\n".join([" ".join(group.title.split()) or "(untitled)", *lines])
+
+
+def build_reading_messages(question: str, group: SourceGroup, prompt_dir: str | None = None) -> list[tuple[str, str]]:
+    """(role, content) pairs asking for one source's answer; the system turn is the same for every source, so
+    llama.cpp's prompt cache serves it after the first call."""
+    from rag.prompting import render
+
+    system = render("source_reading_system", prompt_dir)
+    user = render("source_reading_user", prompt_dir, question=" ".join(question.split()), source=format_source(group))
+    return [("system", system), ("user", user)]
+
+
+def asks_yes_no(question: str) -> bool:
+    """A yes/no question, not a choice between named alternatives ("Is it a town or a village?")."""
+    return is_yes_no(question) and not _CHOICE.search(question)
+
+
+def _copied_share(answer: str, group: SourceGroup) -> float:
+    core = core_words(answer)
+    if not core:
+        return 0.0
+    have = set(words(group.title)) | {w for e in group.evidence for w in words(e.text)}
+    return sum(w in have for w in core) / len(core)
+
+
+def _best_sentence(answer: str, group: SourceGroup, cited: list[int]) -> Evidence | None:
+    own = {e.key: e for e in group.evidence}
+    for k in cited:
+        if k in own:
+            return own[k]
+    core = set(core_words(answer)) - {"yes", "no"}
+    if not core:
+        return None
+    best = max(group.evidence, key=lambda e: len(core & set(words(e.text))))
+    return best if core & set(words(best.text)) else None
+
+
+def parse_reading(reply: str, question: str, group: SourceGroup, min_copied: float) -> SourceReading:
+    """The checked reading of one source from the reader's reply (see the module docstring)."""
+    raw = next((line for line in reply.splitlines() if line.strip()), "")
+    cited = [int(k) for pair in _CITE.findall(raw) for k in re.split(r"[,;]", "".join(pair))]
+    answer = " ".join(_CITE.sub(" ", raw).split()).strip(" .;,:\"“”'")
+    none = SourceReading(group, None, None, None, raw)
+    if not answer or _NOT_STATED.match(answer):
+        return none
+    if asks_yes_no(question):
+        m = _STANCE.match(answer)
+        if m is None:
+            return none
+        # the reader saw only this source: a stance citing no sentence of it (or another number) rests on its best one
+        sentence = _best_sentence(answer, group, cited) or group.evidence[0]
+        stance = fold(m.group(1))
+        return SourceReading(group, stance, stance, sentence, raw)
+    choice = is_yes_no(question)  # "Is it a town or a village?": the answer is one of the question's alternatives
+    if (only_question_words(answer, question) and not choice) or _copied_share(answer, group) < min_copied:
+        return none  # repeats the question, or is not the source's own words
+    return SourceReading(group, answer, None, _best_sentence(answer, group, cited) or group.evidence[0], raw)
+
+
+def corroborated(question: str, readings: list[SourceReading], second: dict[int, str] | None) -> list[SourceReading]:
+    """The readings that can be sides: every yes/no stance; an answer to another question only where a second
+    reader (the extractive QA model's span, or the typed value, in ``second`` by evidence key) picks words of it
+    in the same sentence. Without a second reader (``None``) only stances count.
+
+    Two readers that err independently rarely agree on the same wrong words, and a wrong side is a false flag.
+    """
+    out = []
+    for r in readings:
+        if r.answer is None or r.evidence is None:
+            continue
+        if r.stance is None:
+            other = (second or {}).get(r.evidence.key)
+            if not other or not set(core_words(other)) & set(core_words(r.answer)):
+                continue
+        out.append(r)
+    return out
+
+
+def answer_shape(answer: str, sentence: str) -> str | None:
+    """'number', 'name' (every word a proper noun where the source writes it), 'description' (none is), 'mixed'; None
+    when the source's casing cannot tell (the words occur only at the start of its sentence, or not at all).
+
+    A name and a description can both be right ("a lion" and "Kimba"; "a Louisiana congressman" and his name),
+    so only answers of one shape are compared.
+    """
+    if numbers(answer):
+        return "number"
+    proper = []
+    for w in (w for w in _TOKEN.findall(answer) if fold(w) not in STOPWORDS):
+        seen = [m.group(0) for m in re.finditer(rf"\b{re.escape(w)}\b", sentence, re.I) if m.start() > 0]
+        if seen:
+            proper.append(any(x[0].isupper() for x in seen))
+    if not proper:
+        return None
+    return "name" if all(proper) else "description" if not any(proper) else "mixed"
+
+
+def _comparable(a: SourceReading, b: SourceReading) -> bool:
+    if a.stance or b.stance:
+        return True
+    sa, sb = answer_shape(a.answer, a.evidence.text), answer_shape(b.answer, b.evidence.text)
+    return sa is None or sb is None or sa == sb
+
+
+def reading_conflicts(question: str, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
+    """At most one conflict: the first two camps of :func:`corroborated` readings that disagree."""
+    from rag.conflicts.answers import answers_agree
+
+    answered = corroborated(question, readings, second)
+    camps: list[list[SourceReading]] = []
+    for r in answered:
+        for camp in camps:
+            lead = camp[0]
+            same = r.stance == lead.stance if r.stance else answers_agree(r.answer, lead.answer)
+            if same:
+                camp.append(r)
+                break
+        else:
+            camps.append([r])
+    if len(camps) < 2:
+        return []
+    lead = camps[0][0]
+    rival = next(
+        (c for c in camps[1:] if (c[0].stance != lead.stance if lead.stance else (
+            answers_agree(c[0].answer, lead.answer) is False and _comparable(c[0], lead)))),
+        None,
+    )
+    if rival is None:
+        return []
+    sides = []
+    for camp_no, camp in enumerate([camps[0], rival]):
+        for r in camp:
+            e = r.evidence
+            sides.append(ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
+                                      text=e.text, camp=camp_no, answer=r.answer))
+    from rag.conflicts.answers import category_of
+
+    label = " ".join(question.strip().rstrip("?").split())
+    summary = f"{label}: {lead.answer} vs {rival[0].answer}"
+    return [Conflict(kind="general", score=0.75, summary=summary, topic=label, sides=sides,
+                     category=category_of(question, lead.evidence.text, rival[0].evidence.text, lead.answer, rival[0].answer),
+                     basis="reading")]
+
+
+def read_sources(llm, question: str, evidence: list[Evidence], settings: ConflictSettings,
+                 prompt_dir: str | None = None) -> list[SourceReading]:
+    """Ask the LLM for each source's answer, one short call per source, and check each (fewer than two sources:
+    no call, no readings)."""
+    from llama_index.core.llms import ChatMessage
+
+    from rag.llm import generate
+
+    groups = group_sources(question, evidence, settings.reading_max_sources, settings.answer_min_coverage,
+                           settings.reading_max_sentences)
+    if len(groups) < 2:
+        return []
+    out = []
+    for g in groups:
+        messages = [ChatMessage(role=r, content=c) for r, c in build_reading_messages(question, g, prompt_dir)]
+        gen = generate(llm, messages, max_tokens=settings.reading_max_tokens, stop=["\n"])
+        out.append(parse_reading(gen.text, question, g, settings.reading_min_copied))
+    return out

@@ -1,0 +1,168 @@
+"""Each source's answer read by the LLM and checked against the source (rag/conflicts/source_reading.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.conflicts.source_reading import (
+    answer_shape,
+    asks_yes_no,
+    build_reading_messages,
+    group_sources,
+    parse_reading,
+    read_sources,
+    reading_conflicts,
+)
+from rag.conflicts.wording import disagreement_answer
+from rag.settings import ConflictSettings
+from rag.types import Evidence
+
+pytestmark = pytest.mark.unit
+
+SETTINGS = ConflictSettings(answer_min_coverage=0.5)
+
+
+def ev(key: int, text: str, doc: str, title: str = "Harbour bridge") -> Evidence:
+    return Evidence(key=key, doc_id=doc, source=f"/c/{doc}.txt", title=title, start=100 * key,
+                    end=100 * key + len(text), text=text)
+
+
+BRIDGE = [
+    ev(1, "The harbour bridge was painted with lead-free paint in its first decade.", "a"),
+    ev(2, "The harbour bridge was repainted several times with lead paint until 1990.", "b"),
+    ev(3, "A ferry crosses the bay every hour.", "c", title="Ferries"),
+]
+
+
+def groups_of(evidence, question="Was the harbour bridge painted with lead paint?"):
+    return group_sources(question, evidence, 3, SETTINGS.answer_min_coverage)
+
+
+def test_sources_are_grouped_by_document_and_only_those_about_the_question_are_read():
+    groups = groups_of(BRIDGE)
+    assert [(g.letter, g.doc_id) for g in groups] == [("A", "a"), ("B", "b")]  # the ferry article is not about it
+    assert len(group_sources("Was the bridge painted?", BRIDGE, 1, 0.5)) == 1  # at most max_sources
+
+
+def test_the_prompt_shows_one_source_with_its_title_and_numbered_sentences():
+    (_, system), (_, user) = build_reading_messages("Was it painted?", groups_of(BRIDGE)[1])
+    assert "one source" in system
+    assert "Harbour bridge\n[2] The harbour bridge was repainted" in user and "Question: Was it painted?" in user
+    assert "[1]" not in user  # only this source's sentences
+
+
+@pytest.mark.parametrize(
+    "reply, answer, key",
+    [
+        ("No [2]", "no", 2),
+        ("No (2)", "no", 2),  # the small model's other way of citing
+        ("Yes, with lead paint [9]", "yes", 2),  # [9] is another source's sentence: the one sharing words stands in
+        ("not stated", None, None),
+        ("The source does not say.", None, None),
+        ("Maybe [2]", None, None),  # no stance
+        ("Yes", "yes", 2),  # the reader saw only this source: its best sentence stands in
+    ],
+)
+def test_a_yes_no_reading_needs_a_stance_and_rests_on_a_sentence_of_its_own_source(reply, answer, key):
+    q = "Was the harbour bridge painted with lead paint?"
+    r = parse_reading(reply, q, groups_of(BRIDGE)[1], SETTINGS.reading_min_copied)
+    assert r.answer == answer
+    assert (r.evidence.key if r.evidence else None) == key
+
+
+@pytest.mark.parametrize(
+    "reply, answer",
+    [
+        ("lead paint [2]", "lead paint"),
+        ("titanium white paint [2]", None),  # not the source's words: the reader made it up
+        ("3 March 1881 [4]", None),  # the prompt's own example leaking into a reply
+        ("the harbour bridge [2]", None),  # only the question's words
+        ("lead paint until 1990 [2]\nA second line is not read.", "lead paint until 1990"),
+    ],
+)
+def test_an_open_reading_must_be_copied_from_its_source_and_answer_more_than_the_question(reply, answer):
+    q = "What paint covered the harbour bridge?"
+    r = parse_reading(reply, q, groups_of(BRIDGE, q)[1], SETTINGS.reading_min_copied)
+    assert r.answer == answer
+
+
+def test_a_choice_between_alternatives_is_not_a_yes_no_question():
+    assert asks_yes_no("Is the bridge painted?")
+    assert not asks_yes_no("Is Castleford a town or a village?")
+    q = "Was the bridge painted with lead paint or lead-free paint?"
+    r = parse_reading("lead-free paint [1]", q, groups_of(BRIDGE, q)[0], SETTINGS.reading_min_copied)
+    assert r.answer == "lead-free paint" and r.stance is None
+
+
+def test_opposite_stances_are_a_conflict_whose_answer_quotes_each_side():
+    q = "Was the harbour bridge painted with lead paint?"
+    a, b = groups_of(BRIDGE)
+    readings = [parse_reading("No [1]", q, a, 0.75), parse_reading("Yes [2]", q, b, 0.75)]
+    (c,) = reading_conflicts(q, readings)
+    assert c.basis == "reading" and [(s.doc_id, s.answer) for s in c.sides] == [("a", "no"), ("b", "yes")]
+    text = disagreement_answer(q, c, lambda s: {"a": 1, "b": 2}[s.doc_id])
+    assert text == ("The sources disagree: one source says no: “The harbour bridge was painted with lead-free paint in "
+                    "its first decade.” [1]; another says yes: “The harbour bridge was repainted several times with "
+                    "lead paint until 1990.” [2].")
+
+
+@pytest.mark.parametrize(
+    "first, second, conflict",
+    [
+        ("Yes [1]", "Yes [2]", False),  # they agree
+        ("No [1]", "not stated", False),  # one source answers: nothing to compare
+        ("lead-free paint [1]", "lead paint [2]", True),  # different descriptions
+        ("lead paint [1]", "lead paint until 1990 [2]", False),  # one contains the other: complementary
+    ],
+)
+def test_only_two_checked_readings_that_differ_make_a_conflict(first, second, conflict):
+    yes_no = first.startswith(("Yes", "No"))
+    q = "Was the harbour bridge painted with lead paint?" if yes_no else "What paint covered the harbour bridge?"
+    a, b = groups_of(BRIDGE, q)
+    readings = [parse_reading(first, q, a, 0.75), parse_reading(second, q, b, 0.75)]
+    qa_spans = {1: "lead-free paint", 2: "lead paint"}  # a second reader agreeing with the first
+    assert bool(reading_conflicts(q, readings, qa_spans)) is conflict
+
+
+def test_an_open_answer_is_a_side_only_where_a_second_reader_picks_the_same_words():
+    q = "What paint covered the harbour bridge?"
+    a, b = groups_of(BRIDGE, q)
+    readings = [parse_reading("lead-free paint [1]", q, a, 0.75), parse_reading("lead paint [2]", q, b, 0.75)]
+    assert reading_conflicts(q, readings, {1: "lead-free", 2: "lead paint"})
+    assert not reading_conflicts(q, readings, {1: "lead-free", 2: "until 1990"})  # the QA model read another answer
+    assert not reading_conflicts(q, readings)  # no second reader: only yes/no stances are compared
+
+
+def test_read_sources_asks_once_per_source_and_not_at_all_for_one_source(scripted_llm):
+    q = "Was the harbour bridge painted with lead paint?"
+    scripted_llm.enqueue("No [1]")
+    scripted_llm.enqueue("Yes [2]")
+    readings = read_sources(scripted_llm, q, BRIDGE, SETTINGS)
+    assert [r.answer for r in readings] == ["no", "yes"] and len(scripted_llm.history) == 2
+    assert read_sources(scripted_llm, q, BRIDGE[:1], SETTINGS) == [] and len(scripted_llm.history) == 2
+
+
+@pytest.mark.parametrize(
+    "answer, sentence, shape",
+    [
+        ("A lion", "Police said a lion had escaped from the circus.", "description"),
+        ("Kimba", "The lion, named Kimba, escaped.", "name"),
+        ("Louisiana congressman", "Mike Johnson, a Louisiana congressman, won the vote.", "mixed"),
+        ("Fishing", "Fishing is what most residents do.", None),  # only at the sentence start: casing says nothing
+        ("1934", "The base was set up in 1934.", "number"),
+    ],
+)
+def test_an_answer_shape_comes_from_how_its_source_writes_it(answer, sentence, shape):
+    assert answer_shape(answer, sentence) == shape
+
+
+def test_a_name_and_a_description_of_the_same_thing_are_not_a_conflict():
+    q = "Which animal escaped from the circus?"
+    a = ev(1, "Police said a lion had escaped from the circus on Friday.", "a", title="Circus")
+    b = ev(2, "The lion, named Kimba, escaped from the circus on Friday.", "b", title="Circus")
+    ga, gb = group_sources(q, [a, b], 3, 0.5)
+    readings = [parse_reading("a lion [1]", q, ga, 0.75), parse_reading("Kimba [2]", q, gb, 0.75)]
+    assert not reading_conflicts(q, readings, {1: "lion", 2: "Kimba"})
+    c = ev(3, "A tiger had escaped from the circus, police said on Friday.", "c", title="Circus")
+    gc = group_sources(q, [a, c], 3, 0.5)[1]
+    assert reading_conflicts(q, [readings[0], parse_reading("A tiger [3]", q, gc, 0.75)], {1: "lion", 3: "tiger"})
