@@ -16,7 +16,7 @@ Each source is read alone, so what one source says cannot leak into another's an
 the same for every call, so llama.cpp's prompt cache serves it. We do not trust the replies, we check them:
 
 * :func:`parse_reading`: a non-yes/no answer must be copied from its own source (``reading_min_copied`` of its
-  words occur in the source) and say more than the question; "not stated" and its variants are no answer;
+  words occur in the source), say more than the question and be short (a whole sentence copied is no answer); "not stated" and its variants are no answer;
   the cited sentence must be one of the source's own (else the one sharing most words with the answer);
 * :func:`corroborated`: a non-yes/no answer is a side only where a second, independent reader (the
   extractive QA model's span or the typed value, ``reading.py``) picks words of it in the same sentence.
@@ -40,6 +40,8 @@ from rag.text import STOPWORDS, fold, numbers, words
 from rag.types import Conflict, ConflictSide, Evidence
 
 LETTERS = string.ascii_uppercase
+#: The prompt asks for at most eight words; a reply of more is a copied sentence, not an answer.
+MAX_ANSWER_WORDS = 10
 # "[4]", "[1, 3]", and the "(4)" a small model sometimes writes instead (one or two digits: "(1998)" is a year)
 _CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]|\((\d{1,2})\)")
 _NOT_STATED = re.compile(
@@ -153,6 +155,8 @@ def parse_reading(reply: str, question: str, group: SourceGroup, min_copied: flo
         sentence = _best_sentence(answer, group, cited) or group.evidence[0]
         stance = fold(m.group(1))
         return SourceReading(group, stance, stance, sentence, raw)
+    if len(words(answer)) > MAX_ANSWER_WORDS:
+        return none  # a sentence copied whole, not the answer in it: compared, it would differ from anything
     choice = is_yes_no(question)  # "Is it a town or a village?": the answer is one of the question's alternatives
     if (only_question_words(answer, question) and not choice) or _copied_share(answer, group) < min_copied:
         return none  # repeats the question, or is not the source's own words
