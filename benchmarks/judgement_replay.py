@@ -135,7 +135,7 @@ def reading_prompt(rec: dict, settings) -> tuple[list, list[list[tuple[str, str]
     cfg = settings.conflicts
     groups = group_sources(rec["question"], evidence_of(rec), cfg.reading_max_sources, cfg.answer_min_coverage,
                            cfg.reading_max_sentences)
-    if len(groups) < 2:
+    if len(groups) < cfg.reading_min_sources:
         return [], [], ""
     msgs = [build_reading_messages(rec["question"], g) for g in groups]
     return groups, msgs, _hash(msgs)
@@ -220,13 +220,19 @@ def load_cache(path: Path) -> list[dict]:
     return recs
 
 
-def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False) -> dict:
+def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, reader: bool = False) -> dict:
     """Abstentions and answer-conflict flags under these thresholds."""
     out = {"n": len(recs), "unans": 0, "unans_refused": 0, "ans": 0, "ans_refused": 0, "conflict": 0,
            "flagged": 0, "both_docs": 0, "two_doc": 0, "consistent": 0, "false_flags": 0, "flagged_ids": []}
     for r in recs:
         best = max((a.margin for a in r["answers"]), default=float("-inf"))
         refused = bool(r["reason"]) or best < min_qa_margin or (specifics and bool(r.get("missing")))
+        if reader and not refused and r.get("readings"):
+            from rag.conflicts.answers import answer_conflicts as typed_conflicts
+            from rag.conflicts.source_reading import no_source_answers
+
+            # the pipeline reads only when the typed answers found no conflict
+            refused = no_source_answers(r["readings"]) and not typed_conflicts(r["question"], r["answers"], cfg)
         if r["unanswerable"]:
             out["unans"] += 1
             out["unans_refused"] += refused
@@ -302,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"part {args.part}; min_qa_margin {settings.answerability.min_qa_margin}; answer_min_margin "
               f"{settings.conflicts.answer_min_margin}; answer_min_coverage {settings.conflicts.answer_min_coverage}")
         for n, recs in caches.items():
-            m = judge(recs, settings.answerability.min_qa_margin, settings.conflicts, settings.answerability.specifics)
+            m = judge(recs, settings.answerability.min_qa_margin, settings.conflicts, settings.answerability.specifics,
+                      settings.answerability.reader)
             print(fmt(n, m))
             if m["flagged_ids"]:
                 print("   false flags:", ", ".join(m["flagged_ids"][:20]))

@@ -183,24 +183,34 @@ class Pipeline:
             return []  # "According to Mali, ...?" asks for one side's account
         return answer_conflicts(question, answers, cfg)
 
-    def reading_conflicts(self, question: str, evidence: list[Evidence], answers=()) -> list[Conflict]:
-        """Sources whose answers, as the LLM reads each one (checked against it), differ; [] when off.
+    def read_sources(self, question: str, evidence: list[Evidence]):
+        """Each source's own answer as the LLM reads it (``rag/conflicts/source_reading.py``), checked against the
+        source: one short call per source about the question, at most ``conflicts.reading_max_sources``; no call
+        when fewer than two sources are about the question, or when neither the reading conflicts nor the
+        reader's abstention is on."""
+        cfg = self.settings
+        if not ((cfg.conflicts.enabled and cfg.conflicts.reading) or cfg.answerability.reader) or not evidence:
+            return []
+        from rag.conflicts.source_reading import read_sources
 
-        ``rag/conflicts/source_reading.py``: one short LLM call per source about the question, at most
-        ``conflicts.reading_max_sources``; none when fewer than two sources are about the question. ``answers``
-        (each sentence's QA span or typed value, from :meth:`prepare`) is the second reader an answer to a
-        non-yes/no question must agree with; without the QA model only yes/no stances are compared.
+        return read_sources(self.llm, question, evidence, cfg.conflicts)
+
+    def reading_conflicts(self, question: str, readings, answers=()) -> list[Conflict]:
+        """Sources whose readings differ (``rag/conflicts/source_reading.py``); [] when off.
+
+        ``answers`` (each sentence's QA span or typed value, from :meth:`prepare`) is the second reader an
+        answer to a non-yes/no question must agree with; without them only yes/no stances are compared.
         """
         cfg = self.settings.conflicts
-        if not (cfg.enabled and cfg.reading) or not evidence:
+        if not (cfg.enabled and cfg.reading) or not readings:
             return []
         from rag.conflicts.relevance import asks_one_party
-        from rag.conflicts.source_reading import read_sources, reading_conflicts
+        from rag.conflicts.source_reading import reading_conflicts
 
         if asks_one_party(question):
-            return []
+            return []  # "According to Mali, ...?" asks for one side's account
         second = {a.evidence.key: a.text for a in answers} if answers else None
-        return reading_conflicts(question, read_sources(self.llm, question, evidence, cfg), second)
+        return reading_conflicts(question, readings, second)
 
     def by_source(self, question: str, prepared: Prepared | None = None) -> list[SourceView]:
         """Each article's own answer to the question, marking the ones that disagree (no LLM call).
@@ -282,8 +292,15 @@ class Pipeline:
         tc = time.perf_counter()
         disputed = self.answer_conflicts(question, answers)
         if not disputed:
-            disputed = self.reading_conflicts(question, ev.items, answers)
+            from rag.conflicts.source_reading import no_source_answers
+
+            readings = self.read_sources(question, ev.items)
             timings.reading = time.perf_counter() - tc
+            if self.settings.answerability.reader and no_source_answers(readings):
+                timings.conflicts = timings.total = time.perf_counter() - t0
+                return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings,
+                              abstain_reason="no source answers the question, as the LLM reads each one")
+            disputed = self.reading_conflicts(question, readings, answers)
         timings.conflicts = time.perf_counter() - tc
         if disputed:
             # The sources give different answers to the very question: say so, each answer with its citation,

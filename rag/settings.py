@@ -163,6 +163,11 @@ class AnswerabilitySettings(_Section):
         description="Abstain when a number or name the question gives appears nowhere in the retrieved chunks.",
     )
     qa_model: Path | None = Field(default=None, description="QA model folder; default the shipped models/corroborate-qa.")
+    reader: bool = Field(
+        default=True,
+        description="Abstain when the LLM, reading each source about the question on its own (conflicts.reading_*), "
+        "finds that none of them answers it. Chosen on SQuAD 2.0 dev articles (README).",
+    )
     min_qa_margin: float = Field(
         default=-12.0,
         description="Abstain before the LLM when no evidence sentence's QA margin (answer minus 'no answer') "
@@ -223,7 +228,11 @@ class ConflictSettings(_Section):
         description="Ask the LLM for each source's own answer (one call, checked against the sources) and flag sources "
         "that answer differently, for the questions typed answers cannot read (rag/conflicts/source_reading.py).",
     )
-    reading_max_sources: int = Field(default=3, ge=2, le=26, description="Sources (documents) the reader is shown.")
+    reading_min_sources: int = Field(
+        default=2, ge=1, description="Sources about the question needed before the reader is asked (1: always read, "
+        "which also lets answerability.reader abstain on single-source questions)."
+    )
+    reading_max_sources: int = Field(default=3, ge=1, le=26, description="Sources (documents) the reader is shown.")
     reading_max_sentences: int = Field(
         default=2, ge=0, description="Best evidence sentences of each source the reader is shown (0: all); fewer is faster."
     )

@@ -54,6 +54,7 @@ def no_qa_model_in_unit_tests(request, monkeypatch):
         monkeypatch.setenv("RAG_ANSWERABILITY__QA", "false")
         monkeypatch.setenv("RAG_CONFLICTS__ANSWERS", "false")
         monkeypatch.setenv("RAG_CONFLICTS__READING", "false")
+        monkeypatch.setenv("RAG_ANSWERABILITY__READER", "false")
 
 
 class HashEmbedder:

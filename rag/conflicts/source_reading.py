@@ -248,17 +248,25 @@ def reading_conflicts(question: str, readings: list[SourceReading], second: dict
                      basis="reading")]
 
 
+def no_source_answers(readings: list[SourceReading]) -> bool:
+    """True when sources were read and every one replied that it does not answer ("not stated").
+
+    Replies that failed a check do not count as "not stated": the reader found something there.
+    """
+    return bool(readings) and all(_NOT_STATED.match(r.raw or "") is not None for r in readings)
+
+
 def read_sources(llm, question: str, evidence: list[Evidence], settings: ConflictSettings,
                  prompt_dir: str | None = None) -> list[SourceReading]:
-    """Ask the LLM for each source's answer, one short call per source, and check each (fewer than two sources:
-    no call, no readings)."""
+    """Ask the LLM for each source's answer, one short call per source, and check each (fewer than
+    ``reading_min_sources`` sources about the question: no call, no readings)."""
     from llama_index.core.llms import ChatMessage
 
     from rag.llm import generate
 
     groups = group_sources(question, evidence, settings.reading_max_sources, settings.answer_min_coverage,
                            settings.reading_max_sentences)
-    if len(groups) < 2:
+    if len(groups) < settings.reading_min_sources:
         return []
     out = []
     for g in groups:

@@ -265,3 +265,16 @@ def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path,
     with pytest.raises(AssertionError, match="only the reader"):
         Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)  # went on to the answer call
     assert len(llm.asked) >= 2
+
+
+def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains_without_an_answer_call(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["not stated"])
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                       "conflicts.reading": "true", "answerability.reader": "true",
+                                       "conflicts.answer_min_coverage": "0.3"})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
+    assert a.abstained and a.answer.startswith(ABSTAIN_PREFIX) and len(llm.asked) >= 2
+    assert a.abstain_reason == "no source answers the question, as the LLM reads each one"

@@ -9,6 +9,7 @@ from rag.conflicts.source_reading import (
     asks_yes_no,
     build_reading_messages,
     group_sources,
+    no_source_answers,
     parse_reading,
     read_sources,
     reading_conflicts,
@@ -167,3 +168,13 @@ def test_a_name_and_a_description_of_the_same_thing_are_not_a_conflict():
     c = ev(3, "A tiger had escaped from the circus, police said on Friday.", "c", title="Circus")
     gc = group_sources(q, [a, c], 3, 0.5)[1]
     assert reading_conflicts(q, [readings[0], parse_reading("A tiger [3]", q, gc, 0.75)], {1: "lion", 3: "tiger"})
+
+
+def test_no_source_answers_only_when_every_source_said_so():
+    q = "Was the harbour bridge painted with lead paint?"
+    a, b = groups_of(BRIDGE)
+    stated = parse_reading("not stated", q, a, 0.75)
+    assert no_source_answers([stated, parse_reading("It does not say.", q, b, 0.75)])
+    assert not no_source_answers([stated, parse_reading("Yes [2]", q, b, 0.75)])
+    assert not no_source_answers([stated, parse_reading("Maybe [2]", q, b, 0.75)])  # it found something there
+    assert not no_source_answers([])  # nothing was read
