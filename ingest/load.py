@@ -23,12 +23,16 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from ingest.clean import CleanResult, clean_text, normalize_newlines
 from ingest.metadata import extract_meta
 from rag.errors import IngestError
 from rag.types import Removal, SourceDoc
+
+if TYPE_CHECKING:
+    from rag.settings import IngestSettings
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +253,55 @@ def _clean_pages(pages: list[str]) -> tuple[str, CleanResult, list[int]]:
     return "\n".join(raw_parts), CleanResult(text="\n".join(clean_parts), removed=removed), starts
 
 
+_KIND_BY_MEDIA_TYPE: dict[str, Kind] = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "text",
+    "text/markdown": "markdown",
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+
+
+def load_url(url: str, settings: IngestSettings, fallback_meta: dict[str, Any] | None = None) -> SourceDoc:
+    """Fetch a web page (or a PDF/.docx/text file by URL) and load it like a file; the URL is the source.
+
+    The article is extracted with trafilatura (title, author, date, site name); the site name
+    falls back to the host. ``fallback_meta`` (e.g. from a feed item) fills what the page lacks.
+
+    Raises:
+        IngestError: ``"<url>: <reason>"`` from fetching (``ingest.fetch.fetch``) or loading.
+    """
+    from ingest.fetch import fetch
+
+    page = fetch(url, settings, accept="text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5")
+    kind = _KIND_BY_MEDIA_TYPE.get(page.content_type) or _sniff_kind(page.data)
+    if kind is None:
+        raise IngestError(f"{url}: unsupported content type '{page.content_type or '(none)'}'")
+    data = page.data
+    if kind in ("html", "text", "markdown") and page.charset and page.charset.lower().replace("_", "-") not in (
+        "utf-8", "utf8", "us-ascii", "ascii",
+    ):
+        try:
+            data = data.decode(page.charset).encode("utf-8")
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown charset: let the usual decoding guess
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    return parse_document(
+        data, kind, source=url, label=url, fallback_meta={"sitename": host, **(fallback_meta or {})},
+        max_bytes=int(settings.max_file_mb * _MB),
+    )
+
+
+def _sniff_kind(data: bytes) -> Kind | None:
+    head = data[:2000].lstrip()
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if _HTML_SNIFF_RE.match(head.decode("latin-1")):
+        return "html"
+    return None
+
+
 SIDECAR_NAMES = ("docs_meta.jsonl", "meta.jsonl")
 
 
@@ -342,6 +395,8 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, Any]
         get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
         text = get("text") or ""
         meta = {k: get(k) for k in ("title", "author", "date", "sitename")}
+    if url and meta.get("sitename") in (urlsplit(url).netloc, urlsplit(url).hostname):
+        meta["sitename"] = None  # trafilatura's guess from the URL; a feed's title or the bare host are better
     fallback_text, tag_meta = _html_fallback(html)
     if not text.strip():
         text = fallback_text

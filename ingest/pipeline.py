@@ -1,4 +1,4 @@
-"""Ingest files into the store: load, clean, chunk, embed, write.
+"""Ingest files, web pages and feed items into the store: load, clean, chunk, embed, write.
 
 Idempotent: documents are keyed by a hash of their clean text, so unchanged files
 are skipped, a changed file replaces its old version, and an exact duplicate of a
@@ -12,6 +12,7 @@ selection; documents stored without them are re-indexed once to add them.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from ingest.chunk import chunk_document
-from ingest.load import iter_files, load_document
+from ingest.feeds import read_feed
+from ingest.fetch import is_url
+from ingest.load import iter_files, load_document, load_url
 from rag.embed import Embedder, SpanEmbedder, get_embedder
 from rag.errors import IngestError
 from rag.settings import Settings
@@ -37,7 +40,7 @@ EMBED_GROUP = 256
 class FileResult(BaseModel):
     """What ingest did with one file."""
 
-    path: str = Field(description="The file as found.")
+    path: str = Field(description="The file as found, or the URL.")
     status: FileStatus = Field(description="added, updated, unchanged, duplicate or skipped.")
     doc_id: str | None = Field(default=None, description="Document id, when the file was read.")
     title: str | None = Field(default=None, description="Document title, when the file was read.")
@@ -110,6 +113,35 @@ def _reason(error: IngestError, label: str) -> str:
     return str(error).removeprefix(f"{label}: ")
 
 
+def _feed_items(
+    feeds: list[str] | tuple[str, ...], settings: Settings, known: set[str], report: IngestReport
+) -> list[tuple[str, Callable[[], SourceDoc]]]:
+    """Loaders for the items of ``feeds`` not yet in ``known`` sources; the rest are reported (updates ``known``)."""
+    loaders: list[tuple[str, Callable[[], SourceDoc]]] = []
+    for url in dict.fromkeys(feeds):
+        try:
+            feed = read_feed(url, settings.ingest)
+        except IngestError as e:
+            report.files.append(FileResult(path=url, status="skipped", reason=_reason(e, url)))
+            continue
+        if not feed.items:
+            report.files.append(FileResult(path=url, status="skipped", reason="the feed has no items"))
+        for n, item in enumerate(feed.items, 1):
+            if not item.link:
+                report.files.append(FileResult(
+                    path=f"{url} item {n}", status="skipped", title=item.title or None, reason="the item has no link"
+                ))
+            elif item.link in known:
+                report.files.append(FileResult(
+                    path=item.link, status="unchanged", title=item.title or None,
+                    reason=f"already in the store (item of {url})",
+                ))
+            else:
+                known.add(item.link)
+                loaders.append((item.link, functools.partial(load_url, item.link, settings.ingest, item.meta)))
+    return loaders
+
+
 def _chunk_spans(chunks: list[Chunk]) -> list[list[tuple[int, int]]]:
     """Sentence offsets relative to each chunk's text, as the embedder pools them."""
     return [[(s.start - c.start, s.end - c.start) for s in c.sentences] for c in chunks]
@@ -121,21 +153,32 @@ def ingest_paths(
     store: Store | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    feeds: list[str] | tuple[str, ...] = (),
 ) -> IngestReport:
-    """Ingest files and folders; bad files are skipped with a reason and never stop the batch."""
+    """Ingest files, folders, URLs (``http(s)://``) and the new items of RSS/Atom ``feeds``.
+
+    A bad file, page or feed is skipped with a reason and never stops the batch. A feed item
+    whose link is already a source in the store is reported unchanged and not fetched again.
+    """
     t0 = time.perf_counter()
     store = store or get_store(settings)
     embedder = embedder or get_embedder(settings)
     pools_sentences = isinstance(embedder, SpanEmbedder)
     report = IngestReport(orphans_removed=store.gc())
-    files, skipped = iter_files([Path(p) for p in paths], settings.ingest.extensions)
+    urls = list(dict.fromkeys(str(p) for p in paths if is_url(str(p))))
+    files, skipped = iter_files([Path(p) for p in paths if not is_url(str(p))], settings.ingest.extensions)
     report.files.extend(FileResult(path=str(p), status="skipped", reason=r) for p, r in skipped)
 
     existing = {d.doc_id: d for d in store.list_documents()}
+    max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
+    loaders: list[tuple[str, Callable[[], SourceDoc]]] = [
+        (str(p), functools.partial(load_document, p, max_bytes=max_bytes)) for p in files
+    ]
+    loaders += [(u, functools.partial(load_url, u, settings.ingest)) for u in urls]
+    loaders += _feed_items(feeds, settings, {d.source for d in existing.values()} | set(urls), report)
     seen: dict[str, str] = {}
     pending: list[tuple[FileResult, SourceDoc, list[Chunk], list[str]]] = []
     pending_chunks = 0
-    max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
 
     def flush() -> None:
         nonlocal pending, pending_chunks
@@ -165,13 +208,13 @@ def ingest_paths(
             report.chunks += len(chunks)
         pending, pending_chunks = [], 0
 
-    for i, path in enumerate(files):
+    for i, (path, load) in enumerate(loaders):
         if progress:
-            progress(i, len(files), str(path))
+            progress(i, len(loaders), path)
         try:
-            doc = load_document(path, max_bytes=max_bytes)
+            doc = load()
         except IngestError as e:
-            report.files.append(FileResult(path=str(path), status="skipped", reason=_reason(e, str(path))))
+            report.files.append(FileResult(path=path, status="skipped", reason=_reason(e, path)))
             continue
         result = FileResult(path=str(path), status="added", doc_id=doc.doc_id, title=doc.meta.title)
         report.files.append(result)
@@ -209,6 +252,6 @@ def ingest_paths(
             flush()
     flush()
     if progress:
-        progress(len(files), len(files), "")
+        progress(len(loaders), len(loaders), "")
     report.seconds = time.perf_counter() - t0
     return report

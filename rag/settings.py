@@ -80,10 +80,23 @@ class EmbeddingSettings(_Section):
 class IngestSettings(_Section):
     chunk_chars: int = Field(default=700, ge=100, description="Target chunk length in characters (whole sentences).")
     chunk_overlap_sentences: int = Field(default=1, ge=0, description="Sentences repeated at the start of the next chunk.")
-    max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
+    max_file_mb: float = Field(default=20.0, gt=0, description="Files and downloads larger than this are skipped.")
     extensions: list[str] = Field(
         default=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"],
         description="File types ingested from folders.",
+    )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Fetch URLs on loopback, private and link-local addresses (e.g. an intranet); off, so a page or "
+        "feed cannot point ingest at the machine's own or the local network's services.",
+    )
+    fetch_timeout_s: float = Field(default=20.0, gt=0, description="Seconds a URL or feed download may take at most.")
+    max_redirects: int = Field(default=5, ge=0, le=20, description="Redirects followed per URL at most.")
+    feed_max_items: int = Field(
+        default=200, ge=1, description="Items read from one RSS/Atom feed at most, in the feed's order."
+    )
+    user_agent: str = Field(
+        default="Corroborate/0.1 (news ingest)", min_length=1, description="User-Agent header sent when fetching."
     )
 
 

@@ -11,25 +11,36 @@ from rag.cli import State, main
 
 
 @main.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--feed", "feeds", multiple=True, metavar="URL",
+              help="An RSS or Atom feed: ingest every item not yet in the store (repeatable).")
 @click.option("--json", "json_", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--keep-going", "-k", is_flag=True,
               help="Exit 0 when some paths failed but others went in (still 1 when nothing was ingested).")
 @click.pass_obj
-def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool, keep_going: bool) -> None:
-    """Ingest .txt, .md, .html, .pdf and .docx files or folders into the store.
+def ingest(
+    state: State, paths: tuple[str, ...], feeds: tuple[str, ...], json_: bool, quiet: bool, keep_going: bool
+) -> None:
+    """Ingest .txt, .md, .html, .pdf and .docx files, folders, web pages by URL and RSS/Atom feeds.
 
     Unchanged files are skipped, changed files replace their old version, bad
-    files are reported with their reason and the rest still go in. Exits 1 when
-    any path failed or nothing was ingested (with --keep-going: only when
-    nothing was). Safe to re-run after an interruption.
+    files are reported with their reason and the rest still go in. A URL is
+    fetched (http/https only, public addresses unless ingest.allow_private_urls)
+    and stored with the URL as its source. Exits 1 when any path failed or
+    nothing was ingested (with --keep-going: only when nothing was). Safe to
+    re-run after an interruption.
 
     \b
     Example:
         rag ingest corpus/ extra/article.html report.pdf
+        rag ingest https://example.org/news/story.html
+        rag ingest --feed https://example.org/world/rss.xml
     """
     from ingest.pipeline import ingest_paths
+
+    if not paths and not feeds:
+        raise click.UsageError("Give files, folders or URLs to ingest, or --feed URL.")
 
     settings = state.settings
     bar = None
@@ -45,7 +56,7 @@ def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool, keep_
         bar.update(done - bar.pos)
 
     try:
-        report = ingest_paths(list(paths), settings, progress=progress)
+        report = ingest_paths(list(paths), settings, progress=progress, feeds=feeds)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -55,7 +66,7 @@ def ingest(state: State, paths: tuple[str, ...], json_: bool, quiet: bool, keep_
         _print_report(report, quiet)
         click.echo(f"store: {settings.store_path if settings.store.mode == 'local' else settings.store.host}")
     if report.nothing_ingested:
-        raise click.ClickException(f"nothing was ingested from {', '.join(paths)}" + _failures(report))
+        raise click.ClickException(f"nothing was ingested from {', '.join(paths + feeds)}" + _failures(report))
     if report.failed and not keep_going:
         raise click.ClickException(
             f"{len(report.failed)} path(s) could not be ingested; the rest went in "

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from rag.cli import main
 from tests.conftest import HashEmbedder
+from tests.site import site  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.unit
 
@@ -122,3 +123,51 @@ def test_a_pdf_and_a_docx_go_in_and_docs_shows_the_pdf_pages(rag, tmp_path):
     docs = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "docs", "--json"])
     pages = {d["source"].rsplit("/", 1)[-1]: d["meta"]["page_starts"] for d in json.loads(docs.output)}
     assert pages == {"report.pdf": [0, 54], "story.docx": []}
+
+
+# --- URLs and feeds, served by a local server the test starts ---------------------------------
+
+PAGE = (
+    "<html><head><title>Drone downed near the border</title></head><body><article><h1>Drone downed near the border</h1>"
+    "<p>Mali said on Monday that the drone crashed 9.5km inside its own territory, and Algeria disputed it.</p>"
+    "<p>Officials in Algiers said the aircraft had entered Algerian airspace before it was brought down.</p>"
+    "</article></body></html>"
+)
+FEED = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Sahel Daily</title>'
+    "<item><title>Drone downed</title><link>/story</link></item>"
+    "<item><title>Gone</title><link>/gone</link></item></channel></rss>"
+)
+
+
+def test_a_url_is_refused_on_loopback_unless_allowed_by_option_or_env(rag, site, tmp_path):
+    url = site.page("/story", PAGE)
+    r = rag(url)
+    assert r.exit_code == 1
+    assert f"skipped   {url}: 127.0.0.1 is a loopback, private or otherwise non-public address" in r.output
+    assert site.hits == {}
+    r = CliRunner().invoke(main, ["-o", "ingest.allow_private_urls=true", "--store", str(tmp_path / "store"), "ingest", url])
+    assert r.exit_code == 0, r.output
+    assert f"added     {url} (1 chunks) Drone downed near the border" in r.output
+    r = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "ingest", url], env={"RAG_INGEST__ALLOW_PRIVATE_URLS": "1"})
+    assert r.exit_code == 0 and f"unchanged {url}" in r.output
+    docs = json.loads(CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "docs", "--json"]).output)
+    assert [d["source"] for d in docs] == [url], "the URL is the document's source"
+
+
+def test_a_feed_adds_new_items_reports_failed_ones_and_keep_going_accepts_that(rag, site, monkeypatch):
+    monkeypatch.setenv("RAG_INGEST__ALLOW_PRIVATE_URLS", "true")
+    site.page("/story", PAGE)
+    feed = site.page("/feed.xml", FEED, "application/rss+xml")
+    r = rag("--feed", feed)
+    assert r.exit_code == 1, "one item failed"
+    assert f"added     {site.url('/story')}" in r.output
+    assert f"skipped   {site.url('/gone')}: HTTP 404 Not Found" in r.output
+    r = rag("--keep-going", "--feed", feed)
+    assert r.exit_code == 0, r.output
+    assert f"unchanged {site.url('/story')}" in r.output and site.hits["/story"] == 1
+
+
+def test_ingest_without_paths_or_feeds_is_a_usage_error(rag):
+    r = rag()
+    assert r.exit_code == 2 and "Give files, folders or URLs to ingest, or --feed URL." in r.output
