@@ -576,6 +576,38 @@ class CorroborateUI:
             notify("Upload ingested.", "info")
         return (R.render_ingest_results(rows, summary), *self.corpus(), None, None)
 
+    def ingest_url(self, url: str | None, is_feed: bool = False, progress: Any = gr.Progress()) -> tuple:
+        """Fetch a web page (or every new item of an RSS/Atom feed) and ingest it; per-item results table.
+
+        Fetching has the CLI's limits: http(s) only, no private addresses unless ``ingest.allow_private_urls``.
+        """
+        from ingest.fetch import is_url
+
+        url = (url or "").strip()
+        if not is_url(url):
+            msg = "Enter a web address that starts with http:// or https://."
+            notify(msg)
+            return (R.render_notice(msg, "info"), *self.corpus(), url)
+        try:
+            from ingest.pipeline import ingest_paths
+
+            base = self.pipelines.base()
+            report = ingest_paths([] if is_feed else [url], self.settings, store=base.store, embedder=base.embedder,
+                                  progress=_progress_adapter(progress, "Fetching"), feeds=[url] if is_feed else ())
+        except Exception as e:
+            if _raise_errors() and not isinstance(e, RagError):
+                raise
+            msg = f"Ingest failed: {user_message(e)}"
+            notify(msg)
+            return (R.render_notice(msg), *self.corpus(), url)
+        rows = [{"file": f.path, "status": f.status, "title": f.title or "", "chunks": f.chunks, "reason": f.reason or ""}
+                for f in report.files]
+        if report.failed:
+            notify(f"{len(report.failed)} page(s) skipped; see the reasons in the table.")
+        else:
+            notify("Fetched and ingested.", "info")
+        return (R.render_ingest_results(rows, report.summary()), *self.corpus(), url if report.failed else "")
+
     def confirm_remove(self, doc_id: str | None) -> tuple[str, Any]:
         """First step of removing: say what will go and show the confirm button."""
         if not doc_id:
@@ -799,6 +831,11 @@ def build_app(
                                        type="filepath", elem_id="cr-upload-files")
                     up_folder = gr.File(label="Folder", file_count="directory", type="filepath", elem_id="cr-upload-folder")
                 ingest_btn = gr.Button("Ingest uploads", variant="primary", elem_id="cr-ingest")
+                with gr.Row():
+                    url_box = gr.Textbox(label="Web page or feed URL", placeholder="https://…", scale=4,
+                                         elem_id="cr-url")
+                    url_feed = gr.Checkbox(label="RSS/Atom feed: add every new item", value=False, scale=2)
+                    url_btn = gr.Button("Fetch", variant="primary", scale=1, min_width=80, elem_id="cr-fetch")
                 ingest_out = gr.HTML("", js_on_load=None, elem_id="cr-ingest-results")
                 with gr.Row():
                     remove_dd = gr.Dropdown(label="Remove a document", choices=[], scale=4)
@@ -854,6 +891,10 @@ def build_app(
         ingest_btn.click(ui.ingest_uploads, inputs=[up_files, up_folder],
                          outputs=[ingest_out, corpus_html, remove_dd, up_files, up_folder],
                          concurrency_id="heavy", concurrency_limit=1, api_visibility="private")
+        url_args = dict(fn=ui.ingest_url, inputs=[url_box, url_feed], outputs=[ingest_out, corpus_html, remove_dd, url_box],
+                        concurrency_id="heavy", concurrency_limit=1, api_visibility="private")
+        url_btn.click(**url_args)
+        url_box.submit(**url_args)
         # two steps: "Remove" asks, "Yes, remove it" deletes
         remove_dd.change(lambda: gr.update(visible=False), outputs=confirm_btn, api_visibility="private")
         remove_btn.click(ui.confirm_remove, inputs=remove_dd, outputs=[remove_out, confirm_btn], api_visibility="private")

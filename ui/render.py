@@ -288,6 +288,8 @@ def render_document(
             "the document may have been re-ingested since the answer was given.",
             "warning",
         )
+    elif start is not None and doc.meta.page_at(start) is not None:
+        note = f'<div class="cr-page">Cited span on page {doc.meta.page_at(start)} of {len(doc.meta.page_starts)}</div>'
     return (
         f'<article class="cr-doc">{render_doc_header(doc)}{note}'
         f'<div class="cr-doc-text">{highlight(doc.text, start, end, others)}</div>{render_removed(doc.removed)}</article>'
