@@ -8,14 +8,9 @@ from click.testing import CliRunner
 
 from rag.cli import main
 from tests.conftest import HashEmbedder
+from tests.rag.test_cli_ingest import ARTICLE  # one short article for both CLI test files
 
 pytestmark = pytest.mark.unit
-
-ARTICLE = (
-    "Drone downed near the border\n"
-    "Mali said on Monday that the drone crashed 9.5km inside its own territory, and Algeria disputed the account.\n"
-    "Officials in Algiers said the aircraft had entered Algerian airspace before it was brought down.\n"
-)
 
 
 @pytest.fixture
