@@ -31,3 +31,18 @@ class IngestError(RagError):
 
 class InputError(RagError):
     """Bad user input (an empty question, a malformed batch file)."""
+
+
+class BusyError(RagError):
+    """The server is answering other questions and this one cannot wait: the line is full, or it waited too long.
+
+    Web users see the message in the chat; the HTTP API answers 503 with ``Retry-After: retry_after``.
+    """
+
+    def __init__(self, message: str, retry_after: int = 30):
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
+
+
+class TooManyRequestsError(BusyError):
+    """One API client already has as many questions in line as it may; the API answers 429."""

@@ -245,6 +245,10 @@ class ConflictSettings(_Section):
         default=2, ge=1, description="Sources about the question needed before the reader is asked (1: always read, "
         "which also lets answerability.reader abstain on single-source questions)."
     )
+    reading_min_coverage: float = Field(
+        default=0.6, ge=0, le=1,
+        description="Share of the question's content words a source's title and sentences must hold to be read.",
+    )
     reading_max_sources: int = Field(default=3, ge=1, le=26, description="Sources (documents) the reader is shown.")
     reading_max_sentences: int = Field(
         default=2, ge=0, description="Best evidence sentences of each source the reader is shown (0: all); fewer is faster."
@@ -273,6 +277,23 @@ class ConflictSettings(_Section):
     )
 
 
+class ServeSettings(_Section):
+    llm_slots: int = Field(
+        default=1, ge=1, description="Questions answered at once (web app, API and MCP together); on 2 cores one is best."
+    )
+    max_waiting: int = Field(
+        default=16, ge=0, description="Questions that may wait in line; past this the API answers 503 with Retry-After."
+    )
+    max_wait_s: float = Field(
+        default=600.0, gt=0, description="A question still in line after this many seconds is told to ask again."
+    )
+    max_per_client: int = Field(
+        default=4, ge=1, description="Questions one API client may have in line or running at once; more get 429."
+    )
+    max_body_kb: int = Field(default=256, ge=1, description="Largest JSON request body the HTTP API accepts.")
+    max_upload_files: int = Field(default=20, ge=1, description="Files one POST /v1/ingest request may carry.")
+
+
 class Settings(BaseSettings):
     """Every setting of Corroborate, grouped by pipeline stage."""
 
@@ -293,6 +314,9 @@ class Settings(BaseSettings):
     conflicts: ConflictSettings = Field(default_factory=ConflictSettings, description="Contradiction detection.")
     answerability: AnswerabilitySettings = Field(
         default_factory=AnswerabilitySettings, description="Does the evidence answer the question?"
+    )
+    serve: ServeSettings = Field(
+        default_factory=ServeSettings, description="Serving many users: the line of questions and the HTTP API's limits."
     )
 
     @field_validator("home", mode="after")
@@ -341,8 +365,8 @@ class Settings(BaseSettings):
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
     def config_hash(self) -> str:
-        """Hash of the whole configuration, stamped on answers and eval runs."""
-        data = self.model_dump(mode="json", exclude={"home", "model_cache"})
+        """Hash of the whole configuration, stamped on answers and eval runs (serving limits change no answer)."""
+        data = self.model_dump(mode="json", exclude={"home", "model_cache", "serve"})
         return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
 
 

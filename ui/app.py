@@ -33,6 +33,7 @@ import gradio as gr
 
 from rag.conflicts import scan_store
 from rag.errors import ConfigError, EmptyStoreError, IngestError, RagError
+from rag.serving.line import AskLine, describe_wait
 from rag.settings import Settings, get_settings
 from rag.types import Answer
 from ui import render as R
@@ -327,6 +328,10 @@ class PipelineCache:
 _DONE = object()
 
 
+class _Place(str):
+    """A message from the line ('2nd in line, about 40 s') among the draft's tokens."""
+
+
 class CorroborateUI:
     """Every handler of the web app, callable without a browser.
 
@@ -343,9 +348,12 @@ class CorroborateUI:
         pipeline_factory: Callable | None = None,
         allow_endpoint_edit: bool = True,
         bench_dirs: list[Path] | None = None,
+        line: AskLine | None = None,
     ):
         self.settings = settings
         self.pipelines = PipelineCache(settings, pipeline, pipeline_factory)
+        # one line for every question of the process: the HTTP API and the MCP server join the same one
+        self.line = line or AskLine.from_settings(settings)
         self.allow_endpoint_edit = allow_endpoint_edit
         self.bench_dirs = bench_dirs
         self._store = pipeline.store if pipeline is not None else None
@@ -406,34 +414,46 @@ class CorroborateUI:
             return
         pieces: queue.Queue = queue.Queue()
         result: dict[str, Any] = {}
+        # The web app's own queue already bounds how many wait here, so a web question is never refused.
+        ticket = self.line.join(limit=False)
 
         def work() -> None:
             try:
+                self.line.wait(ticket, on_wait=lambda pos, est: pieces.put(_Place(describe_wait(pos, est))))
+                pieces.put(_Place(""))
                 result["answer"] = pipeline.ask(q, on_token=pieces.put)
             except BaseException as e:  # reported to the user below
                 result["error"] = e
             finally:
+                self.line.leave(ticket)
                 pieces.put(_DONE)
 
         threading.Thread(target=work, name="corroborate-ask", daemon=True).start()
         done, last = False, 0.0
-        while not done:
-            try:
-                piece = pieces.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            while True:
-                if piece is _DONE:
-                    done = True
-                    break
-                turn.draft += piece
+        try:
+            while not done:
                 try:
-                    piece = pieces.get_nowait()
+                    piece = pieces.get(timeout=0.5)
                 except queue.Empty:
-                    break
-            if not done and time.monotonic() - last > 0.1:
-                last = time.monotonic()
-                yield R.render_transcript(turns), "", turns
+                    continue
+                moved = False
+                while True:
+                    if piece is _DONE:
+                        done = True
+                        break
+                    if isinstance(piece, _Place):
+                        turn.waiting, moved = str(piece), True
+                    else:
+                        turn.draft += piece
+                    try:
+                        piece = pieces.get_nowait()
+                    except queue.Empty:
+                        break
+                if not done and (moved or time.monotonic() - last > 0.1):
+                    last = time.monotonic()
+                    yield R.render_transcript(turns), "", turns
+        finally:
+            self.line.cancel(ticket)  # the page was closed while the question waited: give up its place
         if "error" in result:
             e = result["error"]
             if _raise_errors() and not isinstance(e, RagError):
@@ -762,21 +782,27 @@ def build_app(
     settings: Settings,
     pipeline=None,
     *,
-    concurrency: int = 4,
+    concurrency: int | None = None,
     allow_endpoint_edit: bool = True,
     pipeline_factory: Callable | None = None,
     bench_dirs: list[Path] | None = None,
+    line: AskLine | None = None,
 ) -> gr.Blocks:
     """The Corroborate web app.
 
     ``pipeline`` (optional) is shared by every user; otherwise one is built from ``settings`` on
-    first use. ``concurrency`` questions run at once (more wait in the queue; the embedded LLM
-    itself generates one at a time). The handlers are on ``demo.corroborate`` (a CorroborateUI).
+    first use. Answers run in the ``line``'s slots (``serve.llm_slots``; built from the settings when not
+    given), and a waiting question shows its place in line. ``concurrency`` questions are handled at once
+    (default: the slots plus ``serve.max_waiting``, so every waiting question sees its place; more wait in
+    Gradio's queue). The handlers are on ``demo.corroborate`` (a CorroborateUI).
     """
+    line = line or AskLine.from_settings(settings)
+    if concurrency is None:
+        concurrency = min(64, line.slots + max(1, line.max_waiting))
     if concurrency < 1:
         raise ValueError(f"concurrency must be greater than 0. Currently, concurrency is {concurrency}")
     ui = CorroborateUI(settings, pipeline, pipeline_factory=pipeline_factory,
-                       allow_endpoint_edit=allow_endpoint_edit, bench_dirs=bench_dirs)
+                       allow_endpoint_edit=allow_endpoint_edit, bench_dirs=bench_dirs, line=line)
     s = ui.settings
     with gr.Blocks(title="Corroborate", analytics_enabled=False) as demo:
         turns = gr.State([])
@@ -992,11 +1018,16 @@ def launch(
     auth: list[tuple[str, str]] | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
+    api_routes: list | None = None,
 ):
-    """Start the server with the app's CSS and theme; upload size is capped at ``ingest.max_file_mb``."""
+    """Start the server with the app's CSS and theme; upload size is capped at ``ingest.max_file_mb``.
+
+    ``api_routes`` (``rag.serving.api.api_routes``) are served by the same FastAPI app, ahead of Gradio's own.
+    """
     ui: CorroborateUI | None = getattr(demo, "corroborate", None)
     max_mb = ui.settings.ingest.max_file_mb if ui else 20
     return demo.launch(
+        app_kwargs={"routes": list(api_routes)} if api_routes else None,
         server_name=host,
         server_port=port,
         share=share,

@@ -95,11 +95,17 @@ class ChatTurn:
     draft: str = ""
     answer: Answer | None = None
     error: str | None = None
+    waiting: str = ""  # "2nd in line, about 40 s" while the question waits for its turn
 
 
-def render_draft(text: str) -> str:
-    """The streaming, unverified draft, visibly marked as such."""
-    body = esc(text) if text else '<span class="cr-muted">retrieving evidence…</span>'
+def render_draft(text: str, waiting: str = "") -> str:
+    """The streaming, unverified draft, visibly marked as such; before it, the question's place in line."""
+    if text:
+        body = esc(text)
+    elif waiting:
+        body = f'<span class="cr-muted cr-waiting">{esc(waiting)}: other questions are being answered first…</span>'
+    else:
+        body = '<span class="cr-muted">retrieving evidence…</span>'
     return (
         f'<div class="cr-draft" aria-live="polite" aria-busy="true"><span class="cr-badge cr-badge-draft">'
         f'{esc(DRAFT_BADGE)}</span><div class="cr-draft-text">{body}<span class="cr-caret" aria-hidden="true">▍</span>'
@@ -188,7 +194,7 @@ def render_turn(turn: ChatTurn) -> str:
     elif turn.answer is not None:
         body = render_answer(turn.answer)
     else:
-        body = render_draft(turn.draft)
+        body = render_draft(turn.draft, turn.waiting)
     return f'<div class="cr-turn">{q}{body}</div>'
 
 
