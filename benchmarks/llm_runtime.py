@@ -1,0 +1,149 @@
+"""The answer LLM's runtime alone, on the pipeline's exact answer prompts: prefill, decode, first token, total.
+
+    python benchmarks/llm_runtime.py                         # 4 bundled questions, prompts built here
+    python benchmarks/llm_runtime.py --questions 6 --save-prompts /tmp/prompts.json
+    other-venv/bin/python benchmarks/llm_runtime.py --prompts /tmp/prompts.json   # same prompts, other build
+
+The prompts are what ``Pipeline.ask`` sends to the answer LLM: the bundled corpus is ingested into a
+temporary store, ``Pipeline.prepare(question)`` picks the evidence (questions it abstains on have no
+LLM call and are skipped), and ``rag.answer.build_messages`` writes the messages. They then go to
+``rag.llm.get_llm`` + ``rag.llm.generate`` and nothing else (no retrieval, reading or verification).
+
+Building prompts needs the whole project installed; ``--prompts FILE`` needs only ``rag.llm``'s own
+imports (xllamacpp, llama-index-core, pydantic, pydantic-settings, numpy), so the runtime of another
+virtualenv (e.g. a native xllamacpp build) can be timed on the very same prompts. The interpreter that
+runs this script decides which xllamacpp is measured; ``xllamacpp.get_system_info()`` is printed.
+
+Per prompt: tokens prefilled (``prompt_n``; the runtime's prompt cache reuses a shared prefix, ``cache_n``),
+prefill tokens/s and decode tokens/s (llama.cpp's own timings), time to first token and total as
+``rag.llm.generate`` measures them. The load average is printed before and after: other work on the
+machine slows every figure. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pydantic import PrivateAttr  # noqa: E402
+
+from rag.llm import XLlamaCppLLM, generate, get_llm  # noqa: E402
+from rag.settings import get_settings  # noqa: E402
+
+
+class TimedLLM(XLlamaCppLLM):
+    """The embedded LLM, keeping llama.cpp's ``timings`` of the last request (``generate`` drops them)."""
+
+    _timings: dict = PrivateAttr(default_factory=dict)
+
+    def _chunks(self, payload):
+        self._timings = {}
+        with contextlib.closing(super()._chunks(payload)) as chunks:
+            for chunk in chunks:
+                if chunk.get("timings"):
+                    self._timings = chunk["timings"]
+                yield chunk
+
+
+def build_prompts(n: int) -> list[dict]:
+    """The answer messages for the first ``n`` bundled questions the pipeline does not abstain on."""
+    from benchmarks.bench import BUNDLED_QUESTIONS
+    from ingest.pipeline import ingest_paths
+    from rag.answer import build_messages
+    from rag.pipeline import Pipeline
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = get_settings(overrides={"store.path": str(Path(tmp) / "store")})
+        ingest_paths([REPO / "corpus"], settings)
+        pipeline = Pipeline(settings)
+        for q in BUNDLED_QUESTIONS:
+            pre = pipeline.prepare(q)
+            if pre.abstain_reason:
+                print(f"(skipped, the pipeline abstains: {q})")
+                continue
+            out.append({"question": q, "messages": build_messages(q, pre.evidence.items)})
+            if len(out) == n:
+                break
+    return out
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--questions", type=int, default=4, help="Answered bundled questions to time (default 4).")
+    ap.add_argument("--prompts", type=Path, help="Time these saved prompts instead of building them.")
+    ap.add_argument("--save-prompts", type=Path, help="Write the prompts used to this JSON file.")
+    ap.add_argument("--max-tokens", type=int, help="Generated tokens at most (default llm.max_tokens).")
+    args = ap.parse_args()
+
+    import xllamacpp
+    from llama_index.core.llms import ChatMessage
+
+    print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
+    print(f"xllamacpp {xllamacpp.__version__} from {Path(xllamacpp.__file__).parent}")
+    print(f"system info: {xllamacpp.get_system_info().strip()}")
+    print(f"load average before (1/5/15 min): {load()}")
+
+    if args.prompts:
+        prompts = json.loads(args.prompts.read_text())[: args.questions]
+    else:
+        prompts = build_prompts(args.questions)
+    if args.save_prompts:
+        args.save_prompts.write_text(json.dumps(prompts, indent=1))
+
+    settings = get_settings()
+    base = get_llm(settings)
+    if not isinstance(base, XLlamaCppLLM):
+        raise SystemExit("This benchmark times the embedded runtime; set llm.backend=embedded.")
+    fields = ("model_path", "context_window", "max_tokens", "temperature", "threads", "parallel", "timeout_s")
+    llm = TimedLLM(**{f: getattr(base, f) for f in fields})
+    t = time.perf_counter()
+    llm.warm_up()
+    max_tokens = args.max_tokens or settings.llm.max_tokens
+    print(f"model loaded in {time.perf_counter() - t:.1f} s; threads {llm.threads or os.cpu_count()}, "
+          f"max_tokens {max_tokens}, {len(prompts)} prompts\n")
+
+    head = f"{'question':<44} {'prompt':>6} {'cached':>6} {'prefill/s':>9} {'decode/s':>8} {'gen':>4} {'ttft s':>6} {'total s':>7}"
+    print(head)
+    rows = []
+    for p in prompts:
+        messages = [ChatMessage(role=r, content=c) for r, c in p["messages"]]
+        gen = generate(llm, messages, max_tokens=max_tokens)
+        tm = llm._timings
+        row = {
+            "prompt": tm.get("prompt_n", 0),
+            "cached": tm.get("cache_n", 0),
+            "prefill": tm.get("prompt_per_second") or 0.0,
+            "decode": tm.get("predicted_per_second") or gen.tokens_per_s or 0.0,
+            "tokens": gen.tokens,
+            "ttft": gen.first_token_s or 0.0,
+            "total": gen.total_s,
+        }
+        rows.append(row)
+        print(f"{p['question'][:44]:<44} {row['prompt']:6d} {row['cached']:6d} {row['prefill']:9.1f} "
+              f"{row['decode']:8.1f} {row['tokens']:4d} {row['ttft']:6.2f} {row['total']:7.2f}")
+    if rows:
+        med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+        print(f"{'median':<44} {med['prompt']:6.0f} {med['cached']:6.0f} {med['prefill']:9.1f} "
+              f"{med['decode']:8.1f} {med['tokens']:4.0f} {med['ttft']:6.2f} {med['total']:7.2f}")
+    print(f"\nload average after (1/5/15 min): {load()}")
+
+
+if __name__ == "__main__":
+    main()
