@@ -75,7 +75,7 @@ def main(ctx: click.Context, preset: str | None, store: str | None, overrides: t
     ctx.obj = State(preset, store, overrides)
 
 
-from rag.cli import ask_cmd, conflicts_cmd, docs_cmd, eval_cmd, ingest_cmd, serve_cmd  # noqa: E402,F401  (register commands)
+from rag.cli import ask_cmd, conflicts_cmd, docs_cmd, eval_cmd, ingest_cmd, mcp_cmd, serve_cmd  # noqa: E402,F401  (register commands)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
