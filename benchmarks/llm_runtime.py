@@ -90,6 +90,7 @@ def main() -> None:
     ap.add_argument("--prompts", type=Path, help="Time these saved prompts instead of building them.")
     ap.add_argument("--save-prompts", type=Path, help="Write the prompts used to this JSON file.")
     ap.add_argument("--max-tokens", type=int, help="Generated tokens at most (default llm.max_tokens).")
+    ap.add_argument("--threads", type=int, help="Runtime threads (default llm.threads; 0 = all cores).")
     args = ap.parse_args()
 
     import xllamacpp
@@ -113,6 +114,8 @@ def main() -> None:
         raise SystemExit("This benchmark times the embedded runtime; set llm.backend=embedded.")
     fields = ("model_path", "context_window", "max_tokens", "temperature", "threads", "parallel", "timeout_s")
     llm = TimedLLM(**{f: getattr(base, f) for f in fields})
+    if args.threads is not None:
+        llm.threads = args.threads
     t = time.perf_counter()
     llm.warm_up()
     max_tokens = args.max_tokens or settings.llm.max_tokens

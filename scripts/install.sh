@@ -3,8 +3,8 @@
 # Usage: scripts/install.sh [--test] [--native-llm | --prebuilt-llm] [-h]
 #   --test        adds pytest, Playwright and Debian's chromium
 #   --native-llm  builds the pinned xllamacpp (llama.cpp) from source for this CPU (GGML_NATIVE: AVX-512,
-#                 VNNI... where the CPU has them) and installs it over the prebuilt AVX2 wheel; about 2x
-#                 faster prompt prefill on AVX-512 machines (docs/latency.md). Needs cmake and a C++
+#                 VNNI... where the CPU has them) and installs it over the prebuilt AVX2 wheel: prompt
+#                 prefill ~1.35x faster on a busy 2-core AVX-512 machine (docs/latency.md). Needs cmake, a C++
 #                 compiler; the first build takes ~17 min on 2 busy cores, the wheel is then cached in
 #                 ${XDG_CACHE_HOME:-~/.cache}/corroborate/wheels (keyed by version, CPU flags and CMAKE_ARGS).
 #                 If the build fails the prebuilt wheel stays. Undo: scripts/install.sh --prebuilt-llm
