@@ -133,7 +133,7 @@ def reading_prompt(rec: dict, settings) -> tuple[list, list[list[tuple[str, str]
     from rag.conflicts.source_reading import build_reading_messages, group_sources
 
     cfg = settings.conflicts
-    groups = group_sources(rec["question"], evidence_of(rec), cfg.reading_max_sources, cfg.answer_min_coverage,
+    groups = group_sources(rec["question"], evidence_of(rec), cfg.reading_max_sources, cfg.reading_min_coverage,
                            cfg.reading_max_sentences)
     if len(groups) < cfg.reading_min_sources:
         return [], [], ""

@@ -264,7 +264,7 @@ def read_sources(llm, question: str, evidence: list[Evidence], settings: Conflic
 
     from rag.llm import generate
 
-    groups = group_sources(question, evidence, settings.reading_max_sources, settings.answer_min_coverage,
+    groups = group_sources(question, evidence, settings.reading_max_sources, settings.reading_min_coverage,
                            settings.reading_max_sentences)
     if len(groups) < settings.reading_min_sources:
         return []
