@@ -17,6 +17,7 @@ from eval.judge import Judge
 from eval.loaders import doc_key
 from eval.schema import EvalQuestion, QuestionScores, ResultRecord
 from prompts import DISAGREE_PREFIX, EXTRACTIVE_PREFIX
+from rag.conflicts.wording import SIDE_FRAMING
 from rag.text import content_terms, fold
 from rag.types import Answer, Citation
 
@@ -117,6 +118,7 @@ def answer_sentences(text: str) -> list[CitedSentence]:
         for prefix in (EXTRACTIVE_PREFIX, DISAGREE_PREFIX):
             if body.startswith(prefix):
                 body = body[len(prefix) :]
+        body = SIDE_FRAMING.sub("", body)  # "one source gives “1934” [1]": the claim is the quote
         body = body.strip(" ;,:").lstrip("”’.")
         if content_terms(body):
             out.append(CitedSentence(text=body, cited=s.cited))

@@ -10,6 +10,15 @@ from rag.text import numbers, words
 from rag.types import Conflict, ConflictSide
 
 AS_OF = re.compile(r"\b(?:as of|by|in|since|until)\s+((?:1[5-9]|20)\d\d)\b", re.I)
+#: The framing of a disagreement answer around each quoted side ("The sources disagree: one source says yes,
+#: giving", "another gives", "Views differ: ... holds the view", "as of 2019,"): what the answer claims is the
+#: quote and its citation; the eval strips this framing the way it strips "The articles say:".
+SIDE_FRAMING = re.compile(
+    r"^\s*(?:(?:The sources disagree|Views differ|The sources give answers from different times):\s*)?"
+    r"(?:one source|another|a later source(?: \(\d{4}\))?|as of \d{4},?)"
+    r"(?: says (?:yes|no))?(?:,? giving| gives| holds the view|:)?\s*",
+    re.I,
+)
 
 
 def yes_no_stance(question: str, answer: str) -> str | None:

@@ -58,6 +58,14 @@ def test_answer_sentences_attach_markers_after_quotes_and_drop_framing():
     assert [x.cited for x in s] == [[1], [2], [3]] and s[1].text.startswith("Mali:")
 
 
+def test_a_disagreement_answer_is_judged_on_its_quotes_not_its_framing():
+    s = answer_sentences("The sources disagree: one source gives “2 March 1881” [1]; another gives “3 March 1881” [2].")
+    assert [(x.text.strip("“”. "), x.cited) for x in s] == [("2 March 1881", [1]), ("3 March 1881", [2])]
+    s = answer_sentences("The sources disagree: one source says no: “The hut was built by Smith.” [1]; "
+                         "another says yes, giving “Jones” [2].")
+    assert [(x.text.strip("“”. "), x.cited) for x in s] == [("The hut was built by Smith", [1]), ("Jones", [2])]
+
+
 def test_citation_recall_and_precision_follow_alce(judge):
     cits = [cite(1, "the drone crashed inside mali"), cite(2, "algeria denies everything"),
             cite(3, "the drone crashed"), cite(4, "inside mali")]
