@@ -243,7 +243,7 @@ def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_a
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes", "No"])
     settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
-                                       "conflicts.reading": "true", "conflicts.answer_min_coverage": "0.3"})
+                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3"})
     store = ChromaStore(settings)
     ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
@@ -259,7 +259,7 @@ def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path,
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes"])
     settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
-                                       "conflicts.reading": "true", "conflicts.answer_min_coverage": "0.3"})
+                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3"})
     store = ChromaStore(settings)
     ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
     with pytest.raises(AssertionError, match="only the reader"):
@@ -272,7 +272,7 @@ def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains_without
     llm = _reader_llm(["not stated"])
     settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
                                        "conflicts.reading": "true", "answerability.reader": "true",
-                                       "conflicts.answer_min_coverage": "0.3"})
+                                       "conflicts.reading_min_coverage": "0.3"})
     store = ChromaStore(settings)
     ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
