@@ -50,6 +50,8 @@ SPANS = ConflictSettings(answer_min_margin=1.0, answer_min_coverage=0.5)  # QA s
         ("Tinzaoutin", "Tin Zaouatine", True),  # spelling variants of one name
         ("1,333 km", "1333 km", True),
         ("62 km/h", "65 km/h", False),
+        ("with glue", "with no glue", False),  # the extra word negates: not one answer contained in the other
+        ("lead paint", "lead-free paint", False),
         ("1933", "Admiral Byrd", None),  # a year against a name: not the same slot
         ("the", "a", None),
     ],
