@@ -110,6 +110,40 @@ def span_embedder():
     return SpanHashEmbedder()
 
 
+def cited_article(tmp_path, embedder, article: str, overrides: dict | None = None, **answer_fields):
+    """A real store holding one article (with "Algeria said ... airspace." and "Mali said ... territory."), and a
+    cited answer over it: evidence [1] Algeria's sentence, [2] Mali's; the answer cites Mali's; one quantity
+    conflict between the two. The web app and the API tests both stand on it."""
+    from types import SimpleNamespace
+
+    from ingest.pipeline import ingest_paths
+    from rag.settings import get_settings
+    from rag.store import get_store
+    from rag.types import Answer, Citation, Conflict, ConflictSide, Evidence
+
+    settings = get_settings(overrides={"conflicts.enabled": "false", "conflicts.nli": "none",
+                                       "store.path": str(tmp_path / "store"), **(overrides or {})})
+    store = get_store(settings)
+    src = tmp_path / "article.txt"
+    src.write_text(article, encoding="utf-8")
+    report = ingest_paths([src], settings, store=store, embedder=embedder)
+    assert report.count("added") == 1, "Test requires the article to be ingested"
+    doc = store.get_document(report.files[0].doc_id)
+    ev = []
+    for key, (first, last, score) in enumerate((("Algeria said", "airspace.", 0.8), ("Mali said", "territory.", 0.7)), 1):
+        s, e = doc.text.index(first), doc.text.index(last) + len(last)
+        ev.append(Evidence(key=key, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s, end=e,
+                           text=doc.text[s:e], score=score))
+    cite = Citation(n=1, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=ev[1].start,
+                    end=ev[1].end, text=ev[1].text)
+    conflict = Conflict(kind="quantity", score=0.9, summary="Distance: 2 km (Algeria) vs 9.5 km (Mali)", topic="drone",
+                        sides=[ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
+                                            text=e.text, attributed_to=w) for e, w in zip(ev, ["Algeria", "Mali"])])
+    answer = Answer(question="q", answer="The wreckage was found 9.5km inside Mali [1].", abstained=False,
+                    citations=[cite], conflicts=[conflict], evidence=ev, draft="Draft text.", **answer_fields)
+    return SimpleNamespace(settings=settings, store=store, doc=doc, evidence=ev, conflict=conflict, answer=answer)
+
+
 def make_scripted_llm():
     """A llama-index LLM that replays queued replies and records what it was asked."""
     from llama_index.core.base.llms.types import CompletionResponse, LLMMetadata

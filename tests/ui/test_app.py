@@ -8,9 +8,7 @@ import gradio as gr
 import pytest
 
 from rag.errors import EmptyStoreError, ModelError
-from rag.settings import get_settings
-from rag.store import get_store
-from rag.types import Answer, Citation, Conflict, ConflictSide, Evidence
+from tests.conftest import cited_article
 from ui import app as A
 from ui import render as R
 
@@ -71,33 +69,8 @@ class FakePipeline:
 
 @pytest.fixture
 def env(tmp_path, fake_embedder):
-    from ingest.pipeline import ingest_paths
-
-    settings = get_settings(overrides={"conflicts.enabled": "false", "conflicts.nli": "none",
-                                       "store.path": str(tmp_path / "store")})
-    store = get_store(settings)
-    src = tmp_path / "article.txt"
-    src.write_text(ARTICLE, encoding="utf-8")
-    report = ingest_paths([src], settings, store=store, embedder=fake_embedder)
-    assert report.count("added") == 1, "Test requires the article to be ingested"
-    doc = store.get_document(report.files[0].doc_id)
-    s_alg = doc.text.index("Algeria said")
-    e_alg = doc.text.index("airspace.") + len("airspace.")
-    s_mali = doc.text.index("Mali said")
-    e_mali = doc.text.index("territory.") + len("territory.")
-    ev = [
-        Evidence(key=1, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s_alg, end=e_alg,
-                 text=doc.text[s_alg:e_alg], score=0.8),
-        Evidence(key=2, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s_mali, end=e_mali,
-                 text=doc.text[s_mali:e_mali], score=0.7),
-    ]
-    cites = [Citation(n=1, doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end, text=e.text)
-             for e in ev[1:]]
-    conflict = Conflict(kind="quantity", score=0.9, summary="Distance: 2 km (Algeria) vs 9.5 km (Mali)", topic="drone",
-                        sides=[ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
-                                            text=e.text, attributed_to=w) for e, w in zip(ev, ["Algeria", "Mali"])])
-    answer = Answer(question="q", answer="The wreckage was found 9.5km inside Mali [1].", abstained=False,
-                    citations=cites, conflicts=[conflict], evidence=ev, draft="Draft text.")
+    art = cited_article(tmp_path, fake_embedder, ARTICLE)
+    settings, store, doc, answer = art.settings, art.store, art.doc, art.answer
     pipeline = FakePipeline(settings, store, fake_embedder, answer)
     ui = A.CorroborateUI(settings, pipeline, bench_dirs=[])
     return SimpleNamespace(settings=settings, store=store, doc=doc, pipeline=pipeline, ui=ui, answer=answer,

@@ -8,9 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.settings import get_settings
-from rag.store import get_store
-from rag.types import Answer, Citation, Conflict, ConflictSide, Evidence
+from rag.types import Answer
+from tests.conftest import cited_article
 
 ARTICLE = (
     "Drone downed near the border\n\n"
@@ -56,30 +55,10 @@ class FakePipeline:
 @pytest.fixture
 def served(tmp_path, fake_embedder):
     """A store holding one article, an answer citing it, and a Service over a FakePipeline."""
-    from ingest.pipeline import ingest_paths
     from rag.serving.service import Service
 
-    settings = get_settings(overrides={"conflicts.enabled": "false", "conflicts.nli": "none",
-                                       "store.path": str(tmp_path / "store"), "serve.max_wait_s": "20"})
-    store = get_store(settings)
-    src = tmp_path / "article.txt"
-    src.write_text(ARTICLE, encoding="utf-8")
-    report = ingest_paths([src], settings, store=store, embedder=fake_embedder)
-    assert report.count("added") == 1, "Test requires the article to be ingested"
-    doc = store.get_document(report.files[0].doc_id)
-    spans = []
-    for first, last in (("Algeria said", "airspace."), ("Mali said", "territory.")):
-        s = doc.text.index(first)
-        spans.append((s, doc.text.index(last) + len(last)))
-    ev = [Evidence(key=i + 1, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s, end=e,
-                   text=doc.text[s:e], score=0.8) for i, (s, e) in enumerate(spans)]
-    cite = Citation(n=1, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=ev[1].start, end=ev[1].end,
-                    text=ev[1].text)
-    conflict = Conflict(kind="quantity", score=0.9, summary="Distance: 2 km (Algeria) vs 9.5 km (Mali)", topic="drone",
-                        sides=[ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
-                                            text=e.text, attributed_to=w) for e, w in zip(ev, ["Algeria", "Mali"])])
-    answer = Answer(question="q", answer="The wreckage was found 9.5km inside Mali [1].", abstained=False,
-                    citations=[cite], conflicts=[conflict], evidence=ev, draft="Draft text.", config_hash="abc")
+    art = cited_article(tmp_path, fake_embedder, ARTICLE, {"serve.max_wait_s": "20"}, config_hash="abc")
+    settings, store, doc, answer, conflict = art.settings, art.store, art.doc, art.answer, art.conflict
     pipeline = FakePipeline(settings, store, fake_embedder, answer)
     service = Service(settings, pipeline)
     return SimpleNamespace(settings=settings, store=store, doc=doc, answer=answer, conflict=conflict,
