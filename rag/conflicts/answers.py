@@ -54,7 +54,7 @@ from rag.conflicts.reading import (  # noqa: F401  (re-exported: the public face
 from rag.conflicts.wording import AS_OF, disagreement_answer, yes_no_stance  # noqa: F401
 from rag.settings import ConflictSettings
 from rag.text import numbers
-from rag.types import Conflict, ConflictSide, SourceView
+from rag.types import Conflict, ConflictSide, Evidence, SourceView
 
 __all__ = ["SourceAnswer", "answer_conflicts", "answers_agree", "disagreement_answer", "per_source", "source_answers",
            "typed_answer", "expected_type", "is_yes_no", "only_question_words", "question_coverage", "yes_no_stance"]
@@ -213,18 +213,23 @@ def answer_conflicts(question: str, answers: list[SourceAnswer], settings: Confl
     floor = settings.answer_min_margin if settings.answer_min_margin is not None else 0.0
     weaker = min(max(a.margin, floor) if a.typed else a.margin for a in (lead, rival[0]))
     score = 1 / (1 + math.exp(-max(-30.0, min(30.0, weaker - floor))))
+    return [two_camps(question, [[(a.evidence, a.text) for a in camp] for camp in (camps[0], rival)],
+                      kind=_kind(lead.text, rival[0].text), score=round(score, 4), basis="answers")]
+
+
+def two_camps(question: str, camps: list[list[tuple[Evidence, str]]], kind: str, score: float, basis: str) -> Conflict:
+    """The conflict between two camps of (evidence sentence, its answer), the surest of each first: each sentence
+    quoted once as a side with its answer, and the category read from the two leading sides."""
     sides = []
-    for camp_no, camp in enumerate([camps[0], rival]):
+    for camp_no, camp in enumerate(camps):
         seen: set[int] = set()
-        for a in camp:
-            if a.evidence.key in seen:
+        for e, answer in camp:
+            if e.key in seen:
                 continue
-            seen.add(a.evidence.key)
-            e = a.evidence
+            seen.add(e.key)
             sides.append(ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
-                                      text=e.text, camp=camp_no, answer=a.text))
+                                      text=e.text, camp=camp_no, answer=answer))
+    (e_a, a), (e_b, b) = camps[0][0], camps[1][0]
     label = " ".join(question.strip().rstrip("?").split())
-    summary = f"{label}: {lead.text} vs {rival[0].text}"
-    return [Conflict(kind=_kind(lead.text, rival[0].text), score=round(score, 4), summary=summary, topic=label,
-                     sides=sides, category=category_of(question, lead.evidence.text, rival[0].evidence.text, lead.text,
-                                                     rival[0].text), basis="answers")]
+    return Conflict(kind=kind, score=score, summary=f"{label}: {a} vs {b}", topic=label, sides=sides,
+                    category=category_of(question, e_a.text, e_b.text, a, b), basis=basis)

@@ -34,10 +34,11 @@ import re
 import string
 from dataclasses import dataclass
 
+from rag.conflicts.answers import answers_agree, two_camps
 from rag.conflicts.reading import core_words, is_yes_no, only_question_words, question_coverage
 from rag.settings import ConflictSettings
 from rag.text import STOPWORDS, fold, numbers, words
-from rag.types import Conflict, ConflictSide, Evidence
+from rag.types import Conflict, Evidence
 
 LETTERS = string.ascii_uppercase
 #: The prompt asks for at most eight words; a reply of more is a copied sentence, not an answer.
@@ -210,8 +211,6 @@ def _comparable(a: SourceReading, b: SourceReading) -> bool:
 
 def reading_conflicts(question: str, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
     """At most one conflict: the first two camps of :func:`corroborated` readings that disagree."""
-    from rag.conflicts.answers import answers_agree
-
     answered = corroborated(question, readings, second)
     camps: list[list[SourceReading]] = []
     for r in answered:
@@ -233,19 +232,8 @@ def reading_conflicts(question: str, readings: list[SourceReading], second: dict
     )
     if rival is None:
         return []
-    sides = []
-    for camp_no, camp in enumerate([camps[0], rival]):
-        for r in camp:
-            e = r.evidence
-            sides.append(ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
-                                      text=e.text, camp=camp_no, answer=r.answer))
-    from rag.conflicts.answers import category_of
-
-    label = " ".join(question.strip().rstrip("?").split())
-    summary = f"{label}: {lead.answer} vs {rival[0].answer}"
-    return [Conflict(kind="general", score=0.75, summary=summary, topic=label, sides=sides,
-                     category=category_of(question, lead.evidence.text, rival[0].evidence.text, lead.answer, rival[0].answer),
-                     basis="reading")]
+    return [two_camps(question, [[(r.evidence, r.answer) for r in camp] for camp in (camps[0], rival)],
+                      kind="general", score=0.75, basis="reading")]
 
 
 def no_source_answers(readings: list[SourceReading]) -> bool:
