@@ -46,6 +46,7 @@ sys.path.insert(0, str(REPO))
 from eval.loaders import doc_key, load_set, split_part  # noqa: E402
 from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
 from rag.conflicts.relevance import asks_one_party  # noqa: E402
+from rag.conflicts.source_reading import no_source_answers, reading_conflicts  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 from rag.types import Evidence  # noqa: E402
 
@@ -227,24 +228,21 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
     for r in recs:
         best = max((a.margin for a in r["answers"]), default=float("-inf"))
         refused = bool(r["reason"]) or best < min_qa_margin or (specifics and bool(r.get("missing")))
-        if reader and not refused and r.get("readings"):
-            from rag.conflicts.answers import answer_conflicts as typed_conflicts
-            from rag.conflicts.source_reading import no_source_answers
-
-            # the pipeline reads only when the typed answers found no conflict
-            refused = no_source_answers(r["readings"]) and not typed_conflicts(r["question"], r["answers"], cfg)
+        # as Pipeline._ask_one: typed answers first; the reader (read only when they found no conflict) may abstain,
+        # else its readings may conflict
+        one_party = asks_one_party(r["question"])
+        flags = [] if refused or one_party else answer_conflicts(r["question"], r["answers"], cfg)
+        if not refused and not flags and r.get("readings"):
+            if reader and no_source_answers(r["readings"]):
+                refused = True
+            elif cfg.reading and not one_party:
+                flags = reading_conflicts(r["question"], r["readings"], {a.evidence.key: a.text for a in r["answers"]})
         if r["unanswerable"]:
             out["unans"] += 1
             out["unans_refused"] += refused
         else:
             out["ans"] += 1
             out["ans_refused"] += refused
-        flags = [] if refused or asks_one_party(r["question"]) else answer_conflicts(r["question"], r["answers"], cfg)
-        if not flags and not refused and cfg.reading and r.get("readings") and not asks_one_party(r["question"]):
-            from rag.conflicts.source_reading import reading_conflicts
-
-            flags = reading_conflicts(r["question"], r["readings"], {a.evidence.key: a.text for a in r["answers"]})
-            out["read"] = out.get("read", 0) + 1
         if r["conflict"]:
             out["conflict"] += 1
             out["flagged"] += bool(flags)
