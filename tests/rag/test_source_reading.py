@@ -76,7 +76,7 @@ def test_a_yes_no_reading_needs_a_stance_and_rests_on_a_sentence_of_its_own_sour
     [
         ("lead paint [2]", "lead paint"),
         ("titanium white paint [2]", None),  # not the source's words: the reader made it up
-        ("3 March 1881 [4]", None),  # the prompt's own example leaking into a reply
+        ("12 June 1904 [4]", None),  # the prompt's own example leaking into a reply
         ("the harbour bridge [2]", None),  # only the question's words
         ("The harbour bridge was repainted several times with lead paint until 1990. [2]", None),  # a whole sentence
         ("lead paint until 1990 [2]\nA second line is not read.", "lead paint until 1990"),
