@@ -240,7 +240,7 @@ def _rethreshold(records, thr):
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-nli", action="store_true", help="Run without an NLI model (same as --nli none).")
-    ap.add_argument("--nli", default="corroborate", help="NLI model spec (rag/nli.py): corroborate, aegis, none, ...")
+    ap.add_argument("--nli", default="corroborate", help="NLI model spec (rag/nli/): corroborate, aegis, none, ...")
     ap.add_argument("--nli-center", type=float, default=None, help="Override conflicts.nli_center (default: the model's).")
     ap.add_argument("--rgb", type=int, default=100, help="RGB questions (each run with and without the fake docs).")
     ap.add_argument("--rtqa", type=int, default=250, help="RealTimeQA questions (false flags).")

@@ -87,7 +87,7 @@ def render_metrics(run) -> str:
 @click.option("--baseline/--no-baseline", default=None,
               help="Also run the plain llama-index baseline (default: on for the bundled set).")
 @click.option("--judge", default="support", show_default=True,
-              help="Entailment judge for citation metrics: support, nli (our 3-way model) or nli:SPEC (see rag/nli.py).")
+              help="Entailment judge for citation metrics: support, nli (our 3-way model) or nli:SPEC (see rag/nli/).")
 @click.option("--json", "json_", is_flag=True, help="Print the run summary (metrics, paths) as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @click.pass_obj

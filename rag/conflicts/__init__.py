@@ -1,7 +1,7 @@
 """Find where evidence sentences contradict each other, and quote both sides.
 
 The detector is deterministic: claim analysis (:mod:`rag.claims`) plus sentence
-similarity, with an NLI signal (``rag/nli.py``, our 3-way model by default). No LLM is involved.
+similarity, with an NLI signal (``rag/nli/``, our 3-way model by default). No LLM is involved.
 
 1. **Units.** Each evidence sentence is one unit, except a sentence that reports two
    parties disagreeing ("while Bamako authorities claim X, local sources insist Y"),

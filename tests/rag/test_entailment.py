@@ -1,4 +1,4 @@
-"""The 3-way MiniLM NLI runtime: loading and label handling with a fake session (unit), the shipped model (integration)."""
+"""The 3-way MiniLM NLI runtime (rag/nli/corroborate.py): loading and label handling with a fake session (unit), the shipped model (integration)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from rag.entailment import LABELS, MiniLMNLI, default_model_dir, entails
 from rag.errors import ModelError
-from rag.nli import NLIModel, NLIScores
+from rag.nli import NLIModel, NLIScores, entails
+from rag.nli.corroborate import LABELS, MiniLMNLI, default_model_dir
 
 
 # --------------------------------------------------------------------------- unit (fake ONNX session)

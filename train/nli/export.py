@@ -98,7 +98,7 @@ def quantize(float_path: Path, out_path: Path, per_channel: bool, nodes_to_exclu
 
 
 class OnnxScorer:
-    """Minimal onnxruntime + tokenizers scorer used for the export checks (the runtime is rag/entailment.py)."""
+    """Minimal onnxruntime + tokenizers scorer used for the export checks (the runtime is rag/nli/corroborate.py)."""
 
     def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int, threads: int = 1):
         import onnxruntime as ort

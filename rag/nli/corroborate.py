@@ -1,5 +1,7 @@
 """Corroborate's own 3-way NLI cross-encoder (entailment / neutral / contradiction), int8 ONNX.
 
+Specs ``corroborate`` (the shipped folder) and ``onnx:DIR`` (another folder in the same format).
+
 :class:`MiniLMNLI` implements the :class:`rag.nli.NLIModel` protocol with the model trained by
 ``train/nli/`` (all-MiniLM-L6-v2 fine-tuned on SNLI/MNLI/claim data plus generated news pairs; see
 ``models/corroborate-nli/MODEL_CARD.md``). Loading needs only onnxruntime and tokenizers.
@@ -18,21 +20,18 @@ Example:
     >>> s = nli.predict("Profits rose 76% to $1.13bn.", "Profits rose 34% to $1.13bn.")
     >>> s.contradiction > s.entailment
     True
-    >>> entails("A man is playing a guitar.", "A man is playing an instrument.").entailment > 0.5
-    True
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from rag.errors import ModelError
-from rag.nli import NLIScores, OnnxPairModel, onnx_session, softmax
+from rag.nli.base import NLIScores, OnnxPairModel, onnx_session, softmax
 
 LABELS = ("entailment", "neutral", "contradiction")
 MODEL_FILES = ("model.int8.onnx", "tokenizer.json", "labels.json")
@@ -40,7 +39,7 @@ MODEL_FILES = ("model.int8.onnx", "tokenizer.json", "labels.json")
 
 def default_model_dir() -> Path:
     """The shipped model folder: ``models/corroborate-nli`` next to the ``rag`` package (repo root)."""
-    return Path(__file__).resolve().parent.parent / "models" / "corroborate-nli"
+    return Path(__file__).resolve().parents[2] / "models" / "corroborate-nli"
 
 
 class MiniLMNLI(OnnxPairModel):
@@ -99,26 +98,3 @@ class MiniLMNLI(OnnxPairModel):
     def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[NLIScores]:
         """Score several pairs, each alone (same numbers as calling :meth:`predict` on each)."""
         return [self.predict(p, h) for p, h in pairs]
-
-
-_DEFAULT: MiniLMNLI | None = None
-_DEFAULT_LOCK = threading.Lock()
-
-
-def get_default_model() -> MiniLMNLI:
-    """The process-wide :class:`MiniLMNLI` on the shipped folder (created on first use)."""
-    global _DEFAULT
-    with _DEFAULT_LOCK:
-        if _DEFAULT is None:
-            _DEFAULT = MiniLMNLI()
-        return _DEFAULT
-
-
-def entails(premise: str, hypothesis: str) -> NLIScores:
-    """Score one pair with the shipped model (cached instance).
-
-    Example:
-        >>> entails("Shares fell 5% on Monday.", "Shares did not fall on Monday.").contradiction > 0.5
-        True
-    """
-    return get_default_model().predict(premise, hypothesis)
