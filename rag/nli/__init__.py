@@ -19,11 +19,11 @@ model, one instance per process:
 
 :func:`entails` is the one-call form: ``entails(premise, hypothesis)`` with the default model.
 
-The package's layout, bottom up: :mod:`rag.nli.spec` (the spec strings; standard library only, so the
-settings can validate a spec cheaply), :mod:`rag.nli.base` (scores, protocol, the ONNX pair runtime that
+The package's layout, bottom up: :mod:`rag.nli.base` (scores, protocol, the ONNX pair runtime that
 ``rag/qa.py`` and ``rag/answerable.py`` reuse), one module per model, and :mod:`rag.nli.factory`
-(:func:`get_nli`, :func:`entails`). Nothing here imports ``rag.llm`` at import time: the factory imports
-it only when the ``llm`` model is asked for.
+(:func:`get_nli`, :func:`entails`). The spec strings live beside the package in :mod:`rag.nli_spec`
+(standard library only), which is all the settings need. Nothing here imports ``rag.llm`` at import
+time: the factory imports it only when the ``llm`` model is asked for.
 
 Example:
     >>> nli = get_nli("corroborate")
@@ -39,7 +39,7 @@ from rag.nli.corroborate import MiniLMNLI
 from rag.nli.cross_encoder import CrossEncoderNLI
 from rag.nli.factory import entails, get_nli
 from rag.nli.llm_judge import LLMNLI
-from rag.nli.spec import NLI_SPECS, check_spec
+from rag.nli_spec import NLI_SPECS, check_spec
 
 __all__ = [
     "NLI_SPECS",

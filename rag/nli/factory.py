@@ -2,7 +2,7 @@
 
 Adding a model: write its module in this package (a class with ``name`` and ``predict(premise,
 hypothesis) -> NLIScores``, optionally ``neutral_point`` and ``warm_up``), give it a spec in
-:mod:`rag.nli.spec`, and build it in :func:`get_nli` below.
+:mod:`rag.nli_spec`, and build it in :func:`get_nli` below.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rag.nli.base import NLIModel, NLIScores
 from rag.nli.corroborate import MiniLMNLI
 from rag.nli.cross_encoder import CrossEncoderNLI
 from rag.nli.llm_judge import LLMNLI
-from rag.nli.spec import check_spec
+from rag.nli_spec import check_spec
 
 
 _CACHE: dict[str, NLIModel] = {}
@@ -50,7 +50,7 @@ def get_nli(spec: str, settings=None) -> NLIModel | None:
         else:  # llm
             if settings is None:
                 raise ModelError("The 'llm' NLI model needs the settings (which LLM to ask).")
-            from rag.llm import get_llm  # here, not at import: rag.llm needs the settings, which need rag.nli.spec
+            from rag.llm import get_llm  # here, not at import: rag.llm needs the settings, which need rag.nli_spec
 
             model = LLMNLI(get_llm(settings))
         _CACHE[key] = model

@@ -1,7 +1,9 @@
 """NLI model spec strings (``verify.nli``, ``conflicts.nli``): the names and their validation.
 
-Kept apart from the models, with no imports beyond the standard library, so that the settings can
-validate a spec without loading numpy, onnxruntime or the LLM stack.
+Kept outside the ``rag.nli`` package, with no imports beyond the standard library, so that the settings
+can validate a spec without loading the models' stack (numpy, onnxruntime), and so that
+``rag.nli -> rag.llm -> rag.settings`` does not lead back into ``rag.nli``: the factory
+(:func:`rag.nli.get_nli`) needs ``rag.llm`` for the ``llm`` judge, and ``rag.llm`` needs the settings.
 
 Example:
     >>> check_spec(" Corroborate ")
