@@ -7,9 +7,9 @@ each action verb with its agent, voice, negation and the thing acted on.
 from __future__ import annotations
 
 from rag.claims.model import Action
-from rag.claims.phrases import _Sentence, _np_left, _np_right
+from rag.claims.phrases import Sentence, np_left, np_right
 from rag.claims.tokens import Token, content_stems
-from rag.claims.verbs import _BE, _PHRASAL, _SINGLE
+from rag.claims.verbs import BE_FORMS, PHRASAL_VERBS, VERB_FORMS
 
 
 # ---------------------------------------------------------------------------
@@ -36,12 +36,12 @@ def _separated_particle(toks: list[Token], i: int, span: int = 4) -> int | None:
     for j in range(i + 2, min(len(toks), i + 2 + span)):
         if not toks[j].is_word:
             return None
-        if (toks[i].low, toks[j].low) in _PHRASAL:
+        if (toks[i].low, toks[j].low) in PHRASAL_VERBS:
             return j
     return None
 
 
-def _find_actions(s: _Sentence) -> list[tuple[int, int, str, str]]:
+def find_actions(s: Sentence) -> list[tuple[int, int, str, str]]:
     """(verb index, end index, key, base) for each action verb."""
     out = []
     toks = s.tokens
@@ -54,32 +54,33 @@ def _find_actions(s: _Sentence) -> list[tuple[int, int, str, str]]:
             continue  # part of a name: 'Academy Award'
         low = t.low
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
-        if (low, nxt) in _PHRASAL:
-            key, base = _PHRASAL[(low, nxt)]
+        if (low, nxt) in PHRASAL_VERBS:
+            key, base = PHRASAL_VERBS[(low, nxt)]
             out.append((i, i + 2, key, base))
         elif (j := _separated_particle(toks, i)) is not None:
-            key, base = _PHRASAL[(low, toks[j].low)]
+            key, base = PHRASAL_VERBS[(low, toks[j].low)]
             out.append((i, j + 1, key, base))
-        elif low in _SINGLE and not (low == "down" and not (i > 0 and toks[i - 1].low in ("the",) or nxt in ("by",) or (i > 0 and toks[i - 1].is_word and toks[i - 1].is_cap))):
-            if i > 0 and (toks[i - 1].low, low) in _PHRASAL:
+        elif low in VERB_FORMS and not (low == "down" and not (i > 0 and toks[i - 1].low in ("the",) or nxt in ("by",) or (i > 0 and toks[i - 1].is_word and toks[i - 1].is_cap))):
+            if i > 0 and (toks[i - 1].low, low) in PHRASAL_VERBS:
                 continue
             if i > 0 and toks[i - 1].low in _DETERMINERS and not low.endswith("ing"):
                 continue  # a noun: 'a further sign', 'the attack'
             if i > 1 and toks[i - 2].low in _DETERMINERS and not toks[i - 1].is_cap and toks[i - 1].low.endswith(("er", "al", "ful", "ous", "ive")) and not low.endswith("ing"):
                 continue
-            key, base = _SINGLE[low]
+            key, base = VERB_FORMS[low]
             if low in ("downed", "downing") or base != "down":
                 out.append((i, i + 1, key, base))
     return out
 
 
-def _agents(s: _Sentence, negs: list[tuple[int, int]]) -> list[Action]:
+def find_agents(s: Sentence, negs: list[tuple[int, int]]) -> list[Action]:
+    """Each action with its voice, negation, agent and object (the agent read after 'by' in the passive, else on the left)."""
     out: list[Action] = []
     toks = s.tokens
-    for i, j, key, base in _find_actions(s):
+    for i, j, key, base in find_actions(s):
         # voice: a form of 'be' shortly before, or 'by' right after (participle: 'downed by ...')
         left = [t.low for t in toks[max(0, i - 3) : i]]
-        passive = any(w in _BE for w in left) or (j < len(toks) and toks[j].low == "by")
+        passive = any(w in BE_FORMS for w in left) or (j < len(toks) and toks[j].low == "by")
         nominal = i > 0 and toks[i - 1].low in ("the", "a", "its", "their") and toks[i].low.endswith("ing")
         negated = any(a <= i < b for a, b in negs) or any(w in ("not", "never", "n't") or w.endswith("n't") for w in left)
         agent = agent_key = None
@@ -92,7 +93,7 @@ def _agents(s: _Sentence, negs: list[tuple[int, int]]) -> list[Action]:
                     for a in range(k2 + 1, min(len(toks), k2 + 8)):
                         if toks[a].text in (",", ";", ".") or toks[a].low in ("but", "after", "before", "while"):
                             break
-                        r = _np_right(toks, a)
+                        r = np_right(toks, a)
                         if r:
                             d, kk = s.party(*r)
                             if kk:
@@ -100,13 +101,13 @@ def _agents(s: _Sentence, negs: list[tuple[int, int]]) -> list[Action]:
                                 break
                     break
             # the thing acted on is the subject before 'was'
-            r = _np_left(toks, max(0, i - 1 - sum(1 for w in left if w in _BE or w in _SKIP_LEFT)))
+            r = np_left(toks, max(0, i - 1 - sum(1 for w in left if w in BE_FORMS or w in _SKIP_LEFT)))
             if r:
                 obj = content_stems([t.text for t in toks[r[0] : r[1]]])
         elif nominal:
             # 'the downing of X': no agent; object after 'of'
             if j < len(toks) and toks[j].low == "of":
-                r = _np_right(toks, j + 1)
+                r = np_right(toks, j + 1)
                 if r:
                     obj = content_stems([t.text for t in toks[r[0] : r[1]]])
         else:
@@ -123,10 +124,10 @@ def _agents(s: _Sentence, negs: list[tuple[int, int]]) -> list[Action]:
                     k -= 1
                 infinitive = False
             if k >= 0 and not infinitive:  # 'X beat Y to win': the subject of 'win' is not Y
-                r = _np_left(toks, k)
+                r = np_left(toks, k)
                 if r:
                     agent, agent_key = s.party(*r)
-            r = _np_right(toks, j)
+            r = np_right(toks, j)
             if r:
                 obj = content_stems([t.text for t in toks[r[0] : r[1]]])
         out.append(

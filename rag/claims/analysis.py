@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.claims.actions import _agents, _find_actions
-from rag.claims.attribution import _attribution
-from rag.claims.dates import _parse_dates
-from rag.claims.entities import _entities
+from rag.claims.actions import find_actions, find_agents
+from rag.claims.attribution import find_attribution
+from rag.claims.dates import parse_dates
+from rag.claims.entities import find_entities
 from rag.claims.model import Claim
-from rag.claims.negation import _negations
-from rag.claims.phrases import _Sentence
-from rag.claims.quantities import _parse_quantities
+from rag.claims.negation import find_negations
+from rag.claims.phrases import Sentence
+from rag.claims.quantities import parse_quantities
 from rag.claims.tokens import content_stems
 
 
@@ -44,17 +44,17 @@ def analyze(text: str) -> Claim:
 
 @lru_cache(maxsize=4096)
 def _analyze_cached(text: str) -> Claim:
-    s = _Sentence(text)
+    s = Sentence(text)
     toks = s.tokens
-    actions = _find_actions(s)
+    actions = find_actions(s)
     s.verb_idx = {i for i, _, _, _ in actions}
-    s.entities = _entities(toks, s.verb_idx)
-    dates, used = _parse_dates(toks)
+    s.entities = find_entities(toks, s.verb_idx)
+    dates, used = parse_dates(toks)
     dates = [d.model_copy(update={"text": text[d.start : d.end]}) for d in dates]
-    quantities = [q.model_copy(update={"text": text[q.start : q.end]}) for q in _parse_quantities(toks, used)]
-    negations, neg_spans = _negations(s, actions)
-    acts = _agents(s, neg_spans)
-    who, key, verb = _attribution(s)
+    quantities = [q.model_copy(update={"text": text[q.start : q.end]}) for q in parse_quantities(toks, used)]
+    negations, neg_spans = find_negations(s, actions)
+    acts = find_agents(s, neg_spans)
+    who, key, verb = find_attribution(s)
     first = next((t.low for t in toks if t.is_word), "")
     contrast = first if first in _CONTRAST_OPENERS else None
     if contrast is None and re.match(r"^[^,]{1,40},\s*(however|though)\s*,", text, re.IGNORECASE):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from rag.claims.entities import _entities
+from rag.claims.entities import find_entities
 from rag.claims.model import Clause
 from rag.claims.names import same_entity
-from rag.claims.phrases import _Sentence, _np_left, _np_right
+from rag.claims.phrases import Sentence, np_left, np_right
 from rag.claims.tokens import tokenize
-from rag.claims.verbs import _BE, _SPEECH_VERBS
+from rag.claims.verbs import BE_FORMS, SPEECH_VERBS
 
 
 # ---------------------------------------------------------------------------
@@ -35,29 +35,29 @@ def _blank(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
-def _attribution(s: _Sentence) -> tuple[str | None, str | None, str | None]:
+def find_attribution(s: Sentence) -> tuple[str | None, str | None, str | None]:
     """(display, key, verb) of who the sentence's claim is attributed to."""
     blanked = _blank(s.text, _PARENTHETICAL)
     toks = tokenize(blanked)
-    sub = _Sentence(blanked)
+    sub = Sentence(blanked)
     sub.tokens = toks
     sub.entities = s.entities
     # 'according to X,'
     for i, t in enumerate(toks):
         if t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
-            r = _np_right(toks, i + 2, max_len=8)
+            r = np_right(toks, i + 2, max_len=8)
             if r:
                 d, k = sub.party(*r)
                 if d:
                     return d, k, "according to"
     # 'X said', 'X, however, maintains', 'dismissed by X'
     for i, t in enumerate(toks):
-        if t.low not in _SPEECH_VERBS or t.low == "according" or t.is_cap:
+        if t.low not in SPEECH_VERBS or t.low == "according" or t.is_cap:
             continue
         if i > 0 and (toks[i - 1].low in ("'s", "the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "that") or toks[i - 1].text == "\u2019s"):
             continue  # a noun: "Algeria's claim"
-        if i + 1 < len(toks) and toks[i + 1].low == "by" and i > 0 and toks[i - 1].low in _BE:
-            r = _np_right(toks, i + 2)
+        if i + 1 < len(toks) and toks[i + 1].low == "by" and i > 0 and toks[i - 1].low in BE_FORMS:
+            r = np_right(toks, i + 2)
             if r:
                 d, k = sub.party(*r)
                 if d:
@@ -79,7 +79,7 @@ def _attribution(s: _Sentence) -> tuple[str | None, str | None, str | None]:
                 k2 -= 1
             found = None
             for c in reversed(commas[1:]):
-                r = _np_left(toks, c - 1)
+                r = np_left(toks, c - 1)
                 if r and sub.party(*r)[0]:
                     found = r
                     break
@@ -87,7 +87,7 @@ def _attribution(s: _Sentence) -> tuple[str | None, str | None, str | None]:
                 continue
             d, k = sub.party(*found)
             return d, k, t.text
-        r = _np_left(toks, k_)
+        r = np_left(toks, k_)
         if r is None:
             continue
         d, k = sub.party(*r)
@@ -115,18 +115,18 @@ def split_clauses(text: str) -> list[Clause]:
         >>> [c.attributed_to for c in split_clauses("While the police say two people died, witnesses insist that ten died.")]
         ['police', 'witnesses']
     """
-    s = _Sentence(text)
-    s.entities = _entities(s.tokens, set())
+    s = Sentence(text)
+    s.entities = find_entities(s.tokens, set())
     blanked = _blank(text, _PARENTHETICAL)
     toks = tokenize(blanked)
-    sub = _Sentence(blanked)
+    sub = Sentence(blanked)
     sub.tokens = toks
     sub.entities = s.entities
     speakers: list[tuple[int, int, str, str]] = []  # (np start idx, verb idx, display, key)
     for i, t in enumerate(toks):
         if t.low not in _ASSERT_VERBS or i == 0:
             continue
-        r = _np_left(toks, i - 1)
+        r = np_left(toks, i - 1)
         if r is None:
             continue
         d, k = sub.party(*r)

@@ -6,7 +6,7 @@ import datetime as _dt
 import re
 
 from rag.claims.model import DateMention
-from rag.claims.quantities import _CURRENCY_SYMBOLS, _UNITS, _context
+from rag.claims.quantities import CURRENCY_SYMBOLS, UNITS, context_words
 from rag.claims.tokens import Token
 
 
@@ -15,19 +15,19 @@ from rag.claims.tokens import Token
 # ---------------------------------------------------------------------------
 
 
-_MONTHS = {
+MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
 
 def _is_year(tok: Token) -> bool:
     return bool(re.fullmatch(r"(1[6-9]|20)\d\d", tok.text))
 
 
-def _parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
+def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
     """Dates and the token indices they use."""
     out: list[DateMention] = []
     used: set[int] = set()
@@ -42,7 +42,7 @@ def _parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
     while i < n:
         t = tokens[i]
         low = t.low
-        month = _MONTHS.get(low) if t.is_cap else None
+        month = MONTHS.get(low) if t.is_cap else None
         if month and low == "may" and not (i + 1 < n and tokens[i + 1].text[0].isdigit()):
             month = None  # the modal verb
         if month and len(low) <= 4 and low != "may" and not (i + 1 < n and (tokens[i + 1].text == "." or tokens[i + 1].text[0].isdigit())):
@@ -76,15 +76,15 @@ def _parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
             out.append(
                 DateMention(
                     text="", start=tokens[start_i].start, end=tokens[end_i].end, year=year, month=month, day=day,
-                    context=_context(tokens, start_i, end_i + 1),
+                    context=context_words(tokens, start_i, end_i + 1),
                 )
             )
             i = k
             continue
-        wd = _WEEKDAYS.get(low)
+        wd = WEEKDAYS.get(low)
         if wd is not None and t.is_cap:
             used.add(i)
-            out.append(DateMention(text="", start=t.start, end=t.end, weekday=wd, context=_context(tokens, i, i + 1)))
+            out.append(DateMention(text="", start=t.start, end=t.end, weekday=wd, context=context_words(tokens, i, i + 1)))
             i += 1
             continue
         m = re.fullmatch(r"(\d{4})", t.text)
@@ -92,12 +92,12 @@ def _parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
             y, mo, d = int(t.text), int(tokens[i + 2].text), int(tokens[i + 4].text)
             if 1 <= mo <= 12 and 1 <= d <= 31:
                 used.update(range(i, i + 5))
-                out.append(DateMention(text="", start=t.start, end=tokens[i + 4].end, year=y, month=mo, day=d, context=_context(tokens, i, i + 5)))
+                out.append(DateMention(text="", start=t.start, end=tokens[i + 4].end, year=y, month=mo, day=d, context=context_words(tokens, i, i + 5)))
                 i += 5
                 continue
-        if _is_year(t) and not (i + 1 < n and tokens[i + 1].low in _UNITS) and not (i > 0 and tokens[i - 1].text in _CURRENCY_SYMBOLS):
+        if _is_year(t) and not (i + 1 < n and tokens[i + 1].low in UNITS) and not (i > 0 and tokens[i - 1].text in CURRENCY_SYMBOLS):
             used.add(i)
-            out.append(DateMention(text="", start=t.start, end=t.end, year=int(t.text), context=_context(tokens, i, i + 1)))
+            out.append(DateMention(text="", start=t.start, end=t.end, year=int(t.text), context=context_words(tokens, i, i + 1)))
         i += 1
     return out, used
 

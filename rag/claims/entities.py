@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.claims.dates import _MONTHS, _WEEKDAYS
+from rag.claims.dates import MONTHS, WEEKDAYS
 from rag.claims.model import Entity
 from rag.claims.names import entity_key
 from rag.claims.tokens import Token
@@ -23,19 +23,20 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _entities(tokens: list[Token], verbs: set[int]) -> list[Entity]:
+def find_entities(tokens: list[Token], verbs: set[int]) -> list[Entity]:
+    """Runs of capitalised words that name someone or something (verbs, months and weekdays excluded)."""
     out: list[Entity] = []
     n = len(tokens)
     i = 0
     while i < n:
         t = tokens[i]
-        if not (t.is_word and t.is_cap) or i in verbs or t.low in _NOT_NAMES or _MONTHS.get(t.low) or t.low in _WEEKDAYS:
+        if not (t.is_word and t.is_cap) or i in verbs or t.low in _NOT_NAMES or MONTHS.get(t.low) or t.low in WEEKDAYS:
             i += 1
             continue
         j = i + 1
         while j < n:
             tj = tokens[j]
-            if tj.is_word and tj.is_cap and j not in verbs and tj.low not in _WEEKDAYS and not _MONTHS.get(tj.low):
+            if tj.is_word and tj.is_cap and j not in verbs and tj.low not in WEEKDAYS and not MONTHS.get(tj.low):
                 j += 1
             elif tj.text == "-" and j + 1 < n and tokens[j + 1].is_cap and tokens[j + 1].start == tj.end and tj.start == tokens[j - 1].end:
                 # 'Algerian-Malian' is two names; 'Al-Qaeda' one: keep joined only when the part is short

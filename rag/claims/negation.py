@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 from rag.claims.model import Negation
-from rag.claims.phrases import _Sentence, _np_left
+from rag.claims.phrases import Sentence, np_left
 from rag.claims.tokens import Token, content_stems, stem
-from rag.claims.verbs import _BE
+from rag.claims.verbs import BE_FORMS
 
 
 # ---------------------------------------------------------------------------
@@ -49,7 +49,8 @@ def _scope_end(toks: list[Token], k: int, limit: int = 12) -> int:
     return b
 
 
-def _negations(s: _Sentence, actions: list[tuple[int, int, str, str]]) -> tuple[list[Negation], list[tuple[int, int]]]:
+def find_negations(s: Sentence, actions: list[tuple[int, int, str, str]]) -> tuple[list[Negation], list[tuple[int, int]]]:
+    """The sentence's negations and denials, and the token spans they cover (the spans negate the actions in them)."""
     toks = s.tokens
     out: list[Negation] = []
     spans: list[tuple[int, int]] = []
@@ -97,9 +98,9 @@ def _negations(s: _Sentence, actions: list[tuple[int, int, str, str]]) -> tuple[
                         a = len(toks)  # 'dismissed claims of ...' without a proposition
                     else:
                         a = len(toks)
-            elif kind == "denial" and i > 0 and toks[i - 1].low in _BE and a < len(toks) and toks[a].low == "by":
+            elif kind == "denial" and i > 0 and toks[i - 1].low in BE_FORMS and a < len(toks) and toks[a].low == "by":
                 # 'accusations were dismissed by Algeria': the scope is the subject, usually a speech noun
-                r = _np_left(toks, i - 2)
+                r = np_left(toks, i - 2)
                 stems_ = content_stems([x.text for x in toks[r[0] : r[1]]]) if r else []
                 stems_ = [x for x in stems_ if x not in {stem(w) for w in _SPEECH_NOUNS}]
                 scope = s.span_text(*r) if r else ""

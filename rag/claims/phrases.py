@@ -1,6 +1,6 @@
 """Noun phrases and the parties they name.
 
-:func:`_np_left` and :func:`_np_right` find a phrase's edges from a token; :class:`_Sentence` holds
+:func:`np_left` and :func:`np_right` find a phrase's edges from a token; :class:`Sentence` holds
 one analysis's working state and resolves a phrase ('its forces', "Mali's Security Minister") to a party.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from rag.claims.model import Entity
 from rag.claims.names import normalize_name
 from rag.claims.tokens import STOPWORDS, Token, tokenize
-from rag.claims.verbs import _SINGLE, _SPEECH_VERBS
+from rag.claims.verbs import SPEECH_VERBS, VERB_FORMS
 
 
 # Lowercase words that head a noun phrase naming a party able to act or speak.
@@ -39,7 +39,7 @@ _BOUNDARY = frozenset(
 _NP_PARTICIPLES = frozenset({"armed", "united", "leading", "ruling", "governing", "opposing", "unnamed", "unidentified", "elected", "retired", "detained"})
 
 
-def _np_left(tokens: list[Token], k: int, max_len: int = 6) -> tuple[int, int] | None:
+def np_left(tokens: list[Token], k: int, max_len: int = 6) -> tuple[int, int] | None:
     """Token range [a, b) of the noun phrase ending at index k (inclusive), walking left."""
     b = k + 1
     a = k + 1
@@ -50,7 +50,7 @@ def _np_left(tokens: list[Token], k: int, max_len: int = 6) -> tuple[int, int] |
             continue
         if not t.is_word:
             break
-        if not t.is_cap and (t.low in _SPEECH_VERBS or t.low in _SINGLE or (t.low.endswith(("ed", "ing")) and t.low not in _NP_PARTICIPLES)):
+        if not t.is_cap and (t.low in SPEECH_VERBS or t.low in VERB_FORMS or (t.low.endswith(("ed", "ing")) and t.low not in _NP_PARTICIPLES)):
             break
         if t.low in ("of", "in") and not (a - 2 >= 0 and (tokens[a - 2].low in _PARTY_HEADS or tokens[a - 2].is_cap) and tokens[a].is_cap):
             break
@@ -73,7 +73,7 @@ def _np_left(tokens: list[Token], k: int, max_len: int = 6) -> tuple[int, int] |
     return (a, b) if a < b else None
 
 
-def _np_right(tokens: list[Token], k: int, max_len: int = 8) -> tuple[int, int] | None:
+def np_right(tokens: list[Token], k: int, max_len: int = 8) -> tuple[int, int] | None:
     """Token range of the noun phrase starting at index k, walking right."""
     a = k
     while a < len(tokens) and tokens[a].text in ('"', "\u201c", "\u201d", "'"):
@@ -96,7 +96,7 @@ def _np_right(tokens: list[Token], k: int, max_len: int = 8) -> tuple[int, int] 
     return (a, b) if a < b else None
 
 
-class _Sentence:
+class Sentence:
     """Working state of one analysis."""
 
     def __init__(self, text: str):

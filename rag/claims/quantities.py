@@ -25,12 +25,12 @@ _NUMBER_WORDS = {
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
 
 # surface -> (canonical unit, dimension, factor to base unit)
-_UNITS: dict[str, tuple[str, str, float]] = {}
+UNITS: dict[str, tuple[str, str, float]] = {}
 
 
 def _add_units(names: str, unit: str, dim: str, factor: float) -> None:
     for n in names.split():
-        _UNITS[n] = (unit, dim, factor)
+        UNITS[n] = (unit, dim, factor)
 
 
 _add_units("km kms kilometer kilometers kilometre kilometres", "km", "length", 1000.0)
@@ -63,7 +63,7 @@ _add_units("yen jpy", "jpy", "money:jpy", 1.0)
 _add_units("rupees inr", "inr", "money:inr", 1.0)
 # Short units read as units only when written against the number ('5m', not '5 m').
 _AMBIGUOUS_UNITS = frozenset({"m", "g", "mi", "ha", "min", "sec", "lb", "ft", "yd", "t"})
-_CURRENCY_SYMBOLS = {"$": ("usd", "money:usd"), "\u20ac": ("eur", "money:eur"), "\u00a3": ("gbp", "money:gbp"), "\u00a5": ("jpy", "money:jpy")}
+CURRENCY_SYMBOLS = {"$": ("usd", "money:usd"), "\u20ac": ("eur", "money:eur"), "\u00a3": ("gbp", "money:gbp"), "\u00a5": ("jpy", "money:jpy")}
 
 _APPROX = frozenset("about around approximately roughly nearly almost some circa estimated approx".split())
 _MIN_BOUND = {("more", "than"), ("over",), ("at", "least"), ("above",), ("upwards", "of"), ("exceeding",)}
@@ -89,12 +89,14 @@ def _num(tok: str) -> float | None:
     return None
 
 
-def _context(tokens: list[Token], i: int, j: int, width: int = 4) -> list[str]:
+def context_words(tokens: list[Token], i: int, j: int, width: int = 4) -> list[str]:
+    """Content stems of up to ``width`` words either side of tokens ``i:j`` (what a number or date is about)."""
     words = [t.text for t in tokens[max(0, i - width) : i] + tokens[j : j + width] if t.is_word]
     return content_stems(words)
 
 
-def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
+def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
+    """Numbers with their unit and dimension (money, percentages, counts...); tokens in ``skip`` (dates) are not read."""
     out: list[Quantity] = []
     n = len(tokens)
     i = 0
@@ -107,7 +109,7 @@ def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         value = _num(t.text)
         j = i + 1
         if value is None and low in _NUMBER_WORDS and low not in ("hundred",):
-            if low == "one" and not (j < n and (tokens[j].low in _SCALES or tokens[j].low in _UNITS)):
+            if low == "one" and not (j < n and (tokens[j].low in _SCALES or tokens[j].low in UNITS)):
                 i += 1
                 continue  # 'one of the sources'
             if low == "dozen" and not (i > 0 and tokens[i - 1].low in ("a", "one")):
@@ -126,7 +128,7 @@ def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
                     break
         elif value is not None:
             if (i > 0 and tokens[i - 1].text in ("-", "/") and i > 1 and tokens[i - 2].is_word) or (
-                j < n and tokens[j].text == "-" and j + 1 < n and tokens[j + 1].text[:1].isalpha() and tokens[j + 1].low not in _UNITS
+                j < n and tokens[j].text == "-" and j + 1 < n and tokens[j + 1].text[:1].isalpha() and tokens[j + 1].low not in UNITS
             ):
                 i += 1  # codes like TZ-98D, COVID-19
                 continue
@@ -143,8 +145,8 @@ def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         # currency before the number
         unit = dim = None
         factor = 1.0
-        if i > 0 and tokens[i - 1].text in _CURRENCY_SYMBOLS:
-            unit, dim = _CURRENCY_SYMBOLS[tokens[i - 1].text]
+        if i > 0 and tokens[i - 1].text in CURRENCY_SYMBOLS:
+            unit, dim = CURRENCY_SYMBOLS[tokens[i - 1].text]
             start_i = i - 1
             if i > 1 and tokens[i - 2].text.upper() == "US":
                 start_i = i - 2
@@ -158,25 +160,25 @@ def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         if unit is None and j < n:
             nxt = tokens[j].low
             if tokens[j].text == "%":
-                unit, dim, factor = _UNITS["%"]
+                unit, dim, factor = UNITS["%"]
                 j += 1
             elif nxt == "per" and j + 1 < n and tokens[j + 1].low == "cent":
-                unit, dim, factor = _UNITS["%"]
+                unit, dim, factor = UNITS["%"]
                 j += 2
-            elif nxt in ("square", "sq") and j + 1 < n and tokens[j + 1].low in _UNITS and _UNITS[tokens[j + 1].low][1] == "length":
-                u, _, f = _UNITS[tokens[j + 1].low]
+            elif nxt in ("square", "sq") and j + 1 < n and tokens[j + 1].low in UNITS and UNITS[tokens[j + 1].low][1] == "length":
+                u, _, f = UNITS[tokens[j + 1].low]
                 unit, dim, factor = "sq " + u, "area", f * f
                 j += 2
-            elif nxt in _UNITS and (nxt not in _AMBIGUOUS_UNITS or tokens[j].start == tokens[j - 1].end):
-                unit, dim, factor = _UNITS[nxt]
+            elif nxt in UNITS and (nxt not in _AMBIGUOUS_UNITS or tokens[j].start == tokens[j - 1].end):
+                unit, dim, factor = UNITS[nxt]
                 j += 1
                 if unit == "km" and j + 1 < n and tokens[j].text == "/" and tokens[j + 1].low in ("h", "hr", "hour"):
                     unit, dim, factor = "km/h", "speed", 1 / 3.6
                     j += 2
                 if dim == "duration" and j < n and tokens[j].low in ("ago", "old", "later", "earlier"):
                     unit = None  # '4 months ago': a time reference, not a measured quantity
-            elif nxt in ("-",) and j + 1 < n and tokens[j + 1].low in _UNITS:
-                unit, dim, factor = _UNITS[tokens[j + 1].low]
+            elif nxt in ("-",) and j + 1 < n and tokens[j + 1].low in UNITS:
+                unit, dim, factor = UNITS[tokens[j + 1].low]
                 j += 2
                 if j < n and tokens[j].text == "-":
                     unit = None  # '24-year-old'
@@ -208,7 +210,7 @@ def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         if j + 1 < n and tokens[j].low in ("per", "a", "an", "each") and tokens[j + 1].is_word and tokens[j + 1].low not in STOPWORDS and tokens[j].low != "per" or (
             j + 1 < n and tokens[j].low == "per" and tokens[j + 1].low != "cent"
         ):
-            if j + 1 < n and tokens[j + 1].is_word and (tokens[j].low == "per" or tokens[j + 1].low in _UNITS):
+            if j + 1 < n and tokens[j + 1].is_word and (tokens[j].low == "per" or tokens[j + 1].low in UNITS):
                 dim = f"{dim}/{stem(tokens[j + 1].low)}"
                 j += 2
         # hedges and bounds before the number
@@ -229,7 +231,7 @@ def _parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
             Quantity(
                 text="", start=tokens[hedge_start].start, end=end_tok.end, value=value, unit=unit or "",
                 dimension=dim or "number", base_value=value * factor, counted=counted, approx=approx, bound=bound,
-                context=_context(tokens, start_i, j),
+                context=context_words(tokens, start_i, j),
             )
         )
         i = j

@@ -68,26 +68,26 @@ def _inflections(verb: str) -> set[str]:
     return forms
 
 
-_SINGLE: dict[str, tuple[str, str]] = {}  # form -> (key, base)
-_PHRASAL: dict[tuple[str, str], tuple[str, str]] = {}
+VERB_FORMS: dict[str, tuple[str, str]] = {}  # form -> (key, base)
+PHRASAL_VERBS: dict[tuple[str, str], tuple[str, str]] = {}
 for _base, _key in _ACTION_BASES.items():
     if " " in _base:
         _v, _p = _base.split()
         for _f in _inflections(_v):
-            _PHRASAL[(_f, _p)] = (_key, _base)
+            PHRASAL_VERBS[(_f, _p)] = (_key, _base)
     else:
         for _f in _inflections(_base):
-            _SINGLE.setdefault(_f, (_key, _base))
+            VERB_FORMS.setdefault(_f, (_key, _base))
 # 'found' is far more often the past of 'find'; only treat it as 'establish' with 'founded'.
-_SINGLE.pop("found", None)
-_SINGLE.pop("close", None)  # adjective
-_SINGLE.pop("closes", None)
+VERB_FORMS.pop("found", None)
+VERB_FORMS.pop("close", None)  # adjective
+VERB_FORMS.pop("closes", None)
 
 
-_BE = frozenset("is are was were be been being am get got gets getting".split())
+BE_FORMS = frozenset("is are was were be been being am get got gets getting".split())
 
 
-_SPEECH_VERBS = frozenset(
+SPEECH_VERBS = frozenset(
     """say says said saying state states stated claim claims claimed claiming maintain maintains maintained insist
     insists insisted assert asserts asserted asserting announce announces announced report reports reported note
     notes noted argue argues argued add adds added confirm confirms confirmed confirming reiterate reiterates
@@ -98,5 +98,5 @@ _SPEECH_VERBS = frozenset(
     suggest suggests suggested warned warns revealed reveals according accused accuses described describes
     dismissed dismisses concluded concludes""".split()
 )
-REPORTING_STEMS = frozenset(stem(w) for w in _SPEECH_VERBS | {"expressed", "express", "issued", "statement", "condemned"})
+REPORTING_STEMS = frozenset(stem(w) for w in SPEECH_VERBS | {"expressed", "express", "issued", "statement", "condemned"})
 """Stems of reporting verbs: shared 'said' or 'expressed' says nothing about two claims being about one fact."""

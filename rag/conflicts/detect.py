@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from rag.claims import tokenize
 from rag.conflicts.merge import conflicts_from_pairs
 from rag.conflicts.scoring import score_pairs
-from rag.conflicts.signals import PairSignals, _signals
-from rag.conflicts.units import _MIN_WORDS, Unit, _candidates, _finish, _similarities, _units
+from rag.conflicts.signals import PairSignals, pair_signals
+from rag.conflicts.units import MIN_WORDS, Unit, candidate_pairs, finish_units, make_units, similarities
 from rag.embed import Embedder
 from rag.nli import NLIModel, get_nli
 from rag.settings import ConflictSettings
@@ -39,11 +39,11 @@ def analyze_pairs(
     nli_limit: int | None = None,
 ) -> tuple[list[Unit], list[PairSignals]]:
     """Units and scored candidate pairs (every pair, kept or not); the calibration script reads these."""
-    units = _finish(_units(sentences))
-    sims = _similarities(units, embedder)
-    cands = _candidates(units, sims, settings.min_similarity if floor is None else floor,
+    units = finish_units(make_units(sentences))
+    sims = similarities(units, embedder)
+    cands = candidate_pairs(units, sims, settings.min_similarity if floor is None else floor,
                         settings.max_pairs if limit is None else limit)
-    pairs = [_signals(units[i], units[j], float(sims[i, j]), settings) for i, j in cands]
+    pairs = [pair_signals(units[i], units[j], float(sims[i, j]), settings) for i, j in cands]
     score_pairs(pairs, units, settings, nli, settings.nli_max_pairs if nli_limit is None else nli_limit)
     return units, pairs
 
@@ -89,7 +89,7 @@ def scan_conflicts(
     for doc_id, source, title, text, spans in docs:
         for sp in spans:
             sent = text[sp.start : sp.end]
-            if sum(1 for t in tokenize(sent) if t.is_word) < _MIN_WORDS:
+            if sum(1 for t in tokenize(sent) if t.is_word) < MIN_WORDS:
                 continue
             evidence.append(Evidence(key=len(evidence) + 1, doc_id=doc_id, source=source, title=title,
                                      start=sp.start, end=sp.end, text=sent))

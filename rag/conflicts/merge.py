@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from rag.conflicts.signals import PairSignals, _jaccard, _shared_stems, _topical
-from rag.conflicts.summary import _camp_values, _label, _party_label, _topic
+from rag.conflicts.signals import PairSignals, jaccard, shared_stems, topical_stems
+from rag.conflicts.summary import camp_values, conflict_label, party_label, topic_of
 from rag.conflicts.units import Unit
 from rag.settings import ConflictSettings
 from rag.types import Conflict, ConflictKind, ConflictSide
@@ -40,10 +40,10 @@ def _fact(p: PairSignals, kind: str, units: list[Unit]) -> tuple[str, frozenset[
     a, b = units[p.a], units[p.b]
     if kind == "quantity" and "quantity" in p.details:
         d = p.details["quantity"]
-        return "quantity:" + d["dimension"], frozenset(_topical(d["a"].context + d["b"].context, a, b))
+        return "quantity:" + d["dimension"], frozenset(topical_stems(d["a"].context + d["b"].context, a, b))
     if kind == "date" and "date" in p.details:
         d = p.details["date"]
-        return "date", frozenset(_topical(d["a"].context + d["b"].context, a, b))
+        return "date", frozenset(topical_stems(d["a"].context + d["b"].context, a, b))
     if kind == "agent":
         d = p.details["agent"]
         return "action:" + d["key"], frozenset(d["action"].object_stems)
@@ -54,13 +54,13 @@ def _fact(p: PairSignals, kind: str, units: list[Unit]) -> tuple[str, frozenset[
         return "negation", frozenset(n.scope_stems)
     if p.values.get("contrast", 0) >= 1.0:
         return f"contrast:{a.sentence}", frozenset()
-    return "general", frozenset(_topical(_shared_stems(a, b), a, b))
+    return "general", frozenset(topical_stems(shared_stems(a, b), a, b))
 
 
 def _same_fact(f1: tuple[str, frozenset[str]], f2: tuple[str, frozenset[str]]) -> bool:
     (k1, s1), (k2, s2) = f1, f2
     if k1 == k2:
-        return k1 not in ("negation", "general") or _jaccard(s1, s2) >= 0.5
+        return k1 not in ("negation", "general") or jaccard(s1, s2) >= 0.5
     kinds = {k1.split(":")[0], k2.split(":")[0]}
     if kinds == {"quantity", "negation"}:  # '2 km into its airspace' vs 'denies any airspace violation'
         return bool(s1 & s2)
@@ -135,16 +135,16 @@ def _build(group: list[PairSignals], units: list[Unit], settings: ConflictSettin
     for c in (0, 1):
         camp = [units[i] for i in member_ids if colour[i] == c]
         if camp:
-            vals = _camp_values(kind, {u.idx for u in camp}, ordered, units)
-            parts.append(f"{' / '.join(vals)} ({_party_label(camp)})")
-    summary = f"{_label(kind, ordered, units, members)}: " + " vs ".join(parts)
+            vals = camp_values(kind, {u.idx for u in camp}, ordered, units)
+            parts.append(f"{' / '.join(vals)} ({party_label(camp)})")
+    summary = f"{conflict_label(kind, ordered, units, members)}: " + " vs ".join(parts)
     sides = [
         ConflictSide(doc_id=u.ev.doc_id, source=u.ev.source, title=u.ev.title, start=u.start, end=u.end, text=u.text,
                      attributed_to=u.party, camp=colour[u.idx])
         for u in members
     ]
     score = round(min(1.0, max(0.0, max(p.score for p in group))), 4)
-    return Conflict(kind=kind, score=score, summary=summary, topic=_topic(members, question), sides=sides)  # type: ignore[arg-type]
+    return Conflict(kind=kind, score=score, summary=summary, topic=topic_of(members, question), sides=sides)  # type: ignore[arg-type]
 
 
 def conflicts_from_pairs(units: list[Unit], pairs: list[PairSignals], settings: ConflictSettings,

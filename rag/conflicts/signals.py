@@ -21,7 +21,7 @@ from rag.claims import (
     quantities_differ,
     same_entity,
 )
-from rag.conflicts.units import _MIN_WORDS, Unit, _same_party
+from rag.conflicts.units import MIN_WORDS, Unit, same_party
 from rag.settings import ConflictSettings
 
 
@@ -63,7 +63,7 @@ def _soft_overlap(xs: Iterable[str], ys: set[str]) -> int:
     return n
 
 
-def _topical(stems_: Iterable[str], *units: Unit) -> set[str]:
+def topical_stems(stems_: Iterable[str], *units: Unit) -> set[str]:
     """Stems that say what a number or date is about: no reporting verbs, no names."""
     names = frozenset().union(*(u.name_stems for u in units))
     return {s for s in stems_ if s not in REPORTING_STEMS and s not in names}
@@ -93,10 +93,10 @@ def _quantity_signal(a: Unit, b: Unit, sim: float, tol: float, frame: float = 0.
             d = quantities_differ(x, y, tol)
             if d <= 0:
                 continue
-            shared = _soft_overlap(_topical(x.context, a, b), _topical(y.context, a, b))
+            shared = _soft_overlap(topical_stems(x.context, a, b), topical_stems(y.context, a, b))
             match = min(1.0, shared / 2)
             single = sum(q.dimension == x.dimension for q in qa) == 1 and sum(q.dimension == y.dimension for q in qb) == 1
-            if single and x.dimension in _PHYSICAL and len(_topical(_shared_stems(a, b), a, b)) >= 2:
+            if single and x.dimension in _PHYSICAL and len(topical_stems(shared_stems(a, b), a, b)) >= 2:
                 # one distance per sentence in two closely related sentences: very likely the same distance
                 match = max(match, 0.9 * _ramp(sim, 0.55, 0.7))
             match *= _period_factor(a, b)
@@ -128,7 +128,7 @@ def _date_signal(a: Unit, b: Unit, sim: float, frame: float = 0.0) -> tuple[floa
         for y in db:
             if any(not dates_conflict(y, z) for z in da):
                 continue
-            shared = _soft_overlap(_topical(x.context, a, b), _topical(y.context, a, b))
+            shared = _soft_overlap(topical_stems(x.context, a, b), topical_stems(y.context, a, b))
             match = min(1.0, shared / 2)
             if x.month is None and x.weekday is None or y.month is None and y.weekday is None:
                 match *= 0.5  # bare years are mostly background ('since 2020')
@@ -147,7 +147,7 @@ def _negation_signal(a: Unit, b: Unit) -> tuple[float, dict]:
             if not scope and not n.actions:
                 continue
             # names in the scope only say what it is about; the negated predicate must recur too
-            predicate = _topical(scope, x, y)
+            predicate = topical_stems(scope, x, y)
             hit = _soft_overlap(scope, ystems)
             s = (hit / len(scope)) * min(1.0, hit / 2) if scope and _soft_overlap(predicate, ystems) else 0.0
             if n.actions:
@@ -209,7 +209,7 @@ def _agent_signal(a: Unit, b: Unit, sim: float) -> tuple[float, dict]:
                 # each side naming the other's agent too ('Halep beat Williams' / 'Williams lost to Halep') is no conflict
                 if _mentions(y, ax.agent_key) or any(_mentions(x, ay.agent_key) for ay in pos_y):
                     continue
-                objs = [_jaccard(frozenset(ax.object_stems), frozenset(ay.object_stems)) for ay in pos_y]
+                objs = [jaccard(frozenset(ax.object_stems), frozenset(ay.object_stems)) for ay in pos_y]
                 obj = max(objs) if any(ax.object_stems) else 0.0
                 s = 0.9 * max(min(1.0, obj * 2), 0.5 * _ramp(sim, 0.6, 0.8)) * _period_factor(x, y)
             if s > best:
@@ -239,7 +239,7 @@ def _informative(tokens: list[Token]) -> bool:
 def _substitution_signal(a: Unit, b: Unit, tol: float) -> tuple[float, dict]:
     ta = [t for t in a.tokens if (t.is_word or t.text[0].isdigit()) and t.start >= a.claim.body_start]
     tb = [t for t in b.tokens if (t.is_word or t.text[0].isdigit()) and t.start >= b.claim.body_start]
-    if len(ta) < _MIN_WORDS or len(tb) < _MIN_WORDS:
+    if len(ta) < MIN_WORDS or len(tb) < MIN_WORDS:
         return 0.0, {}
     la, lb = [t.low for t in ta], [t.low for t in tb]
     sm = SequenceMatcher(None, la, lb, autojunk=False)
@@ -296,7 +296,7 @@ def _contrast_signal(a: Unit, b: Unit, sim: float) -> float:
             scope = [s for s in dict.fromkeys(n.scope_stems) if s not in STOPWORDS]
             if n.kind == "denial" and scope and _soft_overlap(scope, set(y.claim.stems)) >= max(2, len(scope) // 2):
                 return 0.7 * _ramp(sim, 0.4, 0.6)
-    if a.ev.doc_id == b.ev.doc_id and a.party_key and b.party_key and not _same_party(a, b):
+    if a.ev.doc_id == b.ev.doc_id and a.party_key and b.party_key and not same_party(a, b):
         first, second = (a, b) if a.start < b.start else (b, a)
         # "However, Mali denies ..." answers the other party's claim a sentence or two earlier, not only the
         # sentence right before it (which retrieval may not have picked)
@@ -310,7 +310,7 @@ def _frame_ratio(a: Unit, b: Unit) -> float:
     def frame(u: Unit) -> list[str]:
         return [t.low for t in u.tokens if t.is_word and t.start >= u.claim.body_start and t.low not in _MONTH_WORDS]
     fa, fb = frame(a), frame(b)
-    if len(fa) < _MIN_WORDS or len(fb) < _MIN_WORDS:
+    if len(fa) < MIN_WORDS or len(fb) < MIN_WORDS:
         return 0.0
     return SequenceMatcher(None, fa, fb, autojunk=False).ratio()
 
@@ -320,7 +320,8 @@ _MONTH_WORDS = frozenset(
 )
 
 
-def _signals(a: Unit, b: Unit, sim: float, settings: ConflictSettings) -> PairSignals:
+def pair_signals(a: Unit, b: Unit, sim: float, settings: ConflictSettings) -> PairSignals:
+    """Every conflict signal (quantity, date, negation, agent, substitution, ...) for one pair of units."""
     p = PairSignals(a=a.idx, b=b.idx, similarity=sim)
     tol = settings.quantity_tolerance
     frame = _frame_ratio(a, b) if sim >= 0.7 else 0.0
@@ -339,13 +340,15 @@ def _signals(a: Unit, b: Unit, sim: float, settings: ConflictSettings) -> PairSi
     for name in ("quantity", "date", "negation", "substitution"):
         p.values[name] *= gate
     p.values["contrast"] = _contrast_signal(a, b, sim)
-    p.values["same_party"] = 1.0 if _same_party(a, b) else 0.0
+    p.values["same_party"] = 1.0 if same_party(a, b) else 0.0
     return p
 
 
-def _shared_stems(a: Unit, b: Unit) -> set[str]:
+def shared_stems(a: Unit, b: Unit) -> set[str]:
+    """The content stems the two units' claims share."""
     return set(a.claim.stems) & set(b.claim.stems)
 
 
-def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+def jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+    """Jaccard overlap of two stem sets (0 when both are empty)."""
     return len(x & y) / max(1, len(x | y))

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Iterable
 
 from rag.claims import STOPWORDS, Negation, format_quantity, past_tense, same_entity, stem
-from rag.conflicts.signals import PairSignals, _shared_stems, _topical
+from rag.conflicts.signals import PairSignals, shared_stems, topical_stems
 from rag.conflicts.units import Unit
 
 
@@ -53,7 +53,8 @@ def _names(units: list[Unit], min_units: int = 2) -> list[str]:
     return [c[0] for c in clusters]
 
 
-def _party_label(units: list[Unit]) -> str:
+def party_label(units: list[Unit]) -> str:
+    """Who a camp of units is: its most frequent party, else its most frequent short article title."""
     parties = Counter(u.party for u in units if u.party)
     if parties:
         return parties.most_common(1)[0][0]
@@ -94,7 +95,7 @@ def _snippet(u: Unit, words: int = 10) -> str:
     return f"\u201c{s}\u2026\u201d" if len(toks) > words else f"\u201c{s}\u201d"
 
 
-def _camp_values(kind: str, ids: set[int], pairs: list[PairSignals], units: list[Unit]) -> list[str]:
+def camp_values(kind: str, ids: set[int], pairs: list[PairSignals], units: list[Unit]) -> list[str]:
     """What one camp says, for the summary: its values, agents, dates or denials."""
     quantities: list[str] = []
     denials: list[str] = []
@@ -141,11 +142,12 @@ def _camp_values(kind: str, ids: set[int], pairs: list[PairSignals], units: list
     return out[:3]
 
 
-def _label(kind: str, pairs: list[PairSignals], units: list[Unit], members: list[Unit]) -> str:
+def conflict_label(kind: str, pairs: list[PairSignals], units: list[Unit], members: list[Unit]) -> str:
+    """The heading of a conflict's summary, e.g. 'Date (attack)' or 'Whether it happened', from its kind and lead pair."""
     lead = pairs[0]
     shared: Counter[str] = Counter()
     for p in pairs:
-        for s in _topical(_shared_stems(units[p.a], units[p.b]), units[p.a], units[p.b]):
+        for s in topical_stems(shared_stems(units[p.a], units[p.b]), units[p.a], units[p.b]):
             shared[s] += 1
     common = [s for s, _ in shared.most_common()]
     if kind in ("quantity", "date") and kind not in lead.details:
@@ -158,7 +160,7 @@ def _label(kind: str, pairs: list[PairSignals], units: list[Unit], members: list
         head = _DIMENSION_LABELS.get(dim, "Amount" if dim.startswith("money") else "Quantity")
         if dim == "count" and q.counted:
             head = f"Number of {q.counted}s"
-        ctx = [s for s in dict.fromkeys(list(_topical(d["a"].context + d["b"].context, units[lead.a], units[lead.b])) + common)]
+        ctx = [s for s in dict.fromkeys(list(topical_stems(d["a"].context + d["b"].context, units[lead.a], units[lead.b])) + common)]
         words = _surface(members, [s for s in ctx if s in shared] or ctx, 2)
         return f"{head} ({', '.join(words)})" if words else head
     if kind == "agent":
@@ -186,24 +188,25 @@ def _label(kind: str, pairs: list[PairSignals], units: list[Unit], members: list
         return f"Whether {scope}" if scope else "Whether it happened"
     if kind == "date":
         d = lead.details["date"]
-        words = _surface(members, list(_topical(d["a"].context + d["b"].context, units[lead.a], units[lead.b])) or common, 2)
+        words = _surface(members, list(topical_stems(d["a"].context + d["b"].context, units[lead.a], units[lead.b])) or common, 2)
         return f"Date ({', '.join(words)})" if words else "Date"
     if lead.values.get("contrast", 0) > 0 and "substitution" not in lead.details:
         firsts = []
         for u in (units[lead.a], units[lead.b]):
             topical = [stem(t.text) for t in u.tokens if t.is_word and t.start >= u.claim_from and t.low not in STOPWORDS]
-            topical = [s for s in _topical(topical, u) if s in topical]
+            topical = [s for s in topical_stems(topical, u) if s in topical]
             firsts += _surface([u], [next((s for s in (stem(t.text) for t in u.tokens if t.is_word and t.start >= u.claim_from and t.low not in STOPWORDS) if s in topical), "")], 1)
         return f"Disagreement ({' / '.join(dict.fromkeys(firsts))})" if firsts else "Disagreement"
     words = _surface(members, common, 2)
     return f"Disagreement ({', '.join(words)})" if words else "Disagreement"
 
 
-def _topic(members: list[Unit], question: str | None) -> str:
+def topic_of(members: list[Unit], question: str | None) -> str:
+    """A short topic for the conflict: the names and a noun its units share, else the question's start."""
     names = _names(members, 2)[:2] or _names(members, 1)[:2]
     counts: Counter[str] = Counter()
     for u in members:
-        counts.update(_topical(set(u.claim.stems), u))
+        counts.update(topical_stems(set(u.claim.stems), u))
     nouns = [s for s, c in counts.most_common() if c >= 2]
     parts = names + _surface(members, nouns[:1], 1)
     if parts:

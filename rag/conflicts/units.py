@@ -22,7 +22,7 @@ from rag.types import Evidence
 # ---------------------------------------------------------------------------
 
 
-_MIN_WORDS = 4
+MIN_WORDS = 4
 
 
 @dataclass
@@ -44,10 +44,11 @@ class Unit:
     name_stems: frozenset[str] = frozenset()
 
 
-def _units(sentences: list[Evidence]) -> list[Unit]:
+def make_units(sentences: list[Evidence]) -> list[Unit]:
+    """The evidence sentences (of at least MIN_WORDS words) as units: one per clause where a sentence splits, else one per sentence."""
     units: list[Unit] = []
     for si, ev in enumerate(sentences):
-        if sum(1 for t in tokenize(ev.text) if t.is_word) < _MIN_WORDS:
+        if sum(1 for t in tokenize(ev.text) if t.is_word) < MIN_WORDS:
             continue
         clauses = split_clauses(ev.text)
         if clauses:
@@ -67,7 +68,8 @@ def _units(sentences: list[Evidence]) -> list[Unit]:
     return units
 
 
-def _finish(units: list[Unit]) -> list[Unit]:
+def finish_units(units: list[Unit]) -> list[Unit]:
+    """Fill in what pairing needs beyond the claim (the stems of the names each unit mentions)."""
     for u in units:
         u.name_stems = frozenset(stem(w) for e in u.claim.entities for w in e.text.split())
     return units
@@ -89,7 +91,8 @@ def _lexical_vectors(units: list[Unit]) -> np.ndarray:
     return m / np.maximum(norms, 1e-9)
 
 
-def _similarities(units: list[Unit], embedder: Embedder | None) -> np.ndarray:
+def similarities(units: list[Unit], embedder: Embedder | None) -> np.ndarray:
+    """Cosine similarities between every two units (the embedder's vectors, or stem counts without one)."""
     if not units:
         return np.zeros((0, 0), dtype=np.float32)
     if embedder is None:
@@ -99,19 +102,22 @@ def _similarities(units: list[Unit], embedder: Embedder | None) -> np.ndarray:
     return v @ v.T
 
 
-def _same_party(a: Unit, b: Unit) -> bool:
+def same_party(a: Unit, b: Unit) -> bool:
+    """Both units attributed to one party (the same person or organisation, by name key)."""
     return bool(a.party_key and b.party_key and same_entity(a.party_key, b.party_key))
 
 
 def _may_pair(a: Unit, b: Unit) -> bool:
     if a.sentence == b.sentence:
-        return a.clause and b.clause and not _same_party(a, b)
+        return a.clause and b.clause and not same_party(a, b)
     if a.ev.doc_id != b.ev.doc_id:
         return True
     return bool(a.party_key and b.party_key and not same_entity(a.party_key, b.party_key))
 
 
-def _candidates(units: list[Unit], sims: np.ndarray, floor: float, limit: int) -> list[tuple[int, int]]:
+def candidate_pairs(units: list[Unit], sims: np.ndarray, floor: float, limit: int) -> list[tuple[int, int]]:
+    """The unit pairs worth scoring: clauses of one sentence always, others above ``floor``, most similar first;
+    at most ``limit`` pairs (or all the forced ones)."""
     forced, scored = [], []
     n = len(units)
     for i in range(n):

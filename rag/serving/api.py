@@ -57,7 +57,8 @@ PublicAnswer = create_model(
 )
 
 
-def _version() -> str:
+def app_version() -> str:
+    """The installed Corroborate version ("0" when running from a tree that is not installed)."""
     try:
         return version("corroborate")
     except PackageNotFoundError:
@@ -568,7 +569,7 @@ def _ingest_uploads(service: Service, files: list[UploadFile]) -> IngestResponse
 
 def openapi_schema(routes: list) -> dict:
     """The OpenAPI document of the /v1 routes only (the web app's own routes are left out)."""
-    return get_openapi(title="Corroborate API", version=_version(), routes=routes,
+    return get_openapi(title="Corroborate API", version=app_version(), routes=routes,
                        description="Question answering over news articles with verified, span-level citations and "
                                    "flagged disagreements between sources. See docs/api.md.")
 
@@ -591,5 +592,5 @@ def api_routes(service: Service, auth: ApiAuth | None = None) -> list:
 
 def build_api_app(service: Service, auth: ApiAuth | None = None) -> FastAPI:
     """A FastAPI app with only the API (tests, or serving the API without the web app)."""
-    return FastAPI(title="Corroborate API", version=_version(), routes=api_routes(service, auth), openapi_url=None,
+    return FastAPI(title="Corroborate API", version=app_version(), routes=api_routes(service, auth), openapi_url=None,
                    docs_url=None, redoc_url=None)

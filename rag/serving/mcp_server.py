@@ -16,7 +16,7 @@ import logging
 from pydantic import BaseModel, Field
 
 from rag.errors import RagError
-from rag.serving.api import PublicAnswer, SearchResult
+from rag.serving.api import PublicAnswer, SearchResult, app_version
 from rag.serving.service import Service
 from rag.types import Conflict, DocRecord
 
@@ -55,7 +55,7 @@ def build_mcp_server(service: Service):
     except ImportError as e:  # pragma: no cover - a broken install
         raise ImportError("The MCP server needs the 'mcp' package: pip install -c constraints.txt -e .") from e
 
-    server = MCPServer("corroborate", title="Corroborate", instructions=INSTRUCTIONS, version=_version())
+    server = MCPServer("corroborate", title="Corroborate", instructions=INSTRUCTIONS, version=app_version())
     read_only = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
 
     def call(fn, *args):
@@ -93,9 +93,3 @@ def build_mcp_server(service: Service):
         return DocumentList(documents=call(service.documents))
 
     return server
-
-
-def _version() -> str:
-    from rag.serving.api import _version as v
-
-    return v()
