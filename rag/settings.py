@@ -31,6 +31,7 @@ from pydantic_settings import (
 )
 
 from rag.errors import ConfigError
+from rag.nli_spec import check_spec  # standard library only: no numpy when settings load
 
 CONFIGS_DIR = Path(__file__).parent / "configs"
 
@@ -40,14 +41,8 @@ def default_home() -> Path:
     return Path(os.environ.get("RAG_HOME") or Path.home() / ".corroborate")
 
 
-def _nli_spec(v: str) -> str:
-    from rag.nli import check_spec  # lazy: keeps numpy out of the settings import
-
-    return check_spec(v)
-
-
 #: An NLI model spec ('corroborate', 'aegis', 'llm', 'onnx:DIR', 'cross-encoder:DIR', 'none'), normalised.
-NLISpec = Annotated[str, AfterValidator(_nli_spec)]
+NLISpec = Annotated[str, AfterValidator(check_spec)]
 
 
 class _Section(BaseModel):
@@ -152,7 +147,7 @@ class VerifySettings(_Section):
     nli: NLISpec = Field(
         default="corroborate",
         description="NLI model that checks each answer sentence against its cited spans: corroborate, aegis, llm, "
-        "onnx:DIR, cross-encoder:DIR or none (see rag/nli.py).",
+        "onnx:DIR, cross-encoder:DIR or none (see rag/nli/).",
     )
     nli_contradiction: float = Field(
         default=0.9, ge=0, le=1,
@@ -194,7 +189,7 @@ class ConflictSettings(_Section):
     max_pairs: int = Field(default=60, ge=1, description="Candidate sentence pairs scored per question at most.")
     nli: NLISpec = Field(
         default="corroborate",
-        description="NLI contradiction signal: corroborate, aegis, llm, onnx:DIR, cross-encoder:DIR or none (see rag/nli.py).",
+        description="NLI contradiction signal: corroborate, aegis, llm, onnx:DIR, cross-encoder:DIR or none (see rag/nli/).",
     )
     min_similarity: float = Field(
         default=0.45, ge=0, le=1, description="Cosine similarity two sentences need before they are compared."
