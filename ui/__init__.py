@@ -1,7 +1,9 @@
 """The Corroborate web app (Gradio).
 
 ``ui.render`` holds pure functions that turn ``Answer``/``Citation``/``Conflict``/``DocRecord``
-into escaped HTML (no Gradio import); ``ui.app`` builds the Blocks app and launches it.
+into escaped HTML (no Gradio import); ``ui.handlers`` the handlers, ``ui.layout`` the Blocks app,
+``ui.server`` the launch, ``ui.auth`` the login, ``ui.uploads`` upload checks (no Gradio import) and
+``ui.evals`` the Evaluation tab's data. ``ui.app`` re-exports them and is what other code imports.
 
 Example:
     >>> from rag.settings import get_settings

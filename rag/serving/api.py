@@ -530,7 +530,7 @@ async def _stream(service: Service, ticket, question: str, model: str) -> AsyncI
 
 
 def _ingest_uploads(service: Service, files: list[UploadFile]) -> IngestResponse:
-    from ui.app import UploadRejected, safe_filename, stage_upload
+    from ui.uploads import UploadRejected, safe_filename, stage_upload  # no Gradio import
 
     settings = service.settings
     limit = int(settings.ingest.max_file_mb * 1024 * 1024)

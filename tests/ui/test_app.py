@@ -10,6 +10,7 @@ import pytest
 from rag.errors import EmptyStoreError, ModelError
 from tests.conftest import cited_article
 from ui import app as A
+from ui import handlers as H
 from ui import render as R
 
 pytestmark = pytest.mark.unit
@@ -240,7 +241,7 @@ def test_scan_groups_by_topic(env, monkeypatch):
         seen.update(settings=settings, store=store, embedder=embedder)
         return env.answer.conflicts
 
-    monkeypatch.setattr(A, "scan_store", fake_scan_store)
+    monkeypatch.setattr(H, "scan_store", fake_scan_store)
     html = env.ui.scan(no_progress)
     assert "drone" in html and "Algeria says:" in html
     assert seen == {"settings": env.settings, "store": env.store, "embedder": env.embedder}, \
@@ -253,7 +254,7 @@ def test_scan_errors_and_empty_store_are_shown_as_notices(env, monkeypatch):
     def broken(*a, **k):
         raise StoreError("Reading the store failed: disk gone.")
 
-    monkeypatch.setattr(A, "scan_store", broken)
+    monkeypatch.setattr(H, "scan_store", broken)
     with pytest.warns(UserWarning, match="disk gone"):
         html = env.ui.scan(no_progress)
     assert "cr-notice-error" in html and "Reading the store failed: disk gone." in html
@@ -297,7 +298,7 @@ def test_eval_tab_runs_a_set_and_renders_the_metrics(env, monkeypatch):
     sets = env.tmp / "repo" / "eval" / "sets"
     sets.mkdir(parents=True)
     (sets / "mini.jsonl").write_text('{"id": "1", "question": "Q?"}\n')
-    monkeypatch.setattr(A, "REPO", env.tmp / "repo")
+    monkeypatch.setattr(H, "REPO", env.tmp / "repo")
     monkeypatch.setattr(eval.runner, "run_eval", fake_run_eval)
     (label, path), = env.ui.eval_choices()
     assert label == "eval/sets/mini.jsonl"
