@@ -80,7 +80,7 @@ def serve(state: State, host: str, port: int, share: bool, auth_file: str | None
         line=line,
     )
     ui = demo.corroborate
-    service = Service(settings, get_pipeline=ui.pipelines.base, line=line)
+    service = Service(settings, pipelines=ui.pipelines, line=line)
     api_auth = ApiAuth.from_env(logins=auth, allow_remote=exposed and insecure_no_auth)
     if not no_warm_up:
         click.echo("Loading models…", err=True)

@@ -1,5 +1,8 @@
 """What the HTTP API and the MCP server call: one shared pipeline (one set of loaded models) and one line.
 
+The pipeline comes from a :class:`rag.pipeline_cache.PipelineCache`; ``rag serve`` passes the web app's, so the
+web app, the HTTP API and (in ``rag mcp``) the MCP server get their pipeline the same way.
+
 Example:
     >>> service = Service(get_settings())                       # doctest: +SKIP
     >>> service.ask("Who brought the drone down?").citations    # doctest: +SKIP
@@ -12,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import EmptyStoreError, InputError
+from rag.pipeline_cache import PipelineCache
 from rag.serving.line import AskLine, Ticket
 from rag.settings import Settings
 from rag.types import Answer, Conflict, DocRecord, Evidence
@@ -22,30 +26,22 @@ EMPTY_STORE = "The store is empty: ingest articles first (POST /v1/ingest, or `r
 class Service:
     """Asks, searches, lists, scans and ingests through one pipeline; questions for the LLM go through the line.
 
-    ``get_pipeline`` returns the process's shared pipeline (the web app passes its own, so the API and
-    the web app share loaded models); by default one is built from ``settings`` on first use.
+    ``pipelines`` is the process's pipeline cache (the web app passes its own, so the API and the web app
+    share loaded models); by default one is made for ``settings`` (around ``pipeline``, if given), and its
+    pipeline is built on first use.
     """
 
-    def __init__(self, settings: Settings, pipeline=None, *, get_pipeline: Callable | None = None,
+    def __init__(self, settings: Settings, pipeline=None, *, pipelines: PipelineCache | None = None,
                  line: AskLine | None = None):
         self.settings = settings
-        self._pipeline = pipeline
-        self._get_pipeline = get_pipeline
+        self.pipelines = pipelines or PipelineCache(settings, pipeline)
         self.line = line or AskLine.from_settings(settings)
-        self._lock = threading.Lock()
         self._heavy = threading.Lock()  # one corpus scan or ingest at a time
         self._scan: tuple[tuple, list[Conflict]] | None = None
 
     def pipeline(self):
-        """The shared pipeline, built on first use."""
-        if self._get_pipeline is not None:
-            return self._get_pipeline()
-        with self._lock:
-            if self._pipeline is None:
-                from rag.pipeline import Pipeline
-
-                self._pipeline = Pipeline(self.settings)
-            return self._pipeline
+        """The shared pipeline (the cache's base pipeline), built on first use."""
+        return self.pipelines.base()
 
     # -- questions
     @staticmethod

@@ -22,7 +22,7 @@ def server(served):
 
     demo = build_app(served.settings, served.pipeline, bench_dirs=[])
     ui = demo.corroborate
-    service = Service(served.settings, get_pipeline=ui.pipelines.base, line=ui.line)
+    service = Service(served.settings, pipelines=ui.pipelines, line=ui.line)
     port = free_port()
     launch(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True,
            api_routes=api_routes(service, ApiAuth(token="tok")))
