@@ -213,14 +213,28 @@ class Pipeline:
         return reading_conflicts(question, readings, second)
 
     def by_source(self, question: str, prepared: Prepared | None = None) -> list[SourceView]:
-        """Each article's own answer to the question, marking the ones that disagree (no LLM call).
+        """Each article's own answer to the question, marking the ones that disagree: the typed values and QA
+        spans when two or more articles give one (no LLM call), else the LLM reader's answer per article.
 
         ``prepared`` reuses a :meth:`prepare` already run for this question instead of retrieving again.
         """
         from rag.conflicts.answers import per_source
 
         pre = prepared or self.prepare(question)
-        return per_source(question, pre.answers, self.settings.conflicts)
+        views = per_source(question, pre.answers, self.settings.conflicts)
+        if sum(v.answer is not None for v in views) >= 2 or not self.settings.conflicts.reading or pre.abstain_reason:
+            return views
+        # Fewer than two articles give a date, number, name or QA span: ask the LLM for each article's own answer
+        # (one short call per article about the question; here a single article is read too, since the user
+        # asked to see each one), checked against the article as for conflicts.
+        from rag.conflicts.source_reading import read_sources, reading_views
+
+        cfg = self.settings.conflicts.model_copy(update={"reading_min_sources": 1})
+        readings = read_sources(self.llm, question, pre.evidence.items, cfg)
+        if not any(r.answer for r in readings):
+            return views
+        second = {a.evidence.key: a.text for a in pre.answers} if pre.answers else None
+        return reading_views(question, readings, pre.evidence.items, second)
 
     def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:
         """Veto for verification: does an answer sentence contradict the spans it cites?"""

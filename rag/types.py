@@ -226,6 +226,11 @@ class SourceView(BaseModel):
     margin: float | None = Field(default=None, description="QA margin of the answer (higher is surer).")
     camp: int | None = Field(default=None, description="Documents with the same camp give agreeing answers.")
     disagrees: bool = Field(default=False, description="True when this answer differs from the leading answer.")
+    basis: Literal["answers", "reading"] | None = Field(
+        default=None,
+        description="How the answer was read: 'answers' (the typed value or the QA model's span of one sentence), "
+        "'reading' (the LLM reading the article's evidence, checked against it).",
+    )
 
 
 class Timings(BaseModel):

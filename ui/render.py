@@ -356,8 +356,10 @@ def render_source_answer(view) -> str:
         return '<div class="cr-own-answer cr-none">No answer to this question in its evidence.</div>'
     mark = '<span class="cr-differs" title="differs from the leading answer">≠ disagrees</span> ' if view.disagrees else ""
     ref = ref_button(view.doc_id, view.quote.start, view.quote.end, "View in context", title=view.title)
+    how = (' <span class="cr-read-by" title="the LLM read this article alone; its answer was checked against the '
+           'article\'s text">(read by the LLM)</span>') if getattr(view, "basis", None) == "reading" else ""
     return (f'<div class="cr-own-answer{" cr-disagrees" if view.disagrees else ""}">{mark}'
-            f'Answer: <strong>{esc(squash(view.answer))}</strong> {ref}</div>')
+            f'Answer: <strong>{esc(squash(view.answer))}</strong>{how} {ref}</div>')
 
 
 def render_compare(answer: Answer, groups: Sequence[DocEvidence], records: dict[str, DocRecord] | None = None,

@@ -60,7 +60,9 @@ def render_by_source(question: str, views) -> str:
         if v.answer is None:
             lines.append("    no answer in its evidence")
         else:
-            lines.append(f"    answer: {' '.join(v.answer.split())}   (chars {v.answer_start}-{v.answer_end})")
+            where = f"chars {v.answer_start}-{v.answer_end}" if v.answer_start is not None else "its sentence below"
+            how = "; read by the LLM, checked against the article" if v.basis == "reading" else ""
+            lines.append(f"    answer: {' '.join(v.answer.split())}   ({where}{how})")
             lines.append(f"    “{' '.join(v.quote.text.split())}”")
         lines.append("")
     n = len({v.camp for v in views if v.camp is not None})
@@ -99,7 +101,8 @@ def _batch(pipeline, path: str, debug: bool) -> None:
 @click.option("--evidence", is_flag=True, help="Also show the evidence and each sentence's verification.")
 @click.option("--debug", is_flag=True, help="With --json: include draft, verdicts and evidence.")
 @click.option("--by-source", is_flag=True,
-              help="Each article's own answer with its quote, marking the ones that disagree (no LLM call).")
+              help="Each article's own answer with its quote, marking the ones that disagree (typed values and QA "
+              "spans; when fewer than two articles give one, the LLM reads each article: one short call per article).")
 @click.pass_obj
 def ask(state: State, question: str | None, json_: bool, batch: str | None, evidence: bool, debug: bool,
         by_source: bool) -> None:

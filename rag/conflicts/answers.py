@@ -184,7 +184,7 @@ def per_source(question: str, answers: list[SourceAnswer], settings: ConflictSet
         seen.add((e.doc_id, camp))
         views.append(SourceView(doc_id=e.doc_id, source=e.source, title=e.title, answer=a.text, quote=e,
                                 answer_start=a.start, answer_end=a.end, margin=round(a.margin, 3), camp=camp,
-                                disagrees=answers_agree(a.text, lead.text) is False))
+                                disagrees=answers_agree(a.text, lead.text) is False, basis="answers"))
     answered = {v.doc_id for v in views}
     for a in answers:
         e = a.evidence

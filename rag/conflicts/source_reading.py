@@ -38,7 +38,7 @@ from rag.conflicts.answers import answers_agree, two_camps
 from rag.conflicts.reading import core_words, is_yes_no, only_question_words, question_coverage
 from rag.settings import ConflictSettings
 from rag.text import STOPWORDS, fold, numbers, words
-from rag.types import Conflict, Evidence
+from rag.types import Conflict, Evidence, SourceView
 
 LETTERS = string.ascii_uppercase
 #: The prompt asks for at most eight words; a reply of more is a copied sentence, not an answer.
@@ -234,6 +234,45 @@ def reading_conflicts(question: str, readings: list[SourceReading], second: dict
         return []
     return [two_camps(question, [[(r.evidence, r.answer) for r in camp] for camp in (camps[0], rival)],
                       kind="general", score=0.75, basis="reading")]
+
+
+def reading_views(question: str, readings: list[SourceReading], evidence: list[Evidence],
+                  second: dict[int, str] | None = None) -> list[SourceView]:
+    """Each article's own answer as the reader gave it (``rag ask --by-source``, the Compare tab).
+
+    Every checked reading is shown with its sentence; camps and ``disagrees`` follow :func:`reading_conflicts`
+    (only :func:`corroborated` readings are compared, so a mark means what a flag would). Articles among the
+    evidence that were not read, or answered "not stated", are listed with ``answer=None``.
+    """
+    checked = {id(r) for r in corroborated(question, readings, second)}
+    views: list[SourceView] = []
+    leads: list[SourceReading] = []
+    for r in readings:
+        g = r.group
+        if r.answer is None or r.evidence is None:
+            continue
+        camp, disagrees = None, False
+        if id(r) in checked:
+            camp = next((i for i, lead in enumerate(leads) if (
+                r.stance == lead.stance if r.stance else bool(answers_agree(r.answer, lead.answer)))), None)
+            if camp is None:
+                leads.append(r)
+                camp = len(leads) - 1
+            lead = leads[0]
+            disagrees = camp != 0 and (r.stance != lead.stance if r.stance else (
+                answers_agree(r.answer, lead.answer) is False and _comparable(r, lead)))
+        e = r.evidence
+        at = e.text.lower().find(r.answer.lower()) if not r.stance else -1
+        views.append(SourceView(doc_id=g.doc_id, source=e.source, title=g.title, answer=r.answer, quote=e,
+                                answer_start=e.start + at if at >= 0 else None,
+                                answer_end=e.start + at + len(r.answer) if at >= 0 else None,
+                                camp=camp, disagrees=disagrees, basis="reading"))
+    shown = {v.doc_id for v in views}
+    for e in evidence:
+        if e.doc_id not in shown:
+            shown.add(e.doc_id)
+            views.append(SourceView(doc_id=e.doc_id, source=e.source, title=e.title))
+    return views
 
 
 def no_source_answers(readings: list[SourceReading]) -> bool:

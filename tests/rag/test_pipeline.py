@@ -278,3 +278,23 @@ def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains_without
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
     assert a.abstained and a.answer.startswith(ABSTAIN_PREFIX) and len(llm.asked) >= 2
     assert a.abstain_reason == "no source answers the question, as the LLM reads each one"
+
+
+def test_compare_by_source_falls_back_to_the_reader_when_no_typed_answers_exist(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes", "No"])
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3"})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    views = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).by_source(q)
+    read = [v for v in views if v.answer is not None]
+    assert len(read) >= 2 and {v.basis for v in read} == {"reading"}
+    assert [v.answer for v in read[:2]] == ["yes", "no"] and read[1].disagrees and not read[0].disagrees
+    for v in read:  # each answer rests on a sentence of its own article, an exact span of the stored text
+        assert v.quote.doc_id == v.doc_id and store.get_document(v.doc_id).text[v.quote.start:v.quote.end] == v.quote.text
+    off = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                  "conflicts.reading": "false"})
+    quiet = _reader_llm(["Yes"])
+    assert all(v.answer is None for v in Pipeline(off, store=store, embedder=fake_embedder, llm=quiet).by_source(q))
+    assert quiet.asked == []  # reader off: no LLM call for the comparison

@@ -13,6 +13,7 @@ from rag.conflicts.source_reading import (
     parse_reading,
     read_sources,
     reading_conflicts,
+    reading_views,
 )
 from rag.conflicts.wording import disagreement_answer
 from rag.settings import ConflictSettings
@@ -178,3 +179,26 @@ def test_no_source_answers_only_when_every_source_said_so():
     assert not no_source_answers([stated, parse_reading("Yes [2]", q, b, 0.75)])
     assert not no_source_answers([stated, parse_reading("Maybe [2]", q, b, 0.75)])  # it found something there
     assert not no_source_answers([])  # nothing was read
+
+
+def test_each_article_is_shown_with_its_reading_and_the_ones_that_disagree_are_marked():
+    q = "What paint covered the harbour bridge?"
+    a, b = groups_of(BRIDGE, q)
+    readings = [parse_reading("lead-free paint [1]", q, a, 0.75), parse_reading("lead paint [2]", q, b, 0.75)]
+    views = reading_views(q, readings, BRIDGE, {1: "lead-free", 2: "lead paint"})
+    assert [(v.doc_id, v.answer, v.disagrees, v.basis) for v in views] == [
+        ("a", "lead-free paint", False, "reading"), ("b", "lead paint", True, "reading"), ("c", None, False, None)]
+    first = views[0]
+    assert BRIDGE[0].text[first.answer_start - BRIDGE[0].start:first.answer_end - BRIDGE[0].start] == "lead-free paint"
+    # without a second reader the open answers are shown but not compared: no mark a flag would not make
+    unchecked = reading_views(q, readings, BRIDGE)
+    assert [v.answer for v in unchecked[:2]] == ["lead-free paint", "lead paint"] and not any(v.disagrees for v in unchecked)
+
+
+def test_yes_no_readings_are_marked_by_stance_and_not_stated_is_no_answer():
+    q = "Was the harbour bridge painted with lead paint?"
+    a, b = groups_of(BRIDGE)
+    views = reading_views(q, [parse_reading("No [1]", q, a, 0.75), parse_reading("Yes [2]", q, b, 0.75)], BRIDGE)
+    assert [(v.answer, v.disagrees, v.answer_start) for v in views[:2]] == [("no", False, None), ("yes", True, None)]
+    quiet = reading_views(q, [parse_reading("No [1]", q, a, 0.75), parse_reading("not stated", q, b, 0.75)], BRIDGE)
+    assert [(v.doc_id, v.answer) for v in quiet] == [("a", "no"), ("b", None), ("c", None)]
