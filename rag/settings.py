@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tomllib
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -34,6 +36,8 @@ from rag.errors import ConfigError
 from rag.nli_spec import check_spec  # standard library only: no numpy when settings load
 
 CONFIGS_DIR = Path(__file__).parent / "configs"
+#: The preset file of the Settings being built (get_settings sets it): a source below the env and the TOML file.
+_PRESET_FILE: ContextVar[Path | None] = ContextVar("preset_file", default=None)
 
 
 def default_home() -> Path:
@@ -332,6 +336,9 @@ class Settings(BaseSettings):
         toml = find_config_file()
         if toml is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        preset = _PRESET_FILE.get()
+        if preset is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=preset))
         return tuple(sources)
 
     # -- derived values -------------------------------------------------
@@ -418,24 +425,31 @@ def format_validation_error(err: ValidationError) -> str:
 def get_settings(
     settings_or_name: Settings | str | None = None, overrides: dict[str, Any] | None = None
 ) -> Settings:
-    """Build settings from a preset name (``rag/configs/NAME.json``) or pass them through, then apply overrides.
+    """Build settings from a preset name (``rag/configs/NAME.toml``) or pass them through, then apply overrides.
 
     ``overrides`` maps dotted keys (``"retrieval.top_k"``) to values (strings are parsed by pydantic).
     """
     if isinstance(settings_or_name, Settings) and not overrides:
         return settings_or_name
     base: dict[str, Any] = {}
+    preset: Path | None = None
     if isinstance(settings_or_name, Settings):
         base = settings_or_name.model_dump(exclude_unset=True)
     elif isinstance(settings_or_name, str):
-        preset = CONFIGS_DIR / f"{settings_or_name}.json"
+        preset = CONFIGS_DIR / f"{settings_or_name}.toml"
         if not preset.is_file():
-            names = sorted(p.stem for p in CONFIGS_DIR.glob("*.json"))
+            names = sorted(p.stem for p in CONFIGS_DIR.glob("*.toml"))
             raise ConfigError(f"No preset named {settings_or_name!r}. Available: {', '.join(names) or 'none'}.")
-        base = json.loads(preset.read_text())
+        try:
+            tomllib.loads(preset.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"The preset {preset} is not valid TOML: {e}.") from None
     for key, value in (overrides or {}).items():
         _set_dotted(base, key, value)
+    token = _PRESET_FILE.set(preset)
     try:
         return Settings(**base)
     except ValidationError as err:
         raise ConfigError("Invalid settings:\n" + format_validation_error(err)) from None
+    finally:
+        _PRESET_FILE.reset(token)
