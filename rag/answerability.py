@@ -233,3 +233,41 @@ def missing_specifics(question: str, context: str) -> list[str]:
 
 _QUESTION_WORDS = frozenset(w.lower() for w in WH_WORDS) | {"did", "does", "do", "is", "are", "was", "were", "can",
                                                              "has", "have", "had", "in", "on", "at", "as"}
+
+
+def _is_year(value: float) -> bool:
+    return value.is_integer() and 1000 <= value <= 2100
+
+
+def other_specific(question: str, evidence: list[Evidence], min_cover: float = 0.5) -> str | None:
+    """When the question names a number or year no evidence sentence has, and a sentence about the rest of the
+    question gives another: "None of the articles mentions 2001; the closest: “The stadium was built in 1998.”
+    (Title)." Said after an abstention, so the reader sees why and what the articles do say; None otherwise.
+
+    Example:
+        >>> ev = [Evidence(key=1, doc_id="d", source="d.txt", title="Stadiums", start=0, end=34,
+        ...                text="The city stadium was built in 1998.")]
+        >>> other_specific("Which stadium was built in 2001?", ev)
+        'None of the articles mentions 2001; the closest: “The city stadium was built in 1998.” (Stadiums).'
+    """
+    if not evidence:
+        return None
+    have = numbers(" ".join(e.title + " " + e.text for e in evidence))
+    missing = [m.group() for m in _YEARLIKE.finditer(question) if numbers(m.group()) and not numbers(m.group()) & have]
+    if not missing:
+        return None
+    asked = missing[0]
+    year = all(_is_year(v) for v in numbers(asked))
+    rest = set(content_terms(question)) - set(content_terms(asked))
+    best: tuple[float, Evidence] | None = None
+    for e in sorted(evidence, key=lambda e: e.key):
+        values = numbers(e.text)
+        if not values or (year and not any(_is_year(v) for v in values)):
+            continue
+        cover = len(rest & set(content_terms(e.title + " " + e.text))) / max(1, len(rest))
+        if cover >= min_cover and (best is None or cover > best[0]):
+            best = (cover, e)
+    if best is None:
+        return None
+    e = best[1]
+    return f"None of the articles mentions {asked}; the closest: “{' '.join(e.text.split())}” ({e.title or e.source})."

@@ -291,6 +291,15 @@ class Pipeline:
             answers.append(a.model_copy(update={"question": part}))
         return merge_answers(question, answers).model_copy(update={"id": id})
 
+    @staticmethod
+    def _abstain_text(question: str, evidence: list[Evidence]) -> str:
+        """'The articles do not say …', and when the question names a number the evidence lacks while a sentence
+        about the rest gives another, that sentence (``rag.answerability.other_specific``)."""
+        from rag.answerability import other_specific
+
+        note = other_specific(question, evidence)
+        return abstain_text(question) + (f" {note}" if note else "")
+
     def _ask_one(self, question: str, id: str | None, on_token: Callable[[str], None] | None) -> Answer:
         t0 = time.perf_counter()
         timings = Timings()
@@ -300,8 +309,8 @@ class Pipeline:
         base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
         if pre.abstain_reason:
             timings.total = time.perf_counter() - t0
-            return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings,
-                          abstain_reason=pre.abstain_reason)
+            return Answer(**base, answer=self._abstain_text(question, ev.items), abstained=True, mode="abstained",
+                          timings=timings, abstain_reason=pre.abstain_reason)
         numbering = Numbering(ev.items)
         tc = time.perf_counter()
         disputed = self.answer_conflicts(question, answers)
@@ -312,7 +321,8 @@ class Pipeline:
             timings.reading = time.perf_counter() - tc
             if self.settings.answerability.reader and no_source_answers(readings):
                 timings.conflicts = timings.total = time.perf_counter() - t0
-                return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings,
+                return Answer(**base, answer=self._abstain_text(question, ev.items), abstained=True, mode="abstained",
+                              timings=timings,
                               abstain_reason="no source answers the question, as the LLM reads each one")
             disputed = self.reading_conflicts(question, readings, answers)
         timings.conflicts = time.perf_counter() - tc
@@ -346,13 +356,13 @@ class Pipeline:
         answering = pre.answering  # the extractive fallback may quote only these (None: no such test)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
         if is_cannot_answer(draft) or declines(draft, question):
-            checked, text, mode = [], abstain_text(question), "abstained"
+            checked, text, mode = [], self._abstain_text(question, ev.items), "abstained"
             reason = "the LLM found no answer in the evidence"
         else:
             checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,
                                    contradiction=self._contradiction, nli=self.verify_nli)
             if invented_specifics(checked):
-                text, mode = abstain_text(question), "abstained"
+                text, mode = self._abstain_text(question, ev.items), "abstained"
                 reason = "the draft named specifics the evidence lacks"
             elif checked:
                 text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction,
@@ -362,11 +372,11 @@ class Pipeline:
                 cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
                 text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
             if not text:
-                text, mode = abstain_text(question), "abstained"
+                text, mode = self._abstain_text(question, ev.items), "abstained"
                 reason = "no verified sentence, and no evidence sentence that answers the question to quote"
             if mode != "abstained" and not delivers_answer_type(question, CITATION_GROUP.sub("", text)):
                 # verified, but not an answer: "when?" answered without a date, "which company?" without a name
-                text, mode = abstain_text(question), "abstained"
+                text, mode = self._abstain_text(question, ev.items), "abstained"
                 reason = "the verified answer lacks the kind of answer asked for"
         timings.verification = time.perf_counter() - tv
 

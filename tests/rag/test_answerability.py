@@ -103,3 +103,21 @@ def test_declines_spots_a_negated_restatement(draft, question, declined):
     from rag.answerability import declines
 
     assert declines(draft, question) is declined
+
+
+def _sentence(key, text, title="Stadiums"):
+    from rag.types import Evidence
+
+    return Evidence(key=key, doc_id=f"d{key}", source=f"d{key}.txt", title=title, start=0, end=len(text), text=text)
+
+
+def test_an_abstention_names_the_specific_the_articles_lack_and_what_they_say_instead():
+    from rag.answerability import other_specific
+
+    ev = [_sentence(1, "Tickets cost 20 euros in the first season."), _sentence(2, "The city stadium was built in 1998.")]
+    assert other_specific("Which stadium was built in 2001?", ev) == (
+        "None of the articles mentions 2001; the closest: “The city stadium was built in 1998.” (Stadiums).")
+    assert other_specific("Which stadium was built in 1998?", ev) is None  # the articles have it: nothing to add
+    assert other_specific("Which bridge was painted in 2001?", ev) is None  # no sentence about the rest of the question
+    assert other_specific("Which stadium was built in 2001?", ev[:1]) is None  # a price is no stand-in for a year
+    assert other_specific("Which stadium was built?", ev) is None and other_specific("In 2001?", []) is None
