@@ -34,8 +34,9 @@ import numpy as np
 from rag.errors import StoreError
 from rag.settings import Settings
 from rag.types import Chunk, DocMeta, DocRecord, Removal, SentenceKey, SentenceVectors, SourceDoc, Span, StoredDoc
+from rag.offline import apply_offline_env
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+apply_offline_env()  # before any model or Chroma import: no hub, no telemetry (rag/offline.py)
 
 _BATCH = 500
 # Chroma's SQLite backend binds one variable per row in a whole-collection get, so a get() without

@@ -8,7 +8,6 @@ runtime that our NLI model (:mod:`rag.nli.corroborate`), the aegis model, the ex
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -17,8 +16,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.errors import ModelError
+from rag.offline import apply_offline_env
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+apply_offline_env()  # before any model or Chroma import: no hub, no telemetry (rag/offline.py)
 
 
 class NLIScores(BaseModel):
