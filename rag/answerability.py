@@ -252,8 +252,8 @@ def other_specific(question: str, evidence: list[Evidence], min_cover: float = 0
     """
     if not evidence:
         return None
-    have = numbers(" ".join(e.title + " " + e.text for e in evidence))
-    missing = [m.group() for m in _YEARLIKE.finditer(question) if numbers(m.group()) and not numbers(m.group()) & have]
+    context = " ".join(e.title + " " + e.text for e in evidence)
+    missing = [x for x in missing_specifics(question, context) if numbers(x)]
     if not missing:
         return None
     asked = missing[0]

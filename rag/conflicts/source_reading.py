@@ -209,27 +209,33 @@ def _comparable(a: SourceReading, b: SourceReading) -> bool:
     return sa is None or sb is None or sa == sb
 
 
-def reading_conflicts(question: str, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
-    """At most one conflict: the first two camps of :func:`corroborated` readings that disagree."""
-    answered = corroborated(question, readings, second)
+def _camps(answered: list[SourceReading]) -> list[list[SourceReading]]:
+    """Readings grouped by agreement (the same stance, or answers that agree), in order of first appearance."""
     camps: list[list[SourceReading]] = []
     for r in answered:
         for camp in camps:
             lead = camp[0]
-            same = r.stance == lead.stance if r.stance else answers_agree(r.answer, lead.answer)
-            if same:
+            if r.stance == lead.stance if r.stance else answers_agree(r.answer, lead.answer):
                 camp.append(r)
                 break
         else:
             camps.append([r])
+    return camps
+
+
+def _differs(r: SourceReading, lead: SourceReading) -> bool:
+    """Does ``r`` disagree with the leading reading: another stance, or a different answer of the same shape?"""
+    if lead.stance:
+        return r.stance != lead.stance
+    return answers_agree(r.answer, lead.answer) is False and _comparable(r, lead)
+
+
+def reading_conflicts(question: str, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
+    """At most one conflict: the first two camps of :func:`corroborated` readings that disagree."""
+    camps = _camps(corroborated(question, readings, second))
     if len(camps) < 2:
         return []
-    lead = camps[0][0]
-    rival = next(
-        (c for c in camps[1:] if (c[0].stance != lead.stance if lead.stance else (
-            answers_agree(c[0].answer, lead.answer) is False and _comparable(c[0], lead)))),
-        None,
-    )
+    rival = next((c for c in camps[1:] if _differs(c[0], camps[0][0])), None)
     if rival is None:
         return []
     return [two_camps(question, [[(r.evidence, r.answer) for r in camp] for camp in (camps[0], rival)],
@@ -244,23 +250,15 @@ def reading_views(question: str, readings: list[SourceReading], evidence: list[E
     (only :func:`corroborated` readings are compared, so a mark means what a flag would). Articles among the
     evidence that were not read, or answered "not stated", are listed with ``answer=None``.
     """
-    checked = {id(r) for r in corroborated(question, readings, second)}
+    camps = _camps(corroborated(question, readings, second))
+    camp_of = {id(r): i for i, camp in enumerate(camps) for r in camp}
     views: list[SourceView] = []
-    leads: list[SourceReading] = []
     for r in readings:
         g = r.group
         if r.answer is None or r.evidence is None:
             continue
-        camp, disagrees = None, False
-        if id(r) in checked:
-            camp = next((i for i, lead in enumerate(leads) if (
-                r.stance == lead.stance if r.stance else bool(answers_agree(r.answer, lead.answer)))), None)
-            if camp is None:
-                leads.append(r)
-                camp = len(leads) - 1
-            lead = leads[0]
-            disagrees = camp != 0 and (r.stance != lead.stance if r.stance else (
-                answers_agree(r.answer, lead.answer) is False and _comparable(r, lead)))
+        camp = camp_of.get(id(r))
+        disagrees = camp not in (None, 0) and _differs(r, camps[0][0])
         e = r.evidence
         at = e.text.lower().find(r.answer.lower()) if not r.stance else -1
         views.append(SourceView(doc_id=g.doc_id, source=e.source, title=g.title, answer=r.answer, quote=e,

@@ -239,13 +239,19 @@ def _reader_llm(stances: list[str]):
     return ReaderLLM(asked=[])
 
 
+def _reader_store(tmp_path, fake_embedder, **over):
+    """Settings with the reader on (a low coverage floor for the hash embedder's evidence) and the corpus ingested."""
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
+                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3", **over})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    return settings, store
+
+
 def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_an_answer_call(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes", "No"])
-    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
-                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3"})
-    store = ChromaStore(settings)
-    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder)
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
     assert len(llm.asked) >= 2  # one call per source about the question, and no answer call
     assert a.mode == "disagreement" and a.conflicts[0].basis == "reading"
@@ -258,10 +264,7 @@ def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_a
 def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes"])
-    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
-                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3"})
-    store = ChromaStore(settings)
-    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder)
     with pytest.raises(AssertionError, match="only the reader"):
         Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)  # went on to the answer call
     assert len(llm.asked) >= 2
@@ -270,11 +273,7 @@ def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path,
 def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains_without_an_answer_call(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["not stated"])
-    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
-                                       "conflicts.reading": "true", "answerability.reader": "true",
-                                       "conflicts.reading_min_coverage": "0.3"})
-    store = ChromaStore(settings)
-    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder, **{"answerability.reader": "true"})
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
     assert a.abstained and a.answer.startswith(ABSTAIN_PREFIX) and len(llm.asked) >= 2
     assert a.abstain_reason == "no source answers the question, as the LLM reads each one"
@@ -283,10 +282,7 @@ def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains_without
 def test_compare_by_source_falls_back_to_the_reader_when_no_typed_answers_exist(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes", "No"])
-    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "retrieval.min_relevance": "0.2",
-                                       "conflicts.reading": "true", "conflicts.reading_min_coverage": "0.3"})
-    store = ChromaStore(settings)
-    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder)
     views = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).by_source(q)
     read = [v for v in views if v.answer is not None]
     assert len(read) >= 2 and {v.basis for v in read} == {"reading"}
