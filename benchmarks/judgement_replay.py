@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 from eval.loaders import doc_key, load_set, split_part  # noqa: E402
 from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
 from rag.conflicts.relevance import asks_one_party  # noqa: E402
-from rag.conflicts.source_reading import no_source_answers, reading_conflicts  # noqa: E402
+from rag.conflicts.source_reading import no_source_answers, reading_conflicts, second_reader  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 from rag.types import Evidence  # noqa: E402
 
@@ -236,7 +236,7 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
             if reader and no_source_answers(r["readings"]):
                 refused = True
             elif cfg.reading and not one_party:
-                flags = reading_conflicts(r["question"], r["readings"], {a.evidence.key: a.text for a in r["answers"]})
+                flags = reading_conflicts(r["question"], r["readings"], second_reader(r["answers"]))
         if r["unanswerable"]:
             out["unans"] += 1
             out["unans_refused"] += refused

@@ -205,12 +205,11 @@ class Pipeline:
         if not (cfg.enabled and cfg.reading) or not readings:
             return []
         from rag.conflicts.relevance import asks_one_party
-        from rag.conflicts.source_reading import reading_conflicts
+        from rag.conflicts.source_reading import reading_conflicts, second_reader
 
         if asks_one_party(question):
             return []  # "According to Mali, ...?" asks for one side's account
-        second = {a.evidence.key: a.text for a in answers} if answers else None
-        return reading_conflicts(question, readings, second)
+        return reading_conflicts(question, readings, second_reader(answers))
 
     def by_source(self, question: str, prepared: Prepared | None = None) -> list[SourceView]:
         """Each article's own answer to the question, marking the ones that disagree: the typed values and QA
@@ -227,14 +226,13 @@ class Pipeline:
         # Fewer than two articles give a date, number, name or QA span: ask the LLM for each article's own answer
         # (one short call per article about the question; here a single article is read too, since the user
         # asked to see each one), checked against the article as for conflicts.
-        from rag.conflicts.source_reading import read_sources, reading_views
+        from rag.conflicts.source_reading import read_sources, reading_views, second_reader
 
         cfg = self.settings.conflicts.model_copy(update={"reading_min_sources": 1})
         readings = read_sources(self.llm, question, pre.evidence.items, cfg)
         if not any(r.answer for r in readings):
             return views
-        second = {a.evidence.key: a.text for a in pre.answers} if pre.answers else None
-        return reading_views(question, readings, pre.evidence.items, second)
+        return reading_views(question, readings, pre.evidence.items, second_reader(pre.answers))
 
     def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:
         """Veto for verification: does an answer sentence contradict the spans it cites?"""

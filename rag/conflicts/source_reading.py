@@ -164,6 +164,12 @@ def parse_reading(reply: str, question: str, group: SourceGroup, min_copied: flo
     return SourceReading(group, answer, None, _best_sentence(answer, group, cited) or group.evidence[0], raw)
 
 
+def second_reader(answers) -> dict[int, str] | None:
+    """Each evidence sentence's QA span or typed value by evidence key (``SourceAnswer``s from ``Pipeline.prepare``):
+    the second reader :func:`corroborated` checks open readings against; None when there are none."""
+    return {a.evidence.key: a.text for a in answers} if answers else None
+
+
 def corroborated(question: str, readings: list[SourceReading], second: dict[int, str] | None) -> list[SourceReading]:
     """The readings that can be sides: every yes/no stance; an answer to another question only where a second
     reader (the extractive QA model's span, or the typed value, in ``second`` by evidence key) picks words of it
