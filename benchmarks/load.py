@@ -34,9 +34,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rag.offline import OFFLINE_ENV
+
 REPO = Path(__file__).resolve().parent.parent
-ENV = {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False",
-       "HF_HUB_DISABLE_TELEMETRY": "1", "ORT_DISABLE_TELEMETRY": "1"}
 
 
 @dataclass
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.clients <= 64:
         raise SystemExit("--clients must be between 1 and 64 (loopback only, bounded)")
     rag = str(REPO / ".venv" / "bin" / "rag")
-    env = {**os.environ, **ENV}
+    env = {**os.environ, **OFFLINE_ENV}
     with tempfile.TemporaryDirectory(prefix="corroborate-load-") as home:
         env["RAG_HOME"] = home
         overrides = [x for kv in args.override for x in ("-o", kv)]
