@@ -160,7 +160,7 @@ class BaselinePipeline:
         cited = sorted({k for g in CITATION_GROUP.findall(text) for k in parse_keys(g) if 1 <= k <= len(evidence)})
         abstained = looks_abstained(text)
         citations = [] if abstained else [
-            Citation(n=k, **evidence[k - 1].model_dump(include={"doc_id", "source", "title", "start", "end", "text"}))
+            Citation(n=k, **evidence[k - 1].span_fields())
             for k in cited
         ]
         timings = Timings(retrieval=t1 - t0, generation=t2 - t1, total=time.perf_counter() - t0)

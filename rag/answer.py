@@ -6,7 +6,7 @@ import re
 
 from prompts import ABSTAIN_PREFIX, CANNOT_ANSWER_PHRASE, EXTRACTIVE_PREFIX
 from rag.prompting import render
-from rag.types import Citation, ConflictSide, Evidence
+from rag.types import Citation, Evidence, SourceSpan
 from rag.verify import Checked
 
 WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
@@ -49,28 +49,25 @@ class Numbering:
 
     def cite(self, key: int) -> int:
         if key not in self._n:
-            e = self.by_key[key]
+            span = self.by_key[key].span_fields()  # an unknown key raises before anything is numbered
             self._n[key] = len(self.citations) + 1
-            self.citations.append(
-                Citation(n=self._n[key], doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end, text=e.text)
-            )
+            self.citations.append(Citation(n=self._n[key], **span))
         return self._n[key]
 
-    def cite_span(self, doc_id: str, source: str, title: str, start: int, end: int, text: str) -> int:
-        """Cite an exact span that is not itself an evidence item (e.g. one speaker's clause of a sentence)."""
+    def cite_span(self, span: SourceSpan) -> int:
+        """Cite an exact span, e.g. a conflict side or one speaker's clause of a sentence.
+
+        A span already cited, or equal to an evidence item, keeps that item's number.
+        """
+        at = (span.doc_id, span.start, span.end)
         for c in self.citations:
-            if (c.doc_id, c.start, c.end) == (doc_id, start, end):
+            if (c.doc_id, c.start, c.end) == at:
                 return c.n
         for e in self.by_key.values():
-            if (e.doc_id, e.start, e.end) == (doc_id, start, end):
+            if (e.doc_id, e.start, e.end) == at:
                 return self.cite(e.key)
-        self.citations.append(Citation(n=len(self.citations) + 1, doc_id=doc_id, source=source, title=title,
-                                       start=start, end=end, text=text))
+        self.citations.append(Citation(n=len(self.citations) + 1, **span.span_fields()))
         return self.citations[-1].n
-
-    def cite_side(self, side: ConflictSide) -> int:
-        """Cite the exact span a conflict side quotes."""
-        return self.cite_span(side.doc_id, side.source, side.title, side.start, side.end, side.text)
 
     def markers(self, keys: list[int]) -> str:
         return "".join(f"[{self.cite(k)}]" for k in keys if k in self.by_key)

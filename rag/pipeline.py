@@ -330,7 +330,7 @@ class Pipeline:
             from rag.conflicts.wording import disagreement_answer
 
             c = disputed[0]
-            text = disagreement_answer(question, c, numbering.cite_side)
+            text = disagreement_answer(question, c, numbering.cite_span)
             others = [o for o in self.detect_conflicts(question, ev.items) if not _same_sides(o, c)]
             timings.conflicts = time.perf_counter() - tc
             timings.total = time.perf_counter() - t0
@@ -408,7 +408,7 @@ class Pipeline:
         for camp in sorted({s.camp for s in c.sides}):
             members = [s for s in c.sides if s.camp == camp]
             side = next((s for s in members if s.attributed_to), members[0])
-            n = numbering.cite_side(side)
+            n = numbering.cite_span(side)
             who = f"{side.attributed_to}: " if side.attributed_to else ""
             parts.append(f"{who}“{' '.join(side.text.split())}” [{n}]")
         return f"{DISAGREE_PREFIX} " + "; ".join(parts) + "."

@@ -132,30 +132,49 @@ class ScoredChunk(BaseModel):
     bm25_rank: int | None = Field(default=None, description="Rank in the BM25 list, 1-based.")
 
 
-class Evidence(BaseModel):
-    """One evidence sentence shown to the LLM under a short key ``[n]``."""
+class SourceSpan(BaseModel):
+    """An exact span of a document's clean text and where it comes from (evidence, citations, conflict sides).
 
-    key: int = Field(ge=1, description="The number the LLM cites, 1-based.")
+    Example:
+        >>> span = SourceSpan(doc_id="ab12", source="/c/a.txt", title="Talks", start=0, end=6, text="Hello.")
+        >>> Citation(n=1, **span.span_fields()).text
+        'Hello.'
+    """
+
     doc_id: str = Field(description="Document the span comes from.")
-    source: str = Field(description="Path of the source file.")
-    title: str = Field(description="Document title.")
-    start: int = Field(ge=0, description="Span start in the clean text.")
-    end: int = Field(ge=0, description="Span end in the clean text.")
-    text: str = Field(description="Exactly clean_text[start:end].")
-    score: float = Field(default=0.0, description="Relevance of the sentence to the question.")
-    chunk_id: str | None = Field(default=None, description="Chunk the sentence was selected from.")
-
-
-class Citation(BaseModel):
-    """A citation printed with an answer: ``[n]`` and the exact span it points at."""
-
-    n: int = Field(ge=1, description="Citation number as it appears in the answer text.")
-    doc_id: str = Field(description="Document id.")
     source: str = Field(description="Path of the ingested file.")
     title: str = Field(description="Document title.")
     start: int = Field(ge=0, description="Span start in the clean text.")
     end: int = Field(ge=0, description="Span end in the clean text.")
-    text: str = Field(description="The cited text, equal to clean_text[start:end].")
+    text: str = Field(description="Exactly clean_text[start:end].")
+
+    def span_fields(self) -> dict[str, str | int]:
+        """The six span fields by name, to build another span type from this one."""
+        return {name: getattr(self, name) for name in SourceSpan.model_fields}
+
+
+# A field that must come before the span fields sits in a base listed after SourceSpan: pydantic orders
+# fields base-first along the reversed MRO, so Evidence and Citation keep ``key`` / ``n`` first in their
+# JSON (as documented) and schema.
+
+
+class _EvidenceKey(BaseModel):
+    key: int = Field(ge=1, description="The number the LLM cites, 1-based.")
+
+
+class _CitationNumber(BaseModel):
+    n: int = Field(ge=1, description="Citation number as it appears in the answer text.")
+
+
+class Evidence(SourceSpan, _EvidenceKey):
+    """One evidence sentence shown to the LLM under a short key ``[n]``."""
+
+    score: float = Field(default=0.0, description="Relevance of the sentence to the question.")
+    chunk_id: str | None = Field(default=None, description="Chunk the sentence was selected from.")
+
+
+class Citation(SourceSpan, _CitationNumber):
+    """A citation printed with an answer: ``[n]`` and the exact span it points at."""
 
 
 SentenceStatus = Literal["supported", "recited", "rewritten", "removed", "quoted"]
@@ -176,15 +195,9 @@ ConflictKind = Literal["quantity", "date", "agent", "negation", "general"]
 ConflictCategory = Literal["factual", "opinion", "outdated"]
 
 
-class ConflictSide(BaseModel):
+class ConflictSide(SourceSpan):
     """One side of a disagreement: an exact span and who it is attributed to."""
 
-    doc_id: str = Field(description="Document id.")
-    source: str = Field(description="Path of the ingested file.")
-    title: str = Field(description="Document title.")
-    start: int = Field(ge=0, description="Span start in the clean text.")
-    end: int = Field(ge=0, description="Span end in the clean text.")
-    text: str = Field(description="The quoted text.")
     attributed_to: str | None = Field(default=None, description="Party the claim is attributed to, if stated.")
     camp: int = Field(default=0, ge=0, description="Which side of the disagreement (sides with equal camp agree).")
     answer: str | None = Field(

@@ -134,11 +134,9 @@ def cited_article(tmp_path, embedder, article: str, overrides: dict | None = Non
         s, e = doc.text.index(first), doc.text.index(last) + len(last)
         ev.append(Evidence(key=key, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=s, end=e,
                            text=doc.text[s:e], score=score))
-    cite = Citation(n=1, doc_id=doc.doc_id, source=doc.source, title=doc.meta.title, start=ev[1].start,
-                    end=ev[1].end, text=ev[1].text)
+    cite = Citation(n=1, **ev[1].span_fields())
     conflict = Conflict(kind="quantity", score=0.9, summary="Distance: 2 km (Algeria) vs 9.5 km (Mali)", topic="drone",
-                        sides=[ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
-                                            text=e.text, attributed_to=w) for e, w in zip(ev, ["Algeria", "Mali"])])
+                        sides=[ConflictSide(**e.span_fields(), attributed_to=w) for e, w in zip(ev, ["Algeria", "Mali"])])
     answer = Answer(question="q", answer="The wreckage was found 9.5km inside Mali [1].", abstained=False,
                     citations=[cite], conflicts=[conflict], evidence=ev, draft="Draft text.", **answer_fields)
     return SimpleNamespace(settings=settings, store=store, doc=doc, evidence=ev, conflict=conflict, answer=answer)

@@ -339,9 +339,7 @@ def group_by_document(answer: Answer, per_doc: int = 3) -> list[DocEvidence]:
         g = groups.setdefault(c.doc_id, DocEvidence(doc_id=c.doc_id, title=c.title, source=c.source))
         g.cited[(c.start, c.end)] = c.n
         if not any((e.start, e.end) == (c.start, c.end) for e in g.items):
-            g.items.append(
-                Evidence(key=c.n, doc_id=c.doc_id, source=c.source, title=c.title, start=c.start, end=c.end, text=c.text)
-            )
+            g.items.append(Evidence(key=c.n, **c.span_fields()))
     out = []
     for g in groups.values():
         ranked = sorted(g.items, key=lambda e: ((e.start, e.end) not in g.cited, -e.score, e.start))

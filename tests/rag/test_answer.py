@@ -2,7 +2,7 @@ import pytest
 
 from prompts import ABSTAIN_PREFIX, CANNOT_ANSWER_PHRASE, EXTRACTIVE_PREFIX
 from rag.answer import Numbering, abstain_text, assemble, build_messages, is_cannot_answer
-from rag.types import Evidence, Verdict
+from rag.types import Citation, ConflictSide, Evidence, Verdict
 from rag.verify import Checked
 
 pytestmark = pytest.mark.unit
@@ -85,3 +85,23 @@ def test_extractive_fallback_quotes_only_sentences_that_answer():
     assert "rejected" in extractive([], ev, numbering, allowed={2}) and "filed" not in extractive([], ev, Numbering(ev), allowed={2})
     assert extractive([], ev, Numbering(ev), allowed=set()) == "", "nothing answers: nothing to quote"
     assert "filed" in extractive([], ev, Numbering(ev)), "without the test every sentence may be quoted"
+
+
+def test_cite_span_reuses_numbers_for_known_spans_and_adds_new_ones():
+    num = Numbering(EV)
+    assert num.cite(2) == 1
+    side = ConflictSide(**EV[1].span_fields(), attributed_to="B")
+    assert num.cite_span(side) == 1, "a span already cited keeps its number"
+    assert num.cite_span(ConflictSide(**EV[0].span_fields())) == 2, "an evidence span is cited under its key"
+    clause = ConflictSide(doc_id="a", source="a.txt", title="A", start=3, end=9, text="First ")
+    assert num.cite_span(clause) == 3
+    assert num.citations[-1] == Citation(n=3, **clause.span_fields())
+
+
+def test_span_types_keep_their_documented_field_order():
+    """The shared SourceSpan base must not move ``key`` / ``n`` behind the span fields in the JSON."""
+    span = ["doc_id", "source", "title", "start", "end", "text"]
+    assert list(Evidence.model_fields) == ["key", *span, "score", "chunk_id"]
+    assert list(Citation.model_fields) == ["n", *span]
+    assert list(ConflictSide.model_fields) == [*span, "attributed_to", "camp", "answer"]
+    assert Citation(n=1, **EV[0].span_fields()).model_dump_json().startswith('{"n":1,"doc_id":"a",')

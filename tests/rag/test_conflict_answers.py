@@ -240,6 +240,6 @@ def test_an_outdated_answer_cites_only_the_sides_it_quotes_in_the_order_it_quote
                            ConflictSettings())
     assert c.category == "outdated" and len(c.sides) == 3
     numbering = Numbering([new, new2, old])
-    text = disagreement_answer(q, c, numbering.cite_side)
+    text = disagreement_answer(q, c, numbering.cite_span)
     assert [cit.text for cit in numbering.citations] == [old.text, new.text], "no citation the text does not show"
     assert "[1]" in text and "[2]" in text and "[3]" not in text
