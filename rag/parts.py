@@ -56,13 +56,13 @@ def standalone(part: str, first: str) -> str:
 def merge_answers(question: str, parts: list[Answer]) -> Answer:
     """One answer from the answers to each part; citations renumbered in order of first use."""
     citations: list[Citation] = []
-    index: dict[tuple[str, int, int], int] = {}
+    index: dict[tuple[str, int, int, str | None], int] = {}
     texts: list[str] = []
     conflicts: list[Conflict] = []
     for a in parts:
         mapping: dict[int, int] = {}
         for c in a.citations:
-            key = (c.doc_id, c.start, c.end)
+            key = (c.doc_id, c.start, c.end, c.field)
             if key not in index:
                 index[key] = len(citations) + 1
                 citations.append(c.model_copy(update={"n": index[key]}))

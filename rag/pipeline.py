@@ -299,6 +299,11 @@ class Pipeline:
         return abstain_text(question) + (f" {note}" if note else "")
 
     def _ask_one(self, question: str, id: str | None, on_token: Callable[[str], None] | None) -> Answer:
+        from rag.article_facts import asked_field
+
+        field = asked_field(question)
+        if field is not None:
+            return self._ask_about_articles(question, field, id)
         t0 = time.perf_counter()
         timings = Timings()
         pre = self.prepare(question)
@@ -396,6 +401,27 @@ class Pipeline:
             timings=timings,
             abstain_reason=reason if mode == "abstained" else None,
         )
+
+    def _ask_about_articles(self, question: str, field, id: str | None) -> Answer:
+        """Who wrote / when was it published / who published it: the article the question means (found by
+        retrieval, as for any question) answers from its metadata record (``rag/article_facts.py``), no LLM."""
+        from rag.article_facts import answer_about_articles, articles_meant
+
+        t0 = time.perf_counter()
+        chunks, ev = self.gather(question)
+        timings = Timings(retrieval=time.perf_counter() - t0)
+        base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
+        if not ev.items or ev.relevance < self.settings.retrieval.min_relevance:
+            timings.total = time.perf_counter() - t0
+            return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings,
+                          abstain_reason="no relevant evidence")
+        doc_ids = articles_meant(question, ev.items)
+        records = self.store.get_records(doc_ids)
+        text, citations, abstained = answer_about_articles(question, field, [records[d] for d in doc_ids if d in records])
+        timings.total = time.perf_counter() - t0
+        return Answer(**base, answer=text, abstained=abstained, citations=citations, timings=timings,
+                      mode="abstained" if abstained else "metadata",
+                      abstain_reason=f"the article's record has no {field.replace('_', ' ')}" if abstained else None)
 
     @staticmethod
     def disagreement_sentence(conflicts: list[Conflict], numbering: Numbering) -> str:

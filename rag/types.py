@@ -176,6 +176,13 @@ class Evidence(SourceSpan, _EvidenceKey):
 class Citation(SourceSpan, _CitationNumber):
     """A citation printed with an answer: ``[n]`` and the exact span it points at."""
 
+    field: Literal["author", "published", "source_name"] | None = Field(
+        default=None,
+        description="Set when the citation quotes the document's metadata record (its author, publication date or "
+        "publisher, as ingestion stored them) instead of its text: ``text`` is then the stored value and "
+        "``start``/``end`` index into it.",
+    )
+
 
 SentenceStatus = Literal["supported", "recited", "rewritten", "removed", "quoted"]
 
@@ -273,8 +280,9 @@ class Answer(BaseModel):
     draft: str | None = Field(default=None, description="The LLM's raw draft, before verification.")
     verdicts: list[Verdict] = Field(default_factory=list, description="Per-sentence verification outcomes.")
     evidence: list[Evidence] = Field(default_factory=list, description="All evidence shown to the LLM.")
-    mode: Literal["generated", "extractive", "disagreement", "abstained"] = Field(
-        default="generated", description="How the final text was produced."
+    mode: Literal["generated", "extractive", "disagreement", "metadata", "abstained"] = Field(
+        default="generated", description="How the final text was produced ('metadata': from the articles' records, for "
+        "questions about an article itself such as who wrote it)."
     )
     abstain_reason: str | None = Field(default=None, description="Why the pipeline abstained, when it did.")
     config_hash: str = Field(default="", description="Hash of the settings that produced this answer.")

@@ -68,7 +68,9 @@ def ref_button(doc_id: str, start: int, end: int, label: str, *, title: str = ""
 
 
 def cite_button(c: Citation) -> str:
-    """``[n]`` as a button pointing at the cited span."""
+    """``[n]`` as a button pointing at the cited span (the article's top, nothing highlighted, for a record field)."""
+    if c.field is not None:
+        return ref_button(c.doc_id, 0, 0, f"[{c.n}]", title=c.title, css="cr-cite")
     return ref_button(c.doc_id, c.start, c.end, f"[{c.n}]", title=c.title, css="cr-cite")
 
 
@@ -113,12 +115,22 @@ def render_draft(text: str, waiting: str = "") -> str:
     )
 
 
+_FIELD_LABELS = {"author": "author", "published": "published", "source_name": "publisher"}
+
+
+def _record_label(c: Citation) -> str:
+    """'article record · author:' before a citation of the metadata record instead of the text."""
+    if c.field is None:
+        return ""
+    return f'<span class="cr-record">article record · {esc(_FIELD_LABELS[c.field])}:</span> '
+
+
 def render_citation_list(citations: Sequence[Citation]) -> str:
     """Numbered list of cited spans, each with its button and title."""
     if not citations:
         return ""
     items = "".join(
-        f'<li>{cite_button(c)} <span class="cr-quote">“{esc(shorten(c.text, 240))}”</span> '
+        f'<li>{cite_button(c)} {_record_label(c)}<span class="cr-quote">“{esc(shorten(c.text, 240))}”</span> '
         f'<span class="cr-src">— {esc(c.title or display_source(c.source))}</span></li>'
         for c in citations
     )
@@ -165,6 +177,8 @@ def render_answer(a: Answer) -> str:
     badge = {
         "generated": '<span class="cr-badge cr-badge-ok">verified</span>',
         "extractive": '<span class="cr-badge cr-badge-quote">quoted from sources</span>',
+        "disagreement": '<span class="cr-badge cr-badge-quote">the sources disagree</span>',
+        "metadata": '<span class="cr-badge cr-badge-ok">from the article\'s record</span>',
         "abstained": '<span class="cr-badge cr-badge-none">not in the articles</span>',
     }[a.mode]
     t = a.timings

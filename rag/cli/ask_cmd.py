@@ -17,7 +17,8 @@ def render_answer(a: Answer, show_evidence: bool = False) -> str:
     if a.citations:
         lines.append(click.style("Citations", bold=True))
         for c in a.citations:
-            lines.append(f" [{c.n}] {c.title[:80]}  ({c.source}, chars {c.start}-{c.end})")
+            where = f"article record: {c.field}" if c.field else f"chars {c.start}-{c.end}"
+            lines.append(f" [{c.n}] {c.title[:80]}  ({c.source}, {where})")
             lines.append(f"     “{' '.join(c.text.split())}”")
         lines.append("")
     if a.conflicts:

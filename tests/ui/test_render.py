@@ -186,3 +186,21 @@ def test_metrics_table_has_a_column_per_system():
                             {"set_name": "bundled"}, title="bundled")
     assert "<th class='cr-num'>ours</th>" in html and "<th class='cr-num'>baseline</th>" in html
     assert "0.500" in html and "0.250" in html and "–" in html
+
+
+def test_every_answer_mode_renders_with_its_badge():
+    # a mode without a badge used to raise KeyError in the web app (disagreement answers)
+    from typing import get_args
+
+    for mode in get_args(Answer.model_fields["mode"].annotation):
+        html = R.render_answer(Answer(question="q", answer="a", abstained=mode == "abstained", mode=mode))
+        assert f"cr-mode-{mode}" in html and "cr-badge" in html
+
+
+def test_a_metadata_citation_says_it_quotes_the_article_record_and_highlights_nothing():
+    c = Citation(n=1, doc_id="d1", source="/c/a.txt", title="Airspace ban", start=0, end=11, text="Jane Porter",
+                 field="author")
+    html = R.render_answer(Answer(question="Who wrote the article?", answer="Written by Jane Porter [1].",
+                                abstained=False, citations=[c], mode="metadata"))
+    assert "article record · author:" in html and "from the article's record" in html
+    assert 'data-start="0" data-end="0"' in html
