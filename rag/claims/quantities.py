@@ -156,7 +156,7 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         if j < n and tokens[j].low in ("m", "b", "k") and unit and unit.startswith(("usd", "eur", "gbp")):
             value *= {"m": 1e6, "b": 1e9, "k": 1e3}[tokens[j].low]
             j += 1
-        counted = None
+        counted = noun = None
         if unit is None and j < n:
             nxt = tokens[j].low
             if tokens[j].text == "%":
@@ -198,7 +198,7 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
             if k < n and tokens[k].low == "of" and not words:  # 'four of the ...'
                 words = []
             if words:
-                counted = stem(words[-1])
+                noun, counted = words[-1], stem(words[-1])
                 unit, dim, factor = counted, "count", 1.0
                 j = j + len(words)
             else:
@@ -230,7 +230,7 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         out.append(
             Quantity(
                 text="", start=tokens[hedge_start].start, end=end_tok.end, value=value, unit=unit or "",
-                dimension=dim or "number", base_value=value * factor, counted=counted, approx=approx, bound=bound,
+                dimension=dim or "number", base_value=value * factor, counted=counted, noun=noun, approx=approx, bound=bound,
                 context=context_words(tokens, start_i, j),
             )
         )
@@ -265,7 +265,7 @@ def quantities_differ(a: Quantity, b: Quantity, tolerance: float = 0.05) -> floa
 
 
 def format_quantity(q: Quantity) -> str:
-    """A short display form: '2 km', 'about 20 militant', '$10.4 billion'."""
+    """A short display form: '2 km', 'about 20 militants', '$10.4 billion'."""
     v = q.value
     if q.dimension.startswith("money:"):
         sym = {"usd": "$", "eur": "\u20ac", "gbp": "\u00a3", "jpy": "\u00a5"}.get(q.unit, q.unit + " ")
@@ -276,7 +276,7 @@ def format_quantity(q: Quantity) -> str:
     num = f"{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"{v:g}"
     hedge = "about " if q.approx else ("more than " if q.bound == "min" else ("up to " if q.bound == "max" else ""))
     if q.dimension in ("count", "number"):
-        return f"{hedge}{num} {q.counted or ''}".strip()
+        return f"{hedge}{num} {q.noun or ''}".strip()
     if q.unit == "%":
         return f"{hedge}{num}%"
     return f"{hedge}{num} {q.unit}"

@@ -158,8 +158,9 @@ def conflict_label(kind: str, pairs: list[PairSignals], units: list[Unit], membe
         d = lead.details["quantity"]
         dim, q = d["dimension"], d["a"]
         head = _DIMENSION_LABELS.get(dim, "Amount" if dim.startswith("money") else "Quantity")
-        if dim == "count" and q.counted:
-            head = f"Number of {q.counted}s"
+        if dim == "count" and q.noun:
+            # the noun as a side wrote it with a number other than one reads as a plural ('militants')
+            head = "Number of " + next((x.noun for x in (d["a"], d["b"]) if x.noun and x.value != 1), q.noun)
         ctx = [s for s in dict.fromkeys(list(topical_stems(d["a"].context + d["b"].context, units[lead.a], units[lead.b])) + common)]
         words = _surface(members, [s for s in ctx if s in shared] or ctx, 2)
         return f"{head} ({', '.join(words)})" if words else head

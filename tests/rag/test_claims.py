@@ -55,7 +55,8 @@ def test_unit_conversion_makes_km_and_miles_agree():
 
 def test_hedges_and_bounds_widen_agreement():
     about = _q("about twenty militants")
-    assert about.approx and about.value == 20 and about.counted == "militant"
+    assert about.approx and about.value == 20 and about.counted == stem("militant") and about.noun == "militants"
+    assert format_quantity(about) == "about 20 militants", "shown as written, not as its stem"
     assert quantities_differ(about, _q("22 militants")) == 0.0, "'about twenty' covers 22"
     more = _q("more than 30,000 migrants")
     assert more.bound == "min" and more.value == 30000

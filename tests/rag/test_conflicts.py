@@ -84,6 +84,17 @@ def test_quantity_conflict_between_documents():
 
 
 @pytest.mark.unit
+def test_count_conflict_names_the_counted_noun_as_written():
+    conflicts = run(
+        ("a", "Algeria said the strike near the border town killed 20 civilians on Sunday."),
+        ("b", "Mali said the strike near the border town killed 8 civilians on Sunday."),
+    )
+    assert len(conflicts) == 1 and conflicts[0].kind == "quantity"
+    summary = conflicts[0].summary
+    assert summary.startswith("Number of civilians") and "20 civilians" in summary and "8 civilians" in summary, summary
+
+
+@pytest.mark.unit
 def test_unit_conversion_is_not_a_conflict():
     assert run(
         ("a", "The defense ministry said the drone penetrated 2km into its airspace near the border."),
