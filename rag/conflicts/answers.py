@@ -52,6 +52,7 @@ from rag.conflicts.reading import (  # noqa: F401  (re-exported: the public face
     typed_answer,
 )
 from rag.conflicts.wording import AS_OF, disagreement_answer, yes_no_stance  # noqa: F401
+from rag.question import Question
 from rag.settings import ConflictSettings
 from rag.text import numbers
 from rag.types import Conflict, ConflictSide, Evidence, SourceView
@@ -64,9 +65,6 @@ _OPINION = re.compile(
     r"may|might|could|likely|unlikely|effective|ineffective|better|worse|superior|inferior|beneficial|harmful|"
     r"studies|study|evidence|proponents|critics|opinion|debated?|controvers\w*)\b",
     re.I,
-)
-_DEBATE_QUESTION = re.compile(
-    r"\b(effective|work|works|better|worse|best|worst|safe|harmful|beneficial|good|bad|should|worth)\b", re.I
 )
 
 
@@ -122,14 +120,14 @@ def answers_agree(a: str, b: str) -> bool | None:
     return False
 
 
-def category_of(question: str, text_a: str, text_b: str, answer_a: str, answer_b: str) -> str:
+def category_of(question: str | Question, text_a: str, text_b: str, answer_a: str, answer_b: str) -> str:
     """The kind of disagreement between two sides (sentences ``text_*`` giving ``answer_*``): outdated, opinion or
     factual (see the module docstring)."""
     years_a = {m.group(1) for m in AS_OF.finditer(text_a)}
     years_b = {m.group(1) for m in AS_OF.finditer(text_b)}
     if years_a and years_b and years_a != years_b and not (_dates(answer_a) or _dates(answer_b)):
         return "outdated"
-    if _DEBATE_QUESTION.search(question) and (_OPINION.search(text_a) or _OPINION.search(text_b)):
+    if Question.of(question).debated and (_OPINION.search(text_a) or _OPINION.search(text_b)):
         return "opinion"
     return "factual"
 
@@ -142,8 +140,8 @@ def _kind(a: str, b: str) -> str:
     return "general"
 
 
-def _usable(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceAnswer]:
-    yes_no = is_yes_no(question)
+def _usable(question: Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceAnswer]:
+    yes_no = question.yes_no
     spans_count = settings.answer_min_margin is not None
     return [
         a for a in answers
@@ -153,7 +151,7 @@ def _usable(question: str, answers: list[SourceAnswer], settings: ConflictSettin
     ]
 
 
-def _grouped(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[tuple[SourceAnswer, int]]:
+def _grouped(question: Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[tuple[SourceAnswer, int]]:
     """Usable answers, surest first, each with its camp: the first camp whose lead answer it agrees with."""
     leads: list[str] = []
     out = []
@@ -166,14 +164,14 @@ def _grouped(question: str, answers: list[SourceAnswer], settings: ConflictSetti
     return out
 
 
-def per_source(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceView]:
+def per_source(question: str | Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceView]:
     """Each document's own answer (its best usable span per camp of agreeing answers).
 
     A document whose sentences give two different answers is listed once per answer; documents among the
     evidence with no usable answer are listed with ``answer=None``. The leading answer is the surest one;
     ``disagrees`` marks answers that differ from it.
     """
-    grouped = _grouped(question, answers, settings)
+    grouped = _grouped(Question.of(question), answers, settings)
     lead = grouped[0][0] if grouped else None
     views: list[SourceView] = []
     seen: set[tuple[str, int]] = set()
@@ -194,8 +192,9 @@ def per_source(question: str, answers: list[SourceAnswer], settings: ConflictSet
     return views
 
 
-def answer_conflicts(question: str, answers: list[SourceAnswer], settings: ConflictSettings) -> list[Conflict]:
+def answer_conflicts(question: str | Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[Conflict]:
     """At most one conflict: the camps of disagreeing answers to the question (see the module docstring)."""
+    question = Question.of(question)
     grouped = _grouped(question, answers, settings)
     camps = [[a for a, c in grouped if c == k] for k in range(len({c for _, c in grouped}))]
     # Only camps whose answers can be compared with the strongest camp's: a name is no rival to a year.
@@ -217,7 +216,7 @@ def answer_conflicts(question: str, answers: list[SourceAnswer], settings: Confl
                       kind=_kind(lead.text, rival[0].text), score=round(score, 4), basis="answers")]
 
 
-def two_camps(question: str, camps: list[list[tuple[Evidence, str]]], kind: str, score: float, basis: str) -> Conflict:
+def two_camps(question: str | Question, camps: list[list[tuple[Evidence, str]]], kind: str, score: float, basis: str) -> Conflict:
     """The conflict between two camps of (evidence sentence, its answer), the surest of each first: each sentence
     quoted once as a side with its answer, and the category read from the two leading sides."""
     sides = []
@@ -227,9 +226,9 @@ def two_camps(question: str, camps: list[list[tuple[Evidence, str]]], kind: str,
             if e.key in seen:
                 continue
             seen.add(e.key)
-            sides.append(ConflictSide(doc_id=e.doc_id, source=e.source, title=e.title, start=e.start, end=e.end,
-                                      text=e.text, camp=camp_no, answer=answer))
+            sides.append(ConflictSide(**e.span_fields(), camp=camp_no, answer=answer))
     (e_a, a), (e_b, b) = camps[0][0], camps[1][0]
-    label = " ".join(question.strip().rstrip("?").split())
+    question = Question.of(question)
+    label = " ".join(question.text.strip().rstrip("?").split())
     return Conflict(kind=kind, score=score, summary=f"{label}: {a} vs {b}", topic=label, sides=sides,
                     category=category_of(question, e_a.text, e_b.text, a, b), basis=basis)
