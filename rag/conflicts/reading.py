@@ -7,20 +7,16 @@ sentence is read with its article title and the sentence before it.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from rag.claims import same_entity
 from rag.claims.analysis import analyze
+from rag.question import Question
 from rag.text import content_terms, fold, words
 from rag.types import Evidence
 
-YES_NO = re.compile(
-    r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", re.I
-)
 _FILLER = frozenset("a an the about approximately around roughly nearly almost some over under than of in on at by".split())
 
 
@@ -37,49 +33,17 @@ class SourceAnswer:
     typed: bool = False  # the span is the date/number/name the question's type asks for, not the QA model's span
 
 
-def is_yes_no(question: str) -> bool:
+def is_yes_no(question: str | Question) -> bool:
     """'Was X born in 1213?', 'Can Y inhibit Z?': a question answered by yes or no."""
-    return bool(YES_NO.match(question))
+    return Question.of(question).yes_no
 
 
-_WHO = re.compile(r"(^|[,;:]\s*)(who|whom|by whom)\b", re.I)
+def expected_type(question: str | Question) -> str | None:
+    """The kind of value that answers the question: 'date', 'quantity', 'name', 'class' or None (open questions);
+    see :attr:`Question.expected_type`."""
+    return Question.of(question).expected_type
 
 
-@functools.lru_cache(maxsize=256)
-def expected_type(question: str) -> str | None:
-    """The kind of value that answers the question: 'date', 'quantity', 'name' or None (open questions).
-
-    A yes/no question that proposes a date or a number ("Was he born in 1213?") is answered by the date or
-    number a source gives for the same thing.
-    """
-    from rag.answerability import expects_date, expects_quantity
-
-    if is_yes_no(question):
-        c = analyze(question)
-        if c.dates:
-            return "date"
-        if c.quantities:
-            return "quantity"
-        if _YES_NO_CLASS.search(question) and c.entities:
-            return "class"  # "Is Castle Donington considered a town?" is answered by what it is said to be
-        return None
-    if expects_date(question):
-        return "date"
-    if expects_quantity(question):
-        return "quantity"
-    if _WHO.search(question):
-        return "name"
-    if _CLASS_QUESTION.search(question):
-        return "class"
-    return None
-
-
-# "What kind of animal is X?", "What sort of facility ...", "What is X?" (X a name): answered by what X *is*.
-_CLASS_QUESTION = re.compile(
-    r"^\s*(?i:what|which)\s+(?i:kind|type|sort|class)\s+of\b"
-    r"|^\s*(?i:what)\s+(?i:is|was|are|were)\s+[A-Z][\w'’.-]*(\s+[A-Z][\w'’.-]*)*\s*\?\s*$"
-)
-_YES_NO_CLASS = re.compile(r"^\s*(?i:is|was|are|were)\b.*\b(?i:an?)\s+\w+", re.S)
 # "X is a market town in ...": the noun phrase after the copula, up to a preposition, clause word or punctuation.
 _COPULA = re.compile(
     r"\b(?:is|was|are|were)\s+(?:(?:also|now|still|considered|classified\s+as|known\s+as)\s+)?(?:an?|the)\s+"
@@ -88,27 +52,9 @@ _COPULA = re.compile(
 )
 
 
-class _QuestionReading(NamedTuple):
-    """What every sentence's typed answer is checked against, read once per question."""
-
-    yes_no: bool
-    words: frozenset[str]
-    stems: frozenset[str]
-    counted: frozenset[str]  # what a "how many X" question counts
-    names: tuple[str, ...]  # the names the question itself gives
-
-
-@functools.lru_cache(maxsize=256)
-def _read_question(question: str) -> _QuestionReading:
-    from rag.answerability import counted_terms
-
-    return _QuestionReading(is_yes_no(question), frozenset(words(question)), frozenset(content_terms(question)),
-                            frozenset(counted_terms(question)), tuple(e.text for e in analyze(question).entities))
-
-
-def class_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
+def class_answer(question: str | Question, sentence: str) -> tuple[str, int, int] | None:
     """What a sentence says its subject *is* ("a village"), when the subject is the question's subject."""
-    subjects = _read_question(question).names
+    subjects = Question.of(question).entities
     if not subjects:
         return None
     m = _COPULA.search(sentence)
@@ -150,39 +96,39 @@ def _trim_quantity(text: str, start: int, dimension: str, qwords: set[str]) -> t
     return text[:end].rstrip(".,;:("), start, start + len(text[:end].rstrip(".,;:("))
 
 
-def typed_answer(question: str, sentence: str) -> tuple[str, int, int] | None:
+def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int] | None:
     """The date, number or name in ``sentence`` that answers ``question``, as (text, start, end), or None.
 
     Rule-based and precise where the learned span is not: a "when" question is answered by a date, a "how
     many" by a number, "who" by a name the question does not already give. With several candidates, the one
     whose nearby words share most with the question wins.
     """
-    kind = expected_type(question)
+    q = Question.of(question)
+    kind = q.expected_type
     if kind is None:
         return None
     if kind == "class":
-        return class_answer(question, sentence)
-    q = _read_question(question)
+        return class_answer(q, sentence)
     qwords = q.words
     c = analyze(sentence)
     if kind == "date":
         cands = [(d.text, d.start, d.end) for d in c.dates]
         if not cands:  # a bare year the date parser did not take ("born in 1211")
-            cands = [(q.text, q.start, q.end) for q in c.quantities if 1000 <= q.value <= 2100]
+            cands = [(x.text, x.start, x.end) for x in c.quantities if 1000 <= x.value <= 2100]
     elif kind == "quantity":
         cands = [_trim_quantity(x.text, x.start, x.dimension, qwords) for x in c.quantities]
         if q.counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
             cands = [x for x in cands if q.counted & set(content_terms(_counted_phrase(sentence, x[1])))]
         cands += [(d.text, d.start, d.end) for d in c.dates] if q.yes_no else []
     else:
-        cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.names)]
+        cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.entities)]
     if not q.yes_no:
         cands = [x for x in cands if not all(w.removesuffix("'s") in qwords for w in core_words(x[0]))]
     # The value must sit by words of the question: a date beside "report published" does not date the airstrike.
     # Dates and numbers are read with a tight window (their own clause); a name needs two of the question's words
     # around it ("Foreign Minister X" does not answer "who is the security minister?").
-    reach, need = (8, min(2, len(q.stems))) if kind == "name" else (6, 1)
-    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.stems), -a, (t, a, b)) for t, a, b in cands if t.strip()]
+    reach, need = (8, min(2, len(q.term_set))) if kind == "name" else (6, 1)
+    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.term_set), -a, (t, a, b)) for t, a, b in cands if t.strip()]
     scored = [x for x in scored if x[0] >= max(1, need)]
     if not scored:
         return None
@@ -197,7 +143,7 @@ def _near_stems(sentence: str, start: int, end: int, reach: int = 8) -> list[str
 
 
 def source_answers(
-    question: str,
+    question: str | Question,
     evidence: list[Evidence],
     before: Callable[[Evidence], str],
     qa,
@@ -206,13 +152,14 @@ def source_answers(
     for when there is one, else the QA model's span (margins unfiltered). ``qa`` may be None: typed answers only."""
     from rag.qa import SpanAnswer
 
+    q = Question.of(question)
     out = []
     for e in evidence:
         prev = before(e)
         # without a QA model only typed answers are read; their margin is then 0 ("no opinion")
-        a = qa.answer(question, e.text, title=e.title, before=prev) if qa is not None else SpanAnswer("", 0, 0, 0.0)
+        a = qa.answer(q.text, e.text, title=e.title, before=prev) if qa is not None else SpanAnswer("", 0, 0, 0.0)
         context = " ".join(x for x in (e.title, prev, e.text) if x)
-        typed = typed_answer(question, e.text)
+        typed = typed_answer(q, e.text)
         if typed is not None:
             text, start, end = typed
             out.append(SourceAnswer(e, text, e.start + start, e.start + end, a.margin, context, typed=True))
@@ -221,9 +168,9 @@ def source_answers(
     return out
 
 
-def question_coverage(question: str, text: str) -> float:
+def question_coverage(question: str | Question, text: str) -> float:
     """Share of the question's content words (stemmed) found in ``text``."""
-    q = set(content_terms(question))
+    q = Question.of(question).term_set
     if not q:
         return 1.0
     return len(q & set(content_terms(text))) / len(q)
@@ -234,10 +181,10 @@ def core_words(answer: str) -> list[str]:
     return [w for w in words(answer) if w not in _FILLER]
 
 
-def only_question_words(answer: str, question: str) -> bool:
+def only_question_words(answer: str, question: str | Question) -> bool:
     """True when every word of the answer is already in the question (it repeats, it does not answer)."""
     core = core_words(answer)
-    qw = set(words(question))
+    qw = Question.of(question).words
     return bool(core) and all(w in qw for w in core)
 
 

@@ -1,0 +1,305 @@
+"""The question, read once: what it asks for, what it names, and how it is put.
+
+Retrieval, evidence selection, answerability, each sentence's own answer, the LLM reader and conflict
+relevance all need the same facts about the question: its content terms, its focus, whether it wants a
+date, a number or a name, the numbers and names it gives itself, whether it is a yes/no question or asks
+one party's account. :class:`Question` holds them, each worked out on first use and kept, and
+``Pipeline`` makes one per question and passes it down. The functions those stages export still take the
+question as a string too (``Question.of``), for their tests and the benchmarks.
+
+The patterns that classify a question live here, next to the property that reads them. Two tables are
+also read on answers (``rag/answerability.py``): :data:`DATE_WORDS` (what counts as a date) and
+:data:`NOT_ANSWER_NAMES` (capitalised words that are no name).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from rag.focus import focus_terms
+from rag.text import STOPWORDS, TERM_ALIASES, content_terms, numbers, proper_names, stem, words
+
+WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
+
+# -- the kind of answer asked for (rag/answerability.py) --------------------------------------------------
+_QUANTITY = re.compile(
+    r"\b(how (many|much|far|long|old|large|big|high|deep|often)|what (percentage|proportion|number|amount|share)|"
+    r"what (was|is) the (cost|price|toll|number|amount))\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"\b(cost|costs|price|paid|pay|spend|spent|worth|budget|fund|funding)\b", re.IGNORECASE)
+_DATE = re.compile(
+    r"^\s*when\b|\b(on |in )?(what|which) (calendar )?(date|day|year|month)\b|\bwhat time\b", re.IGNORECASE
+)
+#: Date expressions (month, weekday, year, 'yesterday'): the ones a question gives, and those an answer must add.
+DATE_WORDS = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"(1[89]|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
+    r"earlier this (week|month|year)|this (week|month|year))\b",
+    re.IGNORECASE,
+)
+# Bare "who" is left out: "Who were the victims?" is rightly answered by a description.
+_NAME = re.compile(
+    r"\b(what is the name|what was the name|what are the names|name of)\b|"
+    r"\b(which|what)(\s+\w+){0,2}\s+(company|firm|manufacturer|person|official|minister|leader|man|woman|country|city|town|"
+    r"group|organi[sz]ation|agency|newspaper|outlet|party|militia|movement)\b",
+    re.IGNORECASE,
+)
+# Questions whose answer names an organisation or a person: a country or nationality does not answer them.
+_NOT_A_PLACE = re.compile(
+    r"\b(which|what)(\s+\w+){0,2}\s+(company|companies|firm|manufacturer|maker|automaker|carmaker|airline|retailer|"
+    r"brand|bank|corporation|business|startup|person|official|minister|leader|man|woman)\b",
+    re.IGNORECASE,
+)
+# "how many irregular migrants did ..." -> the counted noun phrase, up to the first function word
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+_WH = re.compile(r"\b(" + "|".join(WH_WORDS) + r")\b", re.IGNORECASE)
+
+# -- the specifics it names (missing_specifics, other_specific) -------------------------------------------
+_YEARLIKE = re.compile(r"(?<![\w.,])\d{1,4}(?:[.,]\d+)?(?![\w])")
+#: Capitalised words that are not an answer to "which official / what is the name": titles and dates.
+NOT_ANSWER_NAMES = frozenset(
+    """minister ministry president prime foreign security defence defense interior general chief deputy secretary
+    ambassador spokesman spokeswoman official officials government army state affairs
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_QUESTION_WORDS = frozenset(w.lower() for w in WH_WORDS) | {"did", "does", "do", "is", "are", "was", "were", "can",
+                                                             "has", "have", "had", "in", "on", "at", "as"}
+
+# -- how it is put (rag/conflicts) ------------------------------------------------------------------------
+_YES_NO = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", re.I
+)
+_CHOICE = re.compile(r"\w\s+or\s+\w", re.I)
+_WHO = re.compile(r"(^|[,;:]\s*)(who|whom|by whom)\b", re.I)
+# "What kind of animal is X?", "What sort of facility ...", "What is X?" (X a name): answered by what X *is*.
+_CLASS = re.compile(
+    r"^\s*(?i:what|which)\s+(?i:kind|type|sort|class)\s+of\b"
+    r"|^\s*(?i:what)\s+(?i:is|was|are|were)\s+[A-Z][\w'’.-]*(\s+[A-Z][\w'’.-]*)*\s*\?\s*$"
+)
+_YES_NO_CLASS = re.compile(r"^\s*(?i:is|was|are|were)\b.*\b(?i:an?)\s+\w+", re.S)
+_ONE_PARTY = re.compile(
+    r"\baccording to\b|\b(say|says|said|claim|claims|claimed|call|calls|called|describe|describes|described|"
+    r"accuse|accuses|accused|allege|alleges|alleged|maintain|maintains|maintained|insist|insists|insisted|"
+    r"characteri[sz]e|characteri[sz]es|characteri[sz]ed)\b",
+    re.IGNORECASE,
+)
+_AGENT_SLOT = re.compile(r"\s*(who|whom|by whom|which (group|country|side|army|forces?|party))\b", re.IGNORECASE)
+_PLACE_SLOT = re.compile(
+    r"^\s*where\b|\b(which|what)\s+(\w+\s+)?(town|city|village|country|region|area|place|province)\b", re.IGNORECASE
+)
+_IDENT_SLOT = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|name|title)\b", re.IGNORECASE)
+_DEBATE = re.compile(
+    r"\b(effective|work|works|better|worse|best|worst|safe|harmful|beneficial|good|bad|should|worth)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question and everything the pipeline reads from it, each worked out once (on first use).
+
+    Example:
+        >>> q = Question.parse("How many migrants did Niger return in 2023?")
+        >>> q.expects_quantity, sorted(q.counted), q.named_numbers
+        (True, ['migrant'], (('2023', frozenset({2023.0})),))
+    """
+
+    text: str
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def parse(text: str) -> Question:
+        """The question read from ``text`` (the same object for the same text, so its readings are shared)."""
+        return Question(text)
+
+    @staticmethod
+    def of(question: str | Question) -> Question:
+        """``question`` itself, or the question a string asks: for the functions that still take strings."""
+        return question if isinstance(question, Question) else Question.parse(question)
+
+    # -- words -------------------------------------------------------------------------------------------
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """Its content terms (stemmed, ``rag.text.content_terms``), in order."""
+        return tuple(content_terms(self.text))
+
+    @cached_property
+    def term_set(self) -> frozenset[str]:
+        """Its content terms as a set."""
+        return frozenset(self.terms)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Its folded words (``rag.text.words``), stopwords included."""
+        return frozenset(words(self.text))
+
+    @cached_property
+    def focus(self) -> tuple[str, ...]:
+        """Stems of the thing it asks for (``rag.focus.focus_terms``): evidence selection and conflicts weigh them."""
+        return tuple(focus_terms(self.text))
+
+    @cached_property
+    def search_focus(self) -> tuple[str, ...]:
+        """The focus of the 'who/what is the X' kind only (``attributes=False``): what retrieval weighs."""
+        return tuple(focus_terms(self.text, attributes=False))
+
+    # -- the specifics it names --------------------------------------------------------------------------
+    @cached_property
+    def numbers(self) -> frozenset[float]:
+        """Every numeric value it mentions, number words included."""
+        return frozenset(numbers(self.text))
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Its rough proper names, folded (``rag.text.proper_names``)."""
+        return frozenset(proper_names(self.text))
+
+    @cached_property
+    def named_numbers(self) -> tuple[tuple[str, frozenset[float]], ...]:
+        """The numbers and years it gives as written, each with its values ('1,000' -> 1000), in order."""
+        return tuple((m.group(), frozenset(numbers(m.group()))) for m in _YEARLIKE.finditer(self.text))
+
+    @cached_property
+    def named_names(self) -> tuple[str, ...]:
+        """The names it gives that an article must mention to be about it (no titles, months or question words), sorted."""
+        return tuple(n for n in sorted(self.names - NOT_ANSWER_NAMES) if n not in STOPWORDS and n not in _QUESTION_WORDS)
+
+    @cached_property
+    def asked_dates(self) -> frozenset[str]:
+        """The date expressions it gives itself, lowercased: an answer must add another."""
+        return frozenset(m.group().lower() for m in DATE_WORDS.finditer(self.text))
+
+    @cached_property
+    def claim(self):
+        """Its :class:`~rag.claims.model.Claim` (dates, quantities, entities, actions), as a sentence is read."""
+        from rag.claims.analysis import analyze
+
+        return analyze(self.text)
+
+    @cached_property
+    def entities(self) -> tuple[str, ...]:
+        """The names it gives, as the claim reader finds them."""
+        return tuple(e.text for e in self.claim.entities)
+
+    # -- the kind of answer asked for --------------------------------------------------------------------
+    @cached_property
+    def expects_quantity(self) -> bool:
+        """'How many', 'how far', 'what percentage', 'what is the cost': the answer is a number."""
+        return bool(_QUANTITY.search(self.text))
+
+    @cached_property
+    def expects_money(self) -> bool:
+        """It is about a cost, price or payment (a quantity question then needs an amount of money)."""
+        return bool(_MONEY.search(self.text))
+
+    @cached_property
+    def expects_date(self) -> bool:
+        """'When', 'on what date', 'which year': the answer is a date or time."""
+        return bool(_DATE.search(self.text))
+
+    @cached_property
+    def expects_name(self) -> bool:
+        """'What is the name', 'which company / official / city': the answer is a name."""
+        return bool(_NAME.search(self.text))
+
+    @cached_property
+    def not_a_place(self) -> bool:
+        """'Which company / person / minister': a country or nationality does not answer it."""
+        return bool(_NOT_A_PLACE.search(self.text))
+
+    @cached_property
+    def counted(self) -> frozenset[str]:
+        """Stems of what a 'how many X' question counts ('how many irregular migrants did' -> irregular, migrant)."""
+        m = _HOW_MANY.search(self.text)
+        out: set[str] = set()
+        for w in words(m.group(1)) if m else []:
+            if w in STOPWORDS:
+                break
+            out.add(stem(TERM_ALIASES.get(w, w)))
+        return frozenset(out)
+
+    @cached_property
+    def expected_type(self) -> str | None:
+        """The kind of value a source's sentence answers it with: 'date', 'quantity', 'name', 'class' or None.
+
+        A yes/no question that proposes a date or a number ("Was he born in 1213?") is answered by the date or
+        number a source gives for the same thing.
+        """
+        if self.yes_no:
+            c = self.claim
+            if c.dates:
+                return "date"
+            if c.quantities:
+                return "quantity"
+            if _YES_NO_CLASS.search(self.text) and c.entities:
+                return "class"  # "Is Castle Donington considered a town?" is answered by what it is said to be
+            return None
+        if self.expects_date:
+            return "date"
+        if self.expects_quantity:
+            return "quantity"
+        if _WHO.search(self.text):
+            return "name"
+        if _CLASS.search(self.text):
+            return "class"
+        return None
+
+    @cached_property
+    def slot(self) -> str | None:
+        """The answer slot a conflict can dispute: agent, quantity, date, place, name, or None (why, yes/no...)."""
+        if _AGENT_SLOT.match(self.text):
+            return "agent"
+        if self.expects_quantity:
+            return "quantity"
+        if self.expects_date:
+            return "date"
+        if _PLACE_SLOT.search(self.text):
+            return "place"
+        if _IDENT_SLOT.search(self.text):
+            return "name"
+        return None
+
+    @cached_property
+    def article_field(self):
+        """The metadata field it asks about an article itself ('who wrote the article ...'), else None."""
+        from rag.article_facts import asked_field
+
+        return asked_field(self.text)
+
+    # -- how it is put -----------------------------------------------------------------------------------
+    @cached_property
+    def wh(self) -> bool:
+        """It contains a question word (who, what, when ...)."""
+        return bool(_WH.search(self.text))
+
+    @cached_property
+    def yes_no(self) -> bool:
+        """'Was X born in 1213?', 'Can Y inhibit Z?': answered by yes or no (or by one of the alternatives it gives)."""
+        return bool(_YES_NO.match(self.text))
+
+    @cached_property
+    def asks_yes_no(self) -> bool:
+        """A yes/no question, not a choice between named alternatives ("Is it a town or a village?")."""
+        return self.yes_no and not _CHOICE.search(self.text)
+
+    @cached_property
+    def one_party(self) -> bool:
+        """'According to Mali, ...?', 'What did Algeria say ...?': it asks for one party's own account."""
+        return bool(_ONE_PARTY.search(self.text))
+
+    @cached_property
+    def debated(self) -> bool:
+        """It asks whether something works, is better or safe: sides that argue it hold views."""
+        return bool(_DEBATE.search(self.text))
+
+    @cached_property
+    def parts(self) -> tuple[str, ...]:
+        """The separate questions inside it (``rag.parts.split_parts``; one item when it asks one thing)."""
+        from rag.parts import split_parts
+
+        return tuple(split_parts(self.text))
