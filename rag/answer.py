@@ -6,10 +6,9 @@ import re
 
 from prompts import ABSTAIN_PREFIX, CANNOT_ANSWER_PHRASE, EXTRACTIVE_PREFIX
 from rag.prompting import render
+from rag.question import WH_WORDS
 from rag.types import Citation, Evidence, SourceSpan
 from rag.verify import Checked
-
-WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
 
 
 def format_evidence(evidence: list[Evidence]) -> str:

@@ -17,27 +17,21 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from rag.answer import WH_WORDS
-from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
+from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, Question
+from rag.text import TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.types import Evidence
 from rag.verify import split_draft
 
-_QUANTITY_QUESTION = re.compile(
-    r"\b(how (many|much|far|long|old|large|big|high|deep|often)|what (percentage|proportion|number|amount|share)|"
-    r"what (was|is) the (cost|price|toll|number|amount))\b",
-    re.IGNORECASE,
-)
 # Words of a quantity question that say what kind of answer is wanted, not what it is about.
 _FRAME = {"mani", "much", "far", "long", "old", "larg", "big", "high", "deep", "often", "percentag", "proport",
           "number", "amount", "share", "cost", "price"}
 
 
-def expects_quantity(question: str) -> bool:
+def expects_quantity(question: str | Question) -> bool:
     """True for questions whose answer is a number."""
-    return bool(_QUANTITY_QUESTION.search(question))
+    return Question.of(question).expects_quantity
 
 
-_MONEY_QUESTION = re.compile(r"\b(cost|costs|price|paid|pay|spend|spent|worth|budget|fund|funding)\b", re.IGNORECASE)
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(dollars?|euros?|pounds?|francs?|cfa|bn|billion|million|m)\b", re.IGNORECASE)
 WINDOW = 3
 
@@ -55,46 +49,20 @@ def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int
     return False
 
 
-def can_answer(question: str, evidence: list[Evidence]) -> bool:
+def can_answer(question: str | Question, evidence: list[Evidence]) -> bool:
     """False when the question needs a kind of answer no relevant evidence sentence contains.
 
     A quantity question needs a number (not one the question itself gives) within a few words
     of one of its subject words; a question about cost or price needs an amount of money.
     """
-    if not expects_quantity(question):
+    q = Question.of(question)
+    if not q.expects_quantity:
         return True
-    if _MONEY_QUESTION.search(question):
+    if q.expects_money:
         return any(_MONEY.search(e.text) for e in evidence)
-    focus = set(content_terms(question)) - _FRAME
-    asked = numbers(question)
-    return any(_number_near_focus(e.text, focus, asked) for e in evidence)
+    focus = q.term_set - _FRAME
+    return any(_number_near_focus(e.text, focus, q.numbers) for e in evidence)
 
-
-_DATE_QUESTION = re.compile(
-    r"^\s*when\b|\b(on |in )?(what|which) (calendar )?(date|day|year|month)\b|\bwhat time\b", re.IGNORECASE
-)
-_DATE = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"(1[89]|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
-    r"earlier this (week|month|year)|this (week|month|year))\b",
-    re.IGNORECASE,
-)
-# Bare "who" is left out: "Who were the victims?" is rightly answered by a description.
-_NAME_QUESTION = re.compile(
-    r"\b(what is the name|what was the name|what are the names|name of)\b|"
-    r"\b(which|what)(\s+\w+){0,2}\s+(company|firm|manufacturer|person|official|minister|leader|man|woman|country|city|town|"
-    r"group|organi[sz]ation|agency|newspaper|outlet|party|militia|movement)\b",
-    re.IGNORECASE,
-)
-
-
-# Questions whose answer names an organisation or a person: a country or nationality does not answer them.
-_NOT_A_PLACE_QUESTION = re.compile(
-    r"\b(which|what)(\s+\w+){0,2}\s+(company|companies|firm|manufacturer|maker|automaker|carmaker|airline|retailer|"
-    r"brand|bank|corporation|business|startup|person|official|minister|leader|man|woman)\b",
-    re.IGNORECASE,
-)
 
 
 @lru_cache(maxsize=1)
@@ -104,34 +72,17 @@ def place_words() -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if line and not line.startswith("#") for w in fold(line).split())
 
 
-# "how many irregular migrants did ..." -> the counted noun phrase, up to the first function word
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
 COUNT_WINDOW = 6
 
 
-def counted_terms(question: str) -> set[str]:
+def counted_terms(question: str | Question) -> set[str]:
     """Stems of what a 'how many X' question counts ('how many irregular migrants did' -> irregular, migrant)."""
-    m = _HOW_MANY.search(question)
-    out: set[str] = set()
-    for w in words(m.group(1)) if m else []:
-        if w in STOPWORDS:
-            break
-        out.add(stem(TERM_ALIASES.get(w, w)))
-    return out
+    return set(Question.of(question).counted)
 
 
-# Capitalised words that are not an answer to "which official / what is the name": titles and dates.
-_NOT_ANSWER_NAMES = frozenset(
-    """minister ministry president prime foreign security defence defense interior general chief deputy secretary
-    ambassador spokesman spokeswoman official officials government army state affairs
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
-
-
-def expects_date(question: str) -> bool:
+def expects_date(question: str | Question) -> bool:
     """True for questions whose answer is a date or time ("when", "on what date", "which year")."""
-    return bool(_DATE_QUESTION.search(question))
+    return Question.of(question).expects_date
 
 
 def _same_name_stem(name: str, others) -> bool:
@@ -139,20 +90,18 @@ def _same_name_stem(name: str, others) -> bool:
     return any(name.startswith(o[:5]) or o.startswith(name[:5]) for o in others)
 
 
-def _new_names(text: str, question: str) -> set[str]:
-    asked = proper_names(question)
-    return {n for n in proper_names(text) - _NOT_ANSWER_NAMES if not _same_name_stem(n, asked)}
+def _new_names(text: str, question: Question) -> set[str]:
+    return {n for n in proper_names(text) - NOT_ANSWER_NAMES if not _same_name_stem(n, question.names)}
 
 
 # Words a refusal adds without adding information ("did not decide anything", "the articles do not mention").
 _EMPTY_WORDS = frozenset(stem(w) for w in
                          "anything something nothing specific information details mention mentioned article articles "
                          "evidence sources provided given text".split())
-_WH_QUESTION = re.compile(r"\b(" + "|".join(WH_WORDS) + r")\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot)\b|n[’']t\b", re.IGNORECASE)
 
 
-def declines(draft: str, question: str) -> bool:
+def declines(draft: str, question: str | Question) -> bool:
     """True when every sentence of ``draft`` is the question restated with a negation and nothing new.
 
     "The United Nations Security Council did not decide about the drone incident." answers
@@ -160,16 +109,17 @@ def declines(draft: str, question: str) -> bool:
     model is saying the evidence does not hold the answer, in its own words. Yes/no questions are
     exempt: "The drone did not violate Algerian airspace." does answer "Did the drone violate it?".
     """
-    if not _WH_QUESTION.search(question):
+    q = Question.of(question)
+    if not q.wh:
         return False
-    asked = set(content_terms(question)) | _EMPTY_WORDS
+    asked = q.term_set | _EMPTY_WORDS
     sentences = [s.text for s in split_draft(draft) if content_terms(s.text)]
     return bool(sentences) and all(
         _NEGATION.search(s) and not set(content_terms(s)) - asked for s in sentences
     )
 
 
-def delivers_answer_type(question: str, answer: str) -> bool:
+def delivers_answer_type(question: str | Question, answer: str) -> bool:
     """False when ``answer`` lacks the kind of answer ``question`` asks for.
 
     A date question needs a date expression (month, weekday, year, 'yesterday') the question does not
@@ -178,31 +128,27 @@ def delivers_answer_type(question: str, answer: str) -> bool:
     quantity question needs a number it does not give (an amount of money for a cost; for 'how many X',
     a number within a few words of X). Other questions pass.
     """
-    if expects_date(question):
-        asked = {m.group().lower() for m in _DATE.finditer(question)}
-        if not any(m.group().lower() not in asked for m in _DATE.finditer(answer)):
+    q = Question.of(question)
+    if q.expects_date:
+        if not any(m.group().lower() not in q.asked_dates for m in DATE_WORDS.finditer(answer)):
             return False
-    if _NAME_QUESTION.search(question):
-        names = _new_names(answer, question)
-        if _NOT_A_PLACE_QUESTION.search(question):
+    if q.expects_name:
+        names = _new_names(answer, q)
+        if q.not_a_place:
             names -= place_words()
         if not names:
             return False
-    if expects_quantity(question):
-        if _MONEY_QUESTION.search(question):
+    if q.expects_quantity:
+        if q.expects_money:
             return bool(_MONEY.search(answer))
-        counted = counted_terms(question)
-        if counted:
+        if q.counted:
             # "four times in Niger" does not answer "how many migrants": the number must count the asked-for thing
-            return _number_near_focus(answer, counted, numbers(question), COUNT_WINDOW)
-        return bool(numbers(answer) - numbers(question))
+            return _number_near_focus(answer, q.counted, q.numbers, COUNT_WINDOW)
+        return bool(numbers(answer) - q.numbers)
     return True
 
 
-_YEARLIKE = re.compile(r"(?<![\w.,])\d{1,4}(?:[.,]\d+)?(?![\w])")
-
-
-def missing_specifics(question: str, context: str) -> list[str]:
+def missing_specifics(question: str | Question, context: str) -> list[str]:
     """The question's own specifics (numbers and years, proper names) that ``context`` never mentions.
 
     "Which stadium was built in 2001?" over articles that date their stadium to 1998 names a year the
@@ -216,30 +162,24 @@ def missing_specifics(question: str, context: str) -> list[str]:
         >>> missing_specifics("Who founded Acme in 1990?", "Jane Roe founded Acme in 1990.")
         []
     """
+    q = Question.of(question)
     out = []
     have_numbers = numbers(context)
-    for m in _YEARLIKE.finditer(question):
-        value = numbers(m.group())
+    for written, value in q.named_numbers:
         if value and not value & have_numbers:
-            out.append(m.group())
+            out.append(written)
     have_names = proper_names(context)
-    for name in sorted(proper_names(question) - _NOT_ANSWER_NAMES):
-        if name in STOPWORDS or name in _QUESTION_WORDS:
-            continue
+    for name in q.named_names:
         if not _same_name_stem(name, have_names | set(words(context))):
             out.append(name)
     return out
-
-
-_QUESTION_WORDS = frozenset(w.lower() for w in WH_WORDS) | {"did", "does", "do", "is", "are", "was", "were", "can",
-                                                             "has", "have", "had", "in", "on", "at", "as"}
 
 
 def _is_year(value: float) -> bool:
     return value.is_integer() and 1000 <= value <= 2100
 
 
-def other_specific(question: str, evidence: list[Evidence], min_cover: float = 0.5) -> str | None:
+def other_specific(question: str | Question, evidence: list[Evidence], min_cover: float = 0.5) -> str | None:
     """When the question names a number or year no evidence sentence has, and a sentence about the rest of the
     question gives another: "None of the articles mentions 2001; the closest: “The stadium was built in 1998.”
     (Title)." Said after an abstention, so the reader sees why and what the articles do say; None otherwise.
@@ -252,13 +192,14 @@ def other_specific(question: str, evidence: list[Evidence], min_cover: float = 0
     """
     if not evidence:
         return None
+    q = Question.of(question)
     context = " ".join(e.title + " " + e.text for e in evidence)
-    missing = [x for x in missing_specifics(question, context) if numbers(x)]
+    missing = [x for x in missing_specifics(q, context) if numbers(x)]
     if not missing:
         return None
     asked = missing[0]
     year = all(_is_year(v) for v in numbers(asked))
-    rest = set(content_terms(question)) - set(content_terms(asked))
+    rest = q.term_set - set(content_terms(asked))
     best: tuple[float, Evidence] | None = None
     for e in sorted(evidence, key=lambda e: e.key):
         values = numbers(e.text)
