@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
-from rag.answerability import expects_date, expects_quantity
 from rag.claims import analyze
 from rag.embed import Embedder
+from rag.question import Question
 from rag.settings import ConflictSettings
 from rag.types import Conflict, Evidence
 
@@ -16,19 +14,6 @@ from rag.types import Conflict, Evidence
 # ---------------------------------------------------------------------------
 
 
-_ATTRIBUTED_QUESTION = re.compile(
-    r"\baccording to\b|\b(say|says|said|claim|claims|claimed|call|calls|called|describe|describes|described|"
-    r"accuse|accuses|accused|allege|alleges|alleged|maintain|maintains|maintained|insist|insists|insisted|"
-    r"characteri[sz]e|characteri[sz]es|characteri[sz]ed)\b",
-    re.IGNORECASE,
-)
-
-
-_WHO_QUESTION = re.compile(r"\s*(who|whom|by whom|which (group|country|side|army|forces?|party))\b", re.IGNORECASE)
-_PLACE_QUESTION = re.compile(
-    r"^\s*where\b|\b(which|what)\s+(\w+\s+)?(town|city|village|country|region|area|place|province)\b", re.IGNORECASE
-)
-_IDENT_QUESTION = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|name|title)\b", re.IGNORECASE)
 # Which conflict kinds can bear on a question that asks for one kind of answer. Negation and general
 # conflicts ("whether it happened") bear on any; a place can be disputed as a distance ("2 km inside").
 _KINDS_FOR_SLOT = {
@@ -40,27 +25,17 @@ _KINDS_FOR_SLOT = {
 }
 
 
-def asks_one_party(question: str) -> bool:
+def asks_one_party(question: str | Question) -> bool:
     """'According to Mali, ...?', 'What did Algeria say ...?': the question asks for one party's own account."""
-    return bool(_ATTRIBUTED_QUESTION.search(question))
+    return Question.of(question).one_party
 
 
-def asked_slot(question: str) -> str | None:
+def asked_slot(question: str | Question) -> str | None:
     """What kind of answer the question asks for: agent, quantity, date, place, name, or None (why, yes/no...)."""
-    if _WHO_QUESTION.match(question):
-        return "agent"
-    if expects_quantity(question):
-        return "quantity"
-    if expects_date(question):
-        return "date"
-    if _PLACE_QUESTION.search(question):
-        return "place"
-    if _IDENT_QUESTION.search(question):
-        return "name"
-    return None
+    return Question.of(question).slot
 
 
-def _disputes_the_asked_slot(conflict: Conflict, question: str, slot: str | None) -> bool:
+def _disputes_the_asked_slot(conflict: Conflict, question: Question, slot: str | None) -> bool:
     """True when the conflict disputes exactly the kind of answer asked for, about the asked action.
 
     A date conflict answers a date question; an agent conflict answers a who-question only when both
@@ -69,14 +44,14 @@ def _disputes_the_asked_slot(conflict: Conflict, question: str, slot: str | None
     if slot == "date" and conflict.kind == "date":
         return True
     if slot == "agent" and conflict.kind == "agent":
-        asked = {a.key for a in analyze(question).actions}
+        asked = {a.key for a in question.claim.actions}
         return bool(asked & {a.key for s in conflict.sides for a in analyze(s.text).actions})
     return False
 
 
 def bears_on_question(
     conflict: Conflict,
-    question: str,
+    question: str | Question,
     evidence: list[Evidence],
     embedder: Embedder | None,
     settings: ConflictSettings,
@@ -98,9 +73,10 @@ def bears_on_question(
 
     Thresholds were set on the bundled eval set's conflict and non-conflict questions (see README).
     """
-    if asks_one_party(question):
+    q = Question.of(question)
+    if q.one_party:
         return False
-    slot = asked_slot(question)
+    slot = q.slot
     if slot and conflict.kind not in _KINDS_FOR_SLOT[slot]:
         return False  # "Near which town was the drone brought down?" does not ask who brought it down
     best: dict[int, int] = {}
@@ -110,7 +86,7 @@ def bears_on_question(
         best[side.camp] = min(best.get(side.camp, rank), rank)
     if len(best) < 2:
         return False
-    if _disputes_the_asked_slot(conflict, question, slot):
+    if _disputes_the_asked_slot(conflict, q, slot):
         # "When was Splatoon 2 released?" against two release dates, "Who won Wimbledon in 2019?" against two
         # winners: the dispute is over the very answer asked for, wherever its sides rank in the evidence
         return True
@@ -126,4 +102,4 @@ def bears_on_question(
     label = conflict.summary.split(":", 1)[0]
     floor = settings.question_min_similarity if slot else max(settings.question_min_similarity,
                                                               settings.question_min_similarity_open)
-    return float(embedder.embed_query(question) @ embedder.embed_query(label)) >= floor
+    return float(embedder.embed_query(q.text) @ embedder.embed_query(label)) >= floor

@@ -35,7 +35,8 @@ import string
 from dataclasses import dataclass
 
 from rag.conflicts.answers import answers_agree, two_camps
-from rag.conflicts.reading import core_words, is_yes_no, only_question_words, question_coverage
+from rag.conflicts.reading import core_words, only_question_words, question_coverage
+from rag.question import Question
 from rag.settings import ConflictSettings
 from rag.text import STOPWORDS, fold, numbers, words
 from rag.types import Conflict, Evidence, SourceView
@@ -51,7 +52,6 @@ _NOT_STATED = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
-_CHOICE = re.compile(r"\w\s+or\s+\w", re.I)
 _STANCE = re.compile(r"^\W*(yes|no)\b", re.I)
 
 
@@ -76,7 +76,7 @@ class SourceReading:
     raw: str  # the reader's line, for the record
 
 
-def group_sources(question: str, evidence: list[Evidence], max_sources: int, min_coverage: float,
+def group_sources(question: str | Question, evidence: list[Evidence], max_sources: int, min_coverage: float,
                   max_sentences: int = 0) -> list[SourceGroup]:
     """The evidence grouped by document, documents in order of their best sentence, at most ``max_sources``, each
     with its ``max_sentences`` best sentences (0: all).
@@ -84,6 +84,7 @@ def group_sources(question: str, evidence: list[Evidence], max_sources: int, min
     Only documents about the question count: their title and sentences hold at least ``min_coverage`` of the
     question's content words. A source about something else would "answer" a yes/no question with No.
     """
+    q = Question.of(question)
     order: dict[str, list[Evidence]] = {}
     for e in evidence:
         order.setdefault(e.doc_id, []).append(e)
@@ -91,7 +92,7 @@ def group_sources(question: str, evidence: list[Evidence], max_sources: int, min
     for doc_id, items in order.items():
         items = items[:max_sentences] if max_sentences else items
         text = " ".join([items[0].title, *(e.text for e in items)])
-        if question_coverage(question, text) < min_coverage:
+        if question_coverage(q, text) < min_coverage:
             continue
         groups.append(SourceGroup(LETTERS[len(groups)], doc_id, items[0].title, tuple(items)))
         if len(groups) == max_sources:
@@ -105,19 +106,19 @@ def format_source(group: SourceGroup) -> str:
     return "\n".join([" ".join(group.title.split()) or "(untitled)", *lines])
 
 
-def build_reading_messages(question: str, group: SourceGroup, prompt_dir: str | None = None) -> list[tuple[str, str]]:
+def build_reading_messages(question: str | Question, group: SourceGroup, prompt_dir: str | None = None) -> list[tuple[str, str]]:
     """(role, content) pairs asking for one source's answer; the system turn is the same for every source, so
     llama.cpp's prompt cache serves it after the first call."""
     from rag.prompting import render
 
     system = render("source_reading_system", prompt_dir)
-    user = render("source_reading_user", prompt_dir, question=" ".join(question.split()), source=format_source(group))
+    user = render("source_reading_user", prompt_dir, question=" ".join(Question.of(question).text.split()), source=format_source(group))
     return [("system", system), ("user", user)]
 
 
-def asks_yes_no(question: str) -> bool:
+def asks_yes_no(question: str | Question) -> bool:
     """A yes/no question, not a choice between named alternatives ("Is it a town or a village?")."""
-    return is_yes_no(question) and not _CHOICE.search(question)
+    return Question.of(question).asks_yes_no
 
 
 def _copied_share(answer: str, group: SourceGroup) -> float:
@@ -140,15 +141,16 @@ def _best_sentence(answer: str, group: SourceGroup, cited: list[int]) -> Evidenc
     return best if core & set(words(best.text)) else None
 
 
-def parse_reading(reply: str, question: str, group: SourceGroup, min_copied: float) -> SourceReading:
+def parse_reading(reply: str, question: str | Question, group: SourceGroup, min_copied: float) -> SourceReading:
     """The checked reading of one source from the reader's reply (see the module docstring)."""
+    q = Question.of(question)
     raw = next((line for line in reply.splitlines() if line.strip()), "")
     cited = [int(k) for pair in _CITE.findall(raw) for k in re.split(r"[,;]", "".join(pair))]
     answer = " ".join(_CITE.sub(" ", raw).split()).strip(" .;,:\"“”'")
     none = SourceReading(group, None, None, None, raw)
     if not answer or _NOT_STATED.match(answer):
         return none
-    if asks_yes_no(question):
+    if q.asks_yes_no:
         m = _STANCE.match(answer)
         if m is None:
             return none
@@ -158,8 +160,8 @@ def parse_reading(reply: str, question: str, group: SourceGroup, min_copied: flo
         return SourceReading(group, stance, stance, sentence, raw)
     if len(words(answer)) > MAX_ANSWER_WORDS:
         return none  # a sentence copied whole, not the answer in it: compared, it would differ from anything
-    choice = is_yes_no(question)  # "Is it a town or a village?": the answer is one of the question's alternatives
-    if (only_question_words(answer, question) and not choice) or _copied_share(answer, group) < min_copied:
+    choice = q.yes_no  # "Is it a town or a village?": the answer is one of the question's alternatives
+    if (only_question_words(answer, q) and not choice) or _copied_share(answer, group) < min_copied:
         return none  # repeats the question, or is not the source's own words
     return SourceReading(group, answer, None, _best_sentence(answer, group, cited) or group.evidence[0], raw)
 
@@ -170,7 +172,7 @@ def second_reader(answers) -> dict[int, str] | None:
     return {a.evidence.key: a.text for a in answers} if answers else None
 
 
-def corroborated(question: str, readings: list[SourceReading], second: dict[int, str] | None) -> list[SourceReading]:
+def corroborated(question: str | Question, readings: list[SourceReading], second: dict[int, str] | None) -> list[SourceReading]:
     """The readings that can be sides: every yes/no stance; an answer to another question only where a second
     reader (the extractive QA model's span, or the typed value, in ``second`` by evidence key) picks words of it
     in the same sentence. Without a second reader (``None``) only stances count.
@@ -236,7 +238,7 @@ def _differs(r: SourceReading, lead: SourceReading) -> bool:
     return answers_agree(r.answer, lead.answer) is False and _comparable(r, lead)
 
 
-def reading_conflicts(question: str, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
+def reading_conflicts(question: str | Question, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
     """At most one conflict: the first two camps of :func:`corroborated` readings that disagree."""
     camps = _camps(corroborated(question, readings, second))
     if len(camps) < 2:
@@ -248,7 +250,7 @@ def reading_conflicts(question: str, readings: list[SourceReading], second: dict
                       kind="general", score=0.75, basis="reading")]
 
 
-def reading_views(question: str, readings: list[SourceReading], evidence: list[Evidence],
+def reading_views(question: str | Question, readings: list[SourceReading], evidence: list[Evidence],
                   second: dict[int, str] | None = None) -> list[SourceView]:
     """Each article's own answer as the reader gave it (``rag ask --by-source``, the Compare tab).
 
@@ -287,7 +289,7 @@ def no_source_answers(readings: list[SourceReading]) -> bool:
     return bool(readings) and all(_NOT_STATED.match(r.raw or "") is not None for r in readings)
 
 
-def read_sources(llm, question: str, evidence: list[Evidence], settings: ConflictSettings,
+def read_sources(llm, question: str | Question, evidence: list[Evidence], settings: ConflictSettings,
                  prompt_dir: str | None = None) -> list[SourceReading]:
     """Ask the LLM for each source's answer, one short call per source, and check each (fewer than
     ``reading_min_sources`` sources about the question: no call, no readings)."""
@@ -295,13 +297,14 @@ def read_sources(llm, question: str, evidence: list[Evidence], settings: Conflic
 
     from rag.llm import generate
 
-    groups = group_sources(question, evidence, settings.reading_max_sources, settings.reading_min_coverage,
+    q = Question.of(question)
+    groups = group_sources(q, evidence, settings.reading_max_sources, settings.reading_min_coverage,
                            settings.reading_max_sentences)
     if len(groups) < settings.reading_min_sources:
         return []
     out = []
     for g in groups:
-        messages = [ChatMessage(role=r, content=c) for r, c in build_reading_messages(question, g, prompt_dir)]
+        messages = [ChatMessage(role=r, content=c) for r, c in build_reading_messages(q, g, prompt_dir)]
         gen = generate(llm, messages, max_tokens=settings.reading_max_tokens, stop=["\n"])
-        out.append(parse_reading(gen.text, question, g, settings.reading_min_copied))
+        out.append(parse_reading(gen.text, q, g, settings.reading_min_copied))
     return out

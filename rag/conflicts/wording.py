@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.conflicts.reading import core_words, is_yes_no
-from rag.text import numbers, words
+from rag.conflicts.reading import core_words
+from rag.question import Question
+from rag.text import numbers
 from rag.types import Conflict, ConflictSide
 
 AS_OF = re.compile(r"\b(?:as of|by|in|since|until)\s+((?:1[5-9]|20)\d\d)\b", re.I)
@@ -21,29 +22,29 @@ SIDE_FRAMING = re.compile(
 )
 
 
-def yes_no_stance(question: str, answer: str) -> str | None:
+def yes_no_stance(question: str | Question, answer: str) -> str | None:
     """For a yes/no question, 'yes' when the side's answer is what the question proposes, 'no' when it is not.
 
     "Was he born in 1213?" with "1213" is yes and with "1211" no; None when the question proposes no value
     the answer can be compared with.
     """
-    if not is_yes_no(question):
+    q = Question.of(question)
+    if not q.yes_no:
         return None
     core = core_words(answer)
     if not core:
         return None
     if core in (["yes"], ["no"]):
         return core[0]  # the source's own yes or no, as the reader gave it
-    qwords = set(words(question))
-    if all(w in qwords for w in core):
+    if all(w in q.words for w in core):
         return "yes"
-    qnums, anums = numbers(question), numbers(answer)
+    qnums, anums = q.numbers, numbers(answer)
     if anums and qnums:
         return "no"
     return None  # the question proposes no value this answer can be set against
 
 
-def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[ConflictSide], int]) -> str:
+def disagreement_answer(question: str | Question, conflict: Conflict, cite: Callable[[ConflictSide], int]) -> str:
     """The answer text when sources disagree on the answer: each camp's answer with its citation.
 
     "The sources disagree: one gives “2 March 1881” [1]; another gives “3 March 1881” [2]." A yes/no
@@ -55,7 +56,8 @@ def disagreement_answer(question: str, conflict: Conflict, cite: Callable[[Confl
         # decided before any citation is made: the outdated wording cites one side per camp, in time order
         return _outdated_answer(list(firsts.values()), cite)
     parts = []
-    stances = {c: yes_no_stance(question, firsts[c].answer or "") for c in camps}
+    q = Question.of(question)
+    stances = {c: yes_no_stance(q, firsts[c].answer or "") for c in camps}
     if len(set(stances.values())) < len(camps) or None in stances.values():
         stances = dict.fromkeys(camps)  # "says no ... says no" would say nothing: give the values only
     for camp in camps:
