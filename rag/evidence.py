@@ -14,7 +14,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
-from rag.focus import focus_share, focus_terms
+from rag.focus import focus_share
+from rag.question import Question
 from rag.safety import looks_like_injection
 from rag.store import Store
 from rag.text import content_terms
@@ -57,7 +58,7 @@ def sentence_vectors(
 
 
 def select_evidence(
-    question: str,
+    question: str | Question,
     chunks: list[ScoredChunk],
     store: Store,
     embedder: Embedder,
@@ -73,6 +74,7 @@ def select_evidence(
     "...most of the victims were civilians" for "Who were the victims of the strikes?", against
     sentences that only retell the strikes.
     """
+    q = Question.of(question)
     seen: set[tuple[str, int]] = set()
     cands: list[tuple[ScoredChunk, int, int, str]] = []
     for sc in chunks:
@@ -88,14 +90,14 @@ def select_evidence(
             cands.append((sc, span.start, span.end, text))
     if not cands:
         return EvidenceSet()
-    qvec = embedder.embed_query(question)
+    qvec = embedder.embed_query(q.text)
     keys = [(c[0].chunk.doc_id, c[1]) for c in cands]
     svecs = sentence_vectors(keys, [c[3] for c in cands], store, embedder, len(qvec), stored_vectors)
     cos = np.clip(svecs @ qvec, 0.0, 1.0)
-    qterms = set(content_terms(question))
+    qterms = q.term_set
     lex = np.array([lexical_overlap(qterms, c[3]) for c in cands])
     score = DENSE_WEIGHT * cos + (1 - DENSE_WEIGHT) * lex
-    focus = focus_terms(question)
+    focus = q.focus
     if focus and focus_weight:
         score = score + focus_weight * np.array([focus_share(focus, c[3]) for c in cands])
     records = store.get_records([c[0].chunk.doc_id for c in cands])

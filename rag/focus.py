@@ -14,6 +14,7 @@ Derivations matter here: "registration" and "registered" have different Snowball
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, numbers, stem, words
 
@@ -101,7 +102,7 @@ def stems_match(a: str, b: str) -> bool:
             and len(long_) - len(short) <= MAX_SUFFIX_DIFFERENCE)
 
 
-def focus_share(focus: list[str], text: str) -> float:
+def focus_share(focus: Sequence[str], text: str) -> float:
     """Share of the focus terms that ``text`` mentions (0 when there is no focus)."""
     if not focus:
         return 0.0

@@ -12,7 +12,8 @@ import threading
 
 from rag.embed import Embedder, get_embedder
 from rag.errors import EmptyStoreError
-from rag.focus import focus_share, focus_terms
+from rag.focus import focus_share
+from rag.question import Question
 from rag.settings import Settings
 from rag.store import Store, get_store
 from rag.types import Chunk, ScoredChunk
@@ -94,24 +95,25 @@ class Retriever:
         self.embedder = embedder or get_embedder(settings)
         self._bm25 = _BM25Index()
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[ScoredChunk]:
+    def retrieve(self, question: str | Question, top_k: int | None = None) -> list[ScoredChunk]:
         """The fused, diversified top chunks for ``question``."""
+        q = Question.of(question)
         cfg = self.settings.retrieval
         top_k = top_k or cfg.top_k
         if top_k <= 0:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}")
-        qvec = self.embedder.embed_query(question)
+        qvec = self.embedder.embed_query(q.text)
         dense = self.store.dense_search(qvec, cfg.candidates)
         if not dense:
             raise EmptyStoreError("The store is empty: ingest articles first, e.g. `rag ingest corpus/`.")
-        sparse = self._bm25.search(self.store, question, cfg.candidates)
+        sparse = self._bm25.search(self.store, q.text, cfg.candidates)
         by_id = {c.chunk_id: c for c, _ in dense}
         by_id.update({c.chunk_id: c for c, _ in sparse})
         dense_ids = [c.chunk_id for c, _ in dense]
         sparse_ids = [c.chunk_id for c, _ in sparse]
         fused = rrf_fuse([dense_ids, sparse_ids], k=cfg.rrf_k)
         lists = [dense_ids, sparse_ids]
-        focus = focus_terms(question, attributes=False) if cfg.focus_search else []
+        focus = q.search_focus if cfg.focus_search else ()
         if focus:
             # A third list: the candidates that name the asked-for thing ("victims"), in fused order, so the
             # one chunk naming it is not outranked by every chunk that retells the event the rest of the
