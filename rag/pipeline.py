@@ -24,6 +24,7 @@ from rag.answer import (
 from rag.embed import Embedder, get_embedder
 from rag.errors import InputError
 from rag.evidence import EvidenceSet, select_evidence
+from rag.question import Question
 from rag.retrieve import Retriever
 from rag.settings import Settings
 from rag.store import Store, get_store
@@ -109,7 +110,7 @@ class Pipeline:
                 self._qa = ExtractiveQA(cfg.answerability.qa_model)
             return self._qa
 
-    def source_answers(self, question: str, chunks: list[ScoredChunk], evidence: list[Evidence]):
+    def source_answers(self, question: str | Question, chunks: list[ScoredChunk], evidence: list[Evidence]):
         """Each evidence sentence's own answer to the question (``rag.conflicts.answers``); [] when the QA model is off."""
         if not evidence or (self.qa is None and not self.settings.conflicts.answers):
             return []
@@ -127,7 +128,7 @@ class Pipeline:
             s = prev[-1]
             return chunk.text[s.start - chunk.start : s.end - chunk.start]
 
-        return source_answers(question, evidence, before, self.qa)
+        return source_answers(Question.of(question), evidence, before, self.qa)
 
     @property
     def verify_nli(self):
@@ -151,39 +152,41 @@ class Pipeline:
         split_sentences("Warm up. Done.")
 
     # -- stages ----------------------------------------------------------------
-    def gather(self, question: str) -> tuple[list[ScoredChunk], EvidenceSet]:
+    def gather(self, question: str | Question) -> tuple[list[ScoredChunk], EvidenceSet]:
         """Retrieval and evidence selection."""
+        q = Question.of(question)
         cfg = self.settings.retrieval
-        chunks = self.retriever.retrieve(question)
+        chunks = self.retriever.retrieve(q)
         ev = select_evidence(
-            question, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc,
+            q, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc,
             stored_vectors=cfg.stored_sentence_vectors, focus_weight=cfg.focus_weight,
         )
         return chunks, ev
 
-    def detect_conflicts(self, question: str, evidence: list[Evidence]) -> list[Conflict]:
+    def detect_conflicts(self, question: str | Question, evidence: list[Evidence]) -> list[Conflict]:
         """Contradictions among the evidence (empty when disabled)."""
         if not self.settings.conflicts.enabled or not evidence:
             return []
         from rag.conflicts import bears_on_question, find_conflicts
 
+        q = Question.of(question)
         cfg = self.settings.conflicts
-        found = find_conflicts(evidence, cfg, embedder=self.embedder, nli=self.nli, question=question)
-        return [c for c in found if bears_on_question(c, question, evidence, self.embedder, cfg)]
+        found = find_conflicts(evidence, cfg, embedder=self.embedder, nli=self.nli, question=q.text)
+        return [c for c in found if bears_on_question(c, q, evidence, self.embedder, cfg)]
 
-    def answer_conflicts(self, question: str, answers) -> list[Conflict]:
+    def answer_conflicts(self, question: str | Question, answers) -> list[Conflict]:
         """Sources that give different answers to the question (``rag.conflicts.answers``); [] when off."""
         cfg = self.settings.conflicts
         if not (cfg.enabled and cfg.answers) or not answers:
             return []
         from rag.conflicts.answers import answer_conflicts
-        from rag.conflicts.relevance import asks_one_party
 
-        if asks_one_party(question):
+        q = Question.of(question)
+        if q.one_party:
             return []  # "According to Mali, ...?" asks for one side's account
-        return answer_conflicts(question, answers, cfg)
+        return answer_conflicts(q, answers, cfg)
 
-    def read_sources(self, question: str, evidence: list[Evidence]):
+    def read_sources(self, question: str | Question, evidence: list[Evidence]):
         """Each source's own answer as the LLM reads it (``rag/conflicts/source_reading.py``), checked against the
         source: one short call per source about the question, at most ``conflicts.reading_max_sources``; no call
         when fewer than two sources are about the question, or when neither the reading conflicts nor the
@@ -193,9 +196,9 @@ class Pipeline:
             return []
         from rag.conflicts.source_reading import read_sources
 
-        return read_sources(self.llm, question, evidence, cfg.conflicts)
+        return read_sources(self.llm, Question.of(question), evidence, cfg.conflicts)
 
-    def reading_conflicts(self, question: str, readings, answers=()) -> list[Conflict]:
+    def reading_conflicts(self, question: str | Question, readings, answers=()) -> list[Conflict]:
         """Sources whose readings differ (``rag/conflicts/source_reading.py``); [] when off.
 
         ``answers`` (each sentence's QA span or typed value, from :meth:`prepare`) is the second reader an
@@ -204,14 +207,14 @@ class Pipeline:
         cfg = self.settings.conflicts
         if not (cfg.enabled and cfg.reading) or not readings:
             return []
-        from rag.conflicts.relevance import asks_one_party
         from rag.conflicts.source_reading import reading_conflicts, second_reader
 
-        if asks_one_party(question):
+        q = Question.of(question)
+        if q.one_party:
             return []  # "According to Mali, ...?" asks for one side's account
-        return reading_conflicts(question, readings, second_reader(answers))
+        return reading_conflicts(q, readings, second_reader(answers))
 
-    def by_source(self, question: str, prepared: Prepared | None = None) -> list[SourceView]:
+    def by_source(self, question: str | Question, prepared: Prepared | None = None) -> list[SourceView]:
         """Each article's own answer to the question, marking the ones that disagree: the typed values and QA
         spans when two or more articles give one (no LLM call), else the LLM reader's answer per article.
 
@@ -219,8 +222,9 @@ class Pipeline:
         """
         from rag.conflicts.answers import per_source
 
-        pre = prepared or self.prepare(question)
-        views = per_source(question, pre.answers, self.settings.conflicts)
+        q = Question.of(question)
+        pre = prepared or self.prepare(q)
+        views = per_source(q, pre.answers, self.settings.conflicts)
         if sum(v.answer is not None for v in views) >= 2 or not self.settings.conflicts.reading or pre.abstain_reason:
             return views
         # Fewer than two articles give a date, number, name or QA span: ask the LLM for each article's own answer
@@ -229,10 +233,10 @@ class Pipeline:
         from rag.conflicts.source_reading import read_sources, reading_views, second_reader
 
         cfg = self.settings.conflicts.model_copy(update={"reading_min_sources": 1})
-        readings = read_sources(self.llm, question, pre.evidence.items, cfg)
+        readings = read_sources(self.llm, q, pre.evidence.items, cfg)
         if not any(r.answer for r in readings):
             return views
-        return reading_views(question, readings, pre.evidence.items, second_reader(pre.answers))
+        return reading_views(q, readings, pre.evidence.items, second_reader(pre.answers))
 
     def _contradiction(self, sentence: str, spans: list[Evidence]) -> float:
         """Veto for verification: does an answer sentence contradict the spans it cites?"""
@@ -242,23 +246,24 @@ class Pipeline:
 
         return contradiction_score(sentence, spans, self.settings.conflicts, self.embedder, self.nli)
 
-    def prepare(self, question: str) -> Prepared:
+    def prepare(self, question: str | Question) -> Prepared:
         """Everything before the LLM: retrieval, evidence, each sentence's own answer, and the early abstentions.
 
         ``abstain_reason`` is set when the evidence cannot answer: nothing relevant, no sentence with the kind
         of answer asked for, or (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``.
         """
-        chunks, ev = self.gather(question)
+        q = Question.of(question)
+        chunks, ev = self.gather(q)
         answers: list = []
         if not ev.items or ev.relevance < self.settings.retrieval.min_relevance:
             return Prepared(chunks, ev, answers, "no relevant evidence")
-        if not can_answer(question, ev.items):
+        if not can_answer(q, ev.items):
             return Prepared(chunks, ev, answers, "no evidence sentence has the kind of answer asked for")
         if self.settings.answerability.specifics:
-            missing = missing_specifics(question, evidence_context(chunks, ev.items))
+            missing = missing_specifics(q, evidence_context(chunks, ev.items))
             if missing:
                 return Prepared(chunks, ev, answers, "the articles do not mention " + ", ".join(missing))
-        answers = self.source_answers(question, chunks, ev.items)
+        answers = self.source_answers(q, chunks, ev.items)
         if not (self.settings.answerability.qa and self.qa is not None):
             return Prepared(chunks, ev, answers, None)
         floor = self.settings.answerability.min_qa_margin
@@ -272,62 +277,71 @@ class Pipeline:
 
         A question that asks two things ("When was it signed, and who brokered it?") is answered part by part
         (``rag/parts.py``): each part the articles answer is answered, and each part they do not is said so.
+        The question is read once (:class:`~rag.question.Question`) and every stage reads that.
         """
-        from rag.parts import merge_answers, split_parts, standalone
+        from rag.parts import merge_answers, standalone
 
         question = (question or "").strip()
         if not question:
             raise InputError("The question is empty.")
         if len(question) > MAX_QUESTION_CHARS:
             raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.")
-        parts = split_parts(question)
+        q = Question.parse(question)
+        parts = q.parts
         if len(parts) == 1:
-            return self._ask_one(question, id, on_token)
+            return self._ask_one(q, id, on_token)
         answers = []
         for part in parts:
-            a = self._ask_one(standalone(part, parts[0]), None, on_token)
+            a = self._ask_one(Question.parse(standalone(part, parts[0])), None, on_token)
             answers.append(a.model_copy(update={"question": part}))
         return merge_answers(question, answers).model_copy(update={"id": id})
 
     @staticmethod
-    def _abstain_text(question: str, evidence: list[Evidence]) -> str:
+    def _abstain_text(question: Question, evidence: list[Evidence]) -> str:
         """'The articles do not say …', and when the question names a number the evidence lacks while a sentence
         about the rest gives another, that sentence (``rag.answerability.other_specific``)."""
         from rag.answerability import other_specific
 
         note = other_specific(question, evidence)
-        return abstain_text(question) + (f" {note}" if note else "")
+        return abstain_text(question.text) + (f" {note}" if note else "")
 
-    def _ask_one(self, question: str, id: str | None, on_token: Callable[[str], None] | None) -> Answer:
-        from rag.article_facts import asked_field
+    def _abstained(self, question: Question, reason: str, base: dict, timings: Timings, text: str | None = None,
+                   **fields) -> Answer:
+        """The one way an answer abstains, so the reason is always recorded in ``abstain_reason``.
 
-        field = asked_field(question)
+        ``text`` defaults to :meth:`_abstain_text` over ``base``'s evidence; ``fields`` are the rest of the
+        record (the draft and verdicts when the LLM was asked). The caller has set ``timings``.
+        """
+        if text is None:
+            text = self._abstain_text(question, base["evidence"])
+        return Answer(**base, answer=text, abstained=True, mode="abstained", timings=timings, abstain_reason=reason,
+                      **fields)
+
+    def _ask_one(self, q: Question, id: str | None, on_token: Callable[[str], None] | None) -> Answer:
+        field = q.article_field
         if field is not None:
-            return self._ask_about_articles(question, field, id)
+            return self._ask_about_articles(q, field, id)
         t0 = time.perf_counter()
         timings = Timings()
-        pre = self.prepare(question)
+        pre = self.prepare(q)
         chunks, ev, answers = pre.chunks, pre.evidence, pre.answers
         timings.retrieval = time.perf_counter() - t0
-        base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
+        base = dict(id=id, question=q.text, evidence=ev.items, config_hash=self.settings.config_hash())
         if pre.abstain_reason:
             timings.total = time.perf_counter() - t0
-            return Answer(**base, answer=self._abstain_text(question, ev.items), abstained=True, mode="abstained",
-                          timings=timings, abstain_reason=pre.abstain_reason)
+            return self._abstained(q, pre.abstain_reason, base, timings)
         numbering = Numbering(ev.items)
         tc = time.perf_counter()
-        disputed = self.answer_conflicts(question, answers)
+        disputed = self.answer_conflicts(q, answers)
         if not disputed:
             from rag.conflicts.source_reading import no_source_answers
 
-            readings = self.read_sources(question, ev.items)
+            readings = self.read_sources(q, ev.items)
             timings.reading = time.perf_counter() - tc
             if self.settings.answerability.reader and no_source_answers(readings):
                 timings.conflicts = timings.total = time.perf_counter() - t0
-                return Answer(**base, answer=self._abstain_text(question, ev.items), abstained=True, mode="abstained",
-                              timings=timings,
-                              abstain_reason="no source answers the question, as the LLM reads each one")
-            disputed = self.reading_conflicts(question, readings, answers)
+                return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
+            disputed = self.reading_conflicts(q, readings, answers)
         timings.conflicts = time.perf_counter() - tc
         if disputed:
             # The sources give different answers to the very question: say so, each answer with its citation,
@@ -335,8 +349,8 @@ class Pipeline:
             from rag.conflicts.wording import disagreement_answer
 
             c = disputed[0]
-            text = disagreement_answer(question, c, numbering.cite_span)
-            others = [o for o in self.detect_conflicts(question, ev.items) if not _same_sides(o, c)]
+            text = disagreement_answer(q, c, numbering.cite_span)
+            others = [o for o in self.detect_conflicts(q, ev.items) if not _same_sides(o, c)]
             timings.conflicts = time.perf_counter() - tc
             timings.total = time.perf_counter() - t0
             return Answer(**base, answer=text, abstained=False, citations=numbering.citations,
@@ -346,7 +360,7 @@ class Pipeline:
 
         from rag.llm import generate
 
-        messages = [ChatMessage(role=r, content=c) for r, c in build_messages(question, ev.items)]
+        messages = [ChatMessage(role=r, content=c) for r, c in build_messages(q.text, ev.items)]
         gen = generate(self.llm, messages, max_tokens=self.settings.llm.max_tokens, on_token=on_token)
         timings.generation = gen.total_s
         timings.first_token = gen.first_token_s
@@ -355,73 +369,64 @@ class Pipeline:
         draft = gen.text.strip()
 
         tv = time.perf_counter()
-        reason = None
+        text, mode, reason = "", "generated", None  # a reason set below means the answer abstains
         answering = pre.answering  # the extractive fallback may quote only these (None: no such test)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
-        if is_cannot_answer(draft) or declines(draft, question):
-            checked, text, mode = [], self._abstain_text(question, ev.items), "abstained"
-            reason = "the LLM found no answer in the evidence"
+        if is_cannot_answer(draft) or declines(draft, q):
+            checked, reason = [], "the LLM found no answer in the evidence"
         else:
-            checked = verify_draft(draft, ev.items, question, self.embedder, self.settings.verify, contexts,
+            checked = verify_draft(draft, ev.items, q.text, self.embedder, self.settings.verify, contexts,
                                    contradiction=self._contradiction, nli=self.verify_nli)
             if invented_specifics(checked):
-                text, mode = self._abstain_text(question, ev.items), "abstained"
                 reason = "the draft named specifics the evidence lacks"
-            elif checked:
-                text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction,
-                                      allowed=answering)
             else:
-                # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
-                cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
-                text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
-            if not text:
-                text, mode = self._abstain_text(question, ev.items), "abstained"
-                reason = "no verified sentence, and no evidence sentence that answers the question to quote"
-            if mode != "abstained" and not delivers_answer_type(question, CITATION_GROUP.sub("", text)):
-                # verified, but not an answer: "when?" answered without a date, "which company?" without a name
-                text, mode = self._abstain_text(question, ev.items), "abstained"
-                reason = "the verified answer lacks the kind of answer asked for"
+                if checked:
+                    text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction,
+                                          allowed=answering)
+                else:
+                    # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
+                    cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
+                    text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
+                if not text:
+                    reason = "no verified sentence, and no evidence sentence that answers the question to quote"
+                elif not delivers_answer_type(q, CITATION_GROUP.sub("", text)):
+                    # verified, but not an answer: "when?" answered without a date, "which company?" without a name
+                    reason = "the verified answer lacks the kind of answer asked for"
         timings.verification = time.perf_counter() - tv
 
         tc = time.perf_counter()
-        conflicts = self.detect_conflicts(question, ev.items) if mode != "abstained" else []
-        if conflicts and mode != "abstained":
+        conflicts = self.detect_conflicts(q, ev.items) if reason is None else []
+        if conflicts:
             text = f"{text} {self.disagreement_sentence(conflicts, numbering)}"
         timings.conflicts += time.perf_counter() - tc
         timings.total = time.perf_counter() - t0
-        return Answer(
-            **base,
-            answer=text,
-            abstained=mode == "abstained",
-            citations=numbering.citations if mode != "abstained" else [],
-            conflicts=conflicts,
-            draft=draft,
-            verdicts=[c.verdict for c in checked],
-            mode=mode,
-            timings=timings,
-            abstain_reason=reason if mode == "abstained" else None,
-        )
+        if reason is not None:
+            return self._abstained(q, reason, base, timings, draft=draft, verdicts=[c.verdict for c in checked])
+        return Answer(**base, answer=text, abstained=False, citations=numbering.citations, conflicts=conflicts,
+                      draft=draft, verdicts=[c.verdict for c in checked], mode=mode, timings=timings)
 
-    def _ask_about_articles(self, question: str, field, id: str | None) -> Answer:
+    def _ask_about_articles(self, q: Question, field, id: str | None) -> Answer:
         """Who wrote / when was it published / who published it: the article the question means (found by
         retrieval, as for any question) answers from its metadata record (``rag/article_facts.py``), no LLM."""
         from rag.article_facts import answer_about_articles, articles_meant
 
         t0 = time.perf_counter()
-        chunks, ev = self.gather(question)
+        chunks, ev = self.gather(q)
         timings = Timings(retrieval=time.perf_counter() - t0)
-        base = dict(id=id, question=question, evidence=ev.items, config_hash=self.settings.config_hash())
+        base = dict(id=id, question=q.text, evidence=ev.items, config_hash=self.settings.config_hash())
         if not ev.items or ev.relevance < self.settings.retrieval.min_relevance:
             timings.total = time.perf_counter() - t0
-            return Answer(**base, answer=abstain_text(question), abstained=True, mode="abstained", timings=timings,
-                          abstain_reason="no relevant evidence")
-        doc_ids = articles_meant(question, ev.items)
+            # no note on other figures here: the question asks about the articles, not a figure in them
+            return self._abstained(q, "no relevant evidence", base, timings, text=abstain_text(q.text))
+        doc_ids = articles_meant(q.text, ev.items)
         records = self.store.get_records(doc_ids)
-        text, citations, abstained = answer_about_articles(question, field, [records[d] for d in doc_ids if d in records])
+        text, citations, abstained = answer_about_articles(q.text, field, [records[d] for d in doc_ids if d in records])
         timings.total = time.perf_counter() - t0
-        return Answer(**base, answer=text, abstained=abstained, citations=citations, timings=timings,
-                      mode="abstained" if abstained else "metadata",
-                      abstain_reason=f"the article's record has no {field.replace('_', ' ')}" if abstained else None)
+        if abstained:
+            # the text says which article was meant and that its record lacks the field
+            return self._abstained(q, f"the article's record has no {field.replace('_', ' ')}", base, timings, text=text,
+                                   citations=citations)
+        return Answer(**base, answer=text, abstained=False, citations=citations, timings=timings, mode="metadata")
 
     @staticmethod
     def disagreement_sentence(conflicts: list[Conflict], numbering: Numbering) -> str:
