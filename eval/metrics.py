@@ -18,25 +18,15 @@ from eval.loaders import doc_key
 from eval.schema import EvalQuestion, QuestionScores, ResultRecord
 from prompts import DISAGREE_PREFIX, EXTRACTIVE_PREFIX
 from rag.conflicts.wording import SIDE_FRAMING
-from rag.text import content_terms, fold
+from rag.text import TERM_ALIASES, content_terms, fold
+from rag.text.numerals import CARDINALS
 from rag.types import Answer, Citation
 
 RECALL_KS = (1, 3, 5)
 STAGES = ("retrieval", "first_token", "generation", "verification", "conflicts", "total")
 
 _MARKERS = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
-_UNITS = {
-    "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km", "kms": "km",
-    "mile": "mi", "miles": "mi", "meter": "m", "meters": "m", "metre": "m", "metres": "m",
-    "percent": "%", "per cent": "%",
-}
-_NUMBER_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
-    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
-    "hundred": "100",
-}
+_NUMBER_WORDS = {w: str(v) for w, v in CARDINALS.items()}  # 'two' -> '2'; ordinals and 'dozen' stay words
 _ARTICLES = {"a", "an", "the"}
 
 
@@ -56,7 +46,7 @@ def normalize_answer(text: str) -> str:
     t = re.sub(r"[^\w\s.%]|_", " ", t)
     tokens = []
     for tok in t.split():
-        tok = _UNITS.get(tok, tok)
+        tok = TERM_ALIASES.get(tok, tok)
         tok = _NUMBER_WORDS.get(tok, tok)
         if tok not in _ARTICLES:
             tokens.append(tok)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ingest.sentences import paragraph_starts, split_sentences
+from rag.text.sentences import paragraph_starts, split_sentences
 from rag.types import Chunk, Span
 
 

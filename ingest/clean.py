@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from rag.text.months import MONTH_PATTERN, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+from rag.text.numerals import CARDINALS
 from rag.types import Removal
 
 # Hashed into index names: bump whenever cleaning output changes.
@@ -50,7 +52,8 @@ IMAGE_CREDIT_RE = re.compile(
 )
 COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright)\s*©?\s*\d{4}\b.{0,150}$|^.{0,100}\ball rights reserved\.?$", re.I)
 
-_NUM_WORD = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several)"
+# Relative dates count in small numbers ('three hours ago'); widening this changes cleaning (CLEANER_VERSION).
+_NUM_WORD = r"(?:\d+|an?|" + "|".join(w for w, v in CARDINALS.items() if 1 <= v <= 12) + "|a few|few|several)"
 RELATIVE_DATE_RE = re.compile(
     rf"^(?:(?:last\s+)?(?:updated|published|posted|edited)\s*:?\s*)?(?:about |over |almost |nearly |less than )?"
     rf"{_NUM_WORD}\s+(?:sec(?:ond)?|min(?:ute)?|h(?:ou)?r|day|week|month|year|yr)s?\.?\s+ago\.?$"
@@ -58,11 +61,8 @@ RELATIVE_DATE_RE = re.compile(
     re.I,
 )
 
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-)
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)"
+_MONTH = MONTH_PATTERN
+_WEEKDAY = "(?:" + "|".join([*WEEKDAYS, *WEEKDAY_ABBREVIATIONS]) + ")"
 DATE_CORE = (
     rf"(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"

@@ -28,37 +28,17 @@ from ingest.clean import (
     looks_like_title,
     normalize_newlines,
 )
+from rag.text.months import MONTH_ABBREVIATIONS, MONTHS
 from rag.types import DocMeta
 
 TITLE_MAX_CHARS = 100
 """An inferred title (first sentence) is cut at a word boundary near this length."""
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
 _ISO_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$")  # 2023-01-05, 2023/01/05
 _DATE_SEARCH_RE = re.compile(DATE_CORE, re.I)
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_MONTH_NAME = "(?:" + "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True)) + ")"
+_MONTH_NAME = "(?:" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + ")"
 _PLACE_WORD = rf"[{_UPPER}][^\W\d_]*(?:[.'’-][^\W\d_]+)*\.?"
 _PLACE = rf"{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,3}}"
 DATELINE_RE = re.compile(
@@ -73,9 +53,8 @@ _NOT_PLACES = frozenset(
 )
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen col lt sgt capt maj st no vs prof sen rep gov pres jan feb mar apr jun jul aug sep sept"
-    " oct nov dec inc ltd co corp jr sr".split()
-)
+    "mr mrs ms dr gen col lt sgt capt maj st no vs prof sen rep gov pres inc ltd co corp jr sr".split()
+) | frozenset(MONTH_ABBREVIATIONS)
 
 
 def extract_meta(
@@ -192,9 +171,9 @@ def parse_date(value: Any) -> str | None:
     if not m:
         return None
     if m.group("y1"):
-        return _iso(int(m.group("y1")), _MONTHS[m.group("m1").lower()], int(m.group("d1")))
+        return _iso(int(m.group("y1")), MONTHS[m.group("m1").lower()], int(m.group("d1")))
     if m.group("y2"):
-        return _iso(int(m.group("y2")), _MONTHS[m.group("m2").lower()], int(m.group("d2")))
+        return _iso(int(m.group("y2")), MONTHS[m.group("m2").lower()], int(m.group("d2")))
     return _iso(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
 
 

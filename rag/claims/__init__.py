@@ -23,7 +23,8 @@ a tenth of a millisecond per sentence.
 
 One module per step; ``analysis`` runs the extractors:
 
-* ``tokens``: tokens, stopwords, stems; ``names``: name normalisation and matching;
+* ``names``: name matching (tokens, stopwords, stems, number words, months, units and name keys
+  come from the text layer, :mod:`rag.text`);
 * ``model``: the result types; ``verbs``: the action and reporting verb lexicon;
 * ``phrases``: noun phrases and the parties they name;
 * ``actions``: action verbs and their agents; ``entities``: capitalised names;
@@ -43,10 +44,13 @@ from rag.claims.analysis import analyze
 from rag.claims.attribution import split_clauses
 from rag.claims.dates import dates_conflict, dates_overlap
 from rag.claims.model import Action, Claim, Clause, DateMention, Entity, Negation, Quantity
-from rag.claims.names import entity_key, normalize_name, same_entity, skeleton
+from rag.claims.names import same_entity
 from rag.claims.quantities import format_quantity, quantities_differ
-from rag.claims.tokens import STOPWORDS, Token, content_stems, stem, tokenize
 from rag.claims.verbs import REPORTING_STEMS, past_tense
+from rag.text.names import entity_key, normalize_name, skeleton
+from rag.text.stems import claim_stem as stem  # the stem claims compare, under the name conflicts use
+from rag.text.terms import content_stems
+from rag.text.tokens import STOPWORDS, Token, tokenize
 
 __all__ = [
     "REPORTING_STEMS",

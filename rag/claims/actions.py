@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from rag.claims.model import Action
 from rag.claims.phrases import Sentence, np_left, np_right
-from rag.claims.tokens import Token, content_stems
 from rag.claims.verbs import BE_FORMS, PHRASAL_VERBS, VERB_FORMS
+from rag.text.terms import content_stems
+from rag.text.tokens import Token
 
 
 # ---------------------------------------------------------------------------

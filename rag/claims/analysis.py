@@ -13,7 +13,7 @@ from rag.claims.model import Claim
 from rag.claims.negation import find_negations
 from rag.claims.phrases import Sentence
 from rag.claims.quantities import parse_quantities
-from rag.claims.tokens import content_stems
+from rag.text.terms import content_stems
 
 
 # ---------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from rag.claims.entities import find_entities
 from rag.claims.model import Clause
 from rag.claims.names import same_entity
 from rag.claims.phrases import Sentence, np_left, np_right
-from rag.claims.tokens import tokenize
 from rag.claims.verbs import BE_FORMS, SPEECH_VERBS
+from rag.text.tokens import tokenize
 
 
 # ---------------------------------------------------------------------------

@@ -6,8 +6,10 @@ import datetime as _dt
 import re
 
 from rag.claims.model import DateMention
-from rag.claims.quantities import CURRENCY_SYMBOLS, UNITS, context_words
-from rag.claims.tokens import Token
+from rag.claims.quantities import context_words
+from rag.text.months import MONTH_NAMES, MONTHS, WEEKDAYS
+from rag.text.tokens import Token
+from rag.text.units import CURRENCY_SYMBOLS, UNITS
 
 
 # ---------------------------------------------------------------------------
@@ -15,12 +17,8 @@ from rag.claims.tokens import Token
 # ---------------------------------------------------------------------------
 
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+# A month name alone ("in March") is a date; "May" alone is more often the verb, an abbreviation alone a word.
+_BARE_MONTHS = frozenset(MONTH_NAMES) - {"may"}
 
 
 def _is_year(tok: Token) -> bool:
@@ -68,7 +66,7 @@ def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
                 day = int(tokens[i - 1].text)
                 start_i = i - 1
                 out = [d for d in out if d.start != tokens[i - 1].start]
-            if day is None and year is None and low not in ("march", "june", "july", "august", "september", "october", "november", "december", "january", "february", "april"):
+            if day is None and year is None and low not in _BARE_MONTHS:
                 i += 1
                 continue
             end_i = k - 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rag.claims.dates import MONTHS, WEEKDAYS
 from rag.claims.model import Entity
-from rag.claims.names import entity_key
-from rag.claims.tokens import Token
+from rag.text.months import MONTHS, WEEKDAYS
+from rag.text.names import entity_key
+from rag.text.tokens import Token
 
 
 # ---------------------------------------------------------------------------

@@ -1,49 +1,18 @@
 """Name matching: do two names denote the same entity?
 
-Normalisation, consonant skeletons (Tinzaoutin / Tin Zaouatine -> ``tnztn``), :func:`same_entity`,
-which also matches demonyms (Algeria / Algerian) by a general rule rather than a list of names,
-and :func:`entity_key` for grouping.
+:func:`same_entity` compares the name keys of :mod:`rag.text.names` (normalised names, consonant
+skeletons: Tinzaoutin / Tin Zaouatine -> ``tnztn``) and also matches demonyms (Algeria / Algerian)
+by a general rule rather than a list of names.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from rag.claims.tokens import STOPWORDS
-
-
-# ---------------------------------------------------------------------------
-# Entity keys
-# ---------------------------------------------------------------------------
-
-
-def normalize_name(name: str) -> str:
-    """Lowercase, strip diacritics and possessives, drop everything but letters and digits."""
-    s = unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    s = re.sub(r"'s\b", "", s)
-    return re.sub(r"[^a-z0-9]", "", s)
-
-
-def skeleton(name: str) -> str:
-    """Consonant skeleton of a name: first letter, then consonants with doubles collapsed.
-
-    Transliterations of one place differ mostly in vowels and spacing, so
-    ``Tinzaoutin``, ``Tinzaouaten`` and ``Tin Zaouatine`` all give ``tnztn``.
-    """
-    n = normalize_name(name)
-    if not n:
-        return ""
-    out = [n[0]]
-    for ch in n[1:]:
-        if ch in "aeiouyhw":
-            continue
-        if ch != out[-1]:
-            out.append(ch)
-    return "".join(out)
+from rag.text.names import normalize_name, skeleton
+from rag.text.tokens import STOPWORDS
 
 
 # Endings that turn a place or group name into its adjective or plural (Mali -> Malian, Tuareg -> Tuaregs).
@@ -89,10 +58,3 @@ def same_entity(a: str, b: str) -> bool:
         if small and all(any(_forms_match(s, t) for t in big) for s in small):
             return len(small) >= 2 or len(small[0]) >= 5 or len(big) <= 2
     return False
-
-
-def entity_key(name: str) -> str:
-    """A grouping key for a name: its consonant skeleton, or the normalised name when that is too short."""
-    n = normalize_name(name)
-    sk = skeleton(n)
-    return sk if len(sk) >= 4 else n

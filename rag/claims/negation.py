@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from rag.claims.model import Negation
 from rag.claims.phrases import Sentence, np_left
-from rag.claims.tokens import Token, content_stems, stem
 from rag.claims.verbs import BE_FORMS
+from rag.text.stems import claim_stem
+from rag.text.terms import content_stems
+from rag.text.tokens import Token
 
 
 # ---------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def find_negations(s: Sentence, actions: list[tuple[int, int, str, str]]) -> tup
                 # 'accusations were dismissed by Algeria': the scope is the subject, usually a speech noun
                 r = np_left(toks, i - 2)
                 stems_ = content_stems([x.text for x in toks[r[0] : r[1]]]) if r else []
-                stems_ = [x for x in stems_ if x not in {stem(w) for w in _SPEECH_NOUNS}]
+                stems_ = [x for x in stems_ if x not in {claim_stem(w) for w in _SPEECH_NOUNS}]
                 scope = s.span_text(*r) if r else ""
                 out.append(Negation(cue=t.text, start=t.start, end=t.end, scope=scope, scope_stems=stems_, kind=kind,
                                     scope_end=t.end))
@@ -113,7 +115,7 @@ def find_negations(s: Sentence, actions: list[tuple[int, int, str, str]]) -> tup
             b = min(len(toks), _scope_end(toks, a, limit=10))
         scope_toks = toks[a:b]
         scope_words = [x.text for x in scope_toks]
-        stems_ = [x for x in content_stems(scope_words) if x not in {stem(w) for w in _SPEECH_NOUNS}]
+        stems_ = [x for x in content_stems(scope_words) if x not in {claim_stem(w) for w in _SPEECH_NOUNS}]
         acts = [key for (vi, vj, key, _) in actions if a <= vi < b]
         spans.append((i, b))
         out.append(

@@ -7,9 +7,9 @@ one analysis's working state and resolves a phrase ('its forces', "Mali's Securi
 from __future__ import annotations
 
 from rag.claims.model import Entity
-from rag.claims.names import normalize_name
-from rag.claims.tokens import STOPWORDS, Token, tokenize
 from rag.claims.verbs import SPEECH_VERBS, VERB_FORMS
+from rag.text.names import normalize_name
+from rag.text.tokens import STOPWORDS, Token, tokenize
 
 
 # Lowercase words that head a noun phrase naming a party able to act or speak.

@@ -9,70 +9,26 @@ from __future__ import annotations
 import re
 
 from rag.claims.model import Quantity
-from rag.claims.tokens import STOPWORDS, Token, content_stems, stem
+from rag.text.numerals import NUMBER_WORDS, ORDINALS, SCALES
+from rag.text.stems import claim_stem
+from rag.text.terms import content_stems
+from rag.text.tokens import STOPWORDS, Token
+from rag.text.units import CURRENCY_SYMBOLS, UNITS
 
 
 # ---------------------------------------------------------------------------
 # Numbers and units
 # ---------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "hundred": 100,
-}
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
-
-# surface -> (canonical unit, dimension, factor to base unit)
-UNITS: dict[str, tuple[str, str, float]] = {}
-
-
-def _add_units(names: str, unit: str, dim: str, factor: float) -> None:
-    for n in names.split():
-        UNITS[n] = (unit, dim, factor)
-
-
-_add_units("km kms kilometer kilometers kilometre kilometres", "km", "length", 1000.0)
-_add_units("m meter meters metre metres", "m", "length", 1.0)
-_add_units("cm centimeter centimeters centimetre centimetres", "cm", "length", 0.01)
-_add_units("mm millimeter millimeters millimetre millimetres", "mm", "length", 0.001)
-_add_units("mi mile miles", "mi", "length", 1609.344)
-_add_units("ft foot feet", "ft", "length", 0.3048)
-_add_units("yd yard yards", "yd", "length", 0.9144)
-_add_units("inch inches", "in", "length", 0.0254)
-_add_units("kg kgs kilogram kilograms kilogramme kilogrammes kilo kilos", "kg", "mass", 1.0)
-_add_units("g gram grams gramme grammes", "g", "mass", 0.001)
-_add_units("ton tons tonne tonnes", "t", "mass", 1000.0)
-_add_units("lb lbs pound pounds", "lb", "mass", 0.45359237)
-_add_units("second seconds sec secs", "s", "duration", 1.0)
-_add_units("minute minutes min mins", "min", "duration", 60.0)
-_add_units("hour hours hr hrs", "h", "duration", 3600.0)
-_add_units("day days", "d", "duration", 86400.0)
-_add_units("week weeks", "wk", "duration", 604800.0)
-_add_units("month months", "mo", "duration", 2629746.0)
-_add_units("year years", "yr", "duration", 31556952.0)
-_add_units("mph", "mph", "speed", 0.44704)
-_add_units("kph kmh", "km/h", "speed", 1 / 3.6)
-_add_units("hectare hectares ha", "ha", "area", 1e4)
-_add_units("acre acres", "acre", "area", 4046.8564224)
-_add_units("% percent pct", "%", "percent", 1.0)
-_add_units("dollar dollars usd", "usd", "money:usd", 1.0)
-_add_units("euro euros eur", "eur", "money:eur", 1.0)
-_add_units("yen jpy", "jpy", "money:jpy", 1.0)
-_add_units("rupees inr", "inr", "money:inr", 1.0)
 # Short units read as units only when written against the number ('5m', not '5 m').
 _AMBIGUOUS_UNITS = frozenset({"m", "g", "mi", "ha", "min", "sec", "lb", "ft", "yd", "t"})
-CURRENCY_SYMBOLS = {"$": ("usd", "money:usd"), "\u20ac": ("eur", "money:eur"), "\u00a3": ("gbp", "money:gbp"), "\u00a5": ("jpy", "money:jpy")}
 
 _APPROX = frozenset("about around approximately roughly nearly almost some circa estimated approx".split())
 _MIN_BOUND = {("more", "than"), ("over",), ("at", "least"), ("above",), ("upwards", "of"), ("exceeding",)}
 _MAX_BOUND = {("less", "than"), ("fewer", "than"), ("under",), ("up", "to"), ("at", "most"), ("below",), ("nearly",), ("almost",)}
 
 
-_ORDINALS = frozenset(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth last next".split()
-)
+_ORDINALS = frozenset(ORDINALS) | {"last", "next"}
 
 
 def _num(tok: str) -> float | None:
@@ -108,18 +64,18 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
         low = t.low
         value = _num(t.text)
         j = i + 1
-        if value is None and low in _NUMBER_WORDS and low not in ("hundred",):
-            if low == "one" and not (j < n and (tokens[j].low in _SCALES or tokens[j].low in UNITS)):
+        if value is None and low in NUMBER_WORDS and low not in ("hundred",):
+            if low == "one" and not (j < n and (tokens[j].low in SCALES or tokens[j].low in UNITS)):
                 i += 1
                 continue  # 'one of the sources'
             if low == "dozen" and not (i > 0 and tokens[i - 1].low in ("a", "one")):
                 i += 1
                 continue
-            value = float(_NUMBER_WORDS[low])
+            value = float(NUMBER_WORDS[low])
             # twenty-five, two hundred
             while j < n:
-                if tokens[j].text == "-" and j + 1 < n and tokens[j + 1].low in _NUMBER_WORDS:
-                    value += _NUMBER_WORDS[tokens[j + 1].low]
+                if tokens[j].text == "-" and j + 1 < n and tokens[j + 1].low in NUMBER_WORDS:
+                    value += NUMBER_WORDS[tokens[j + 1].low]
                     j += 2
                 elif tokens[j].low == "hundred":
                     value *= 100
@@ -150,8 +106,8 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
             start_i = i - 1
             if i > 1 and tokens[i - 2].text.upper() == "US":
                 start_i = i - 2
-        if j < n and tokens[j].low in _SCALES and not (tokens[j].low == "hundred" and value >= 100):
-            value *= _SCALES[tokens[j].low]
+        if j < n and tokens[j].low in SCALES and not (tokens[j].low == "hundred" and value >= 100):
+            value *= SCALES[tokens[j].low]
             j += 1
         if j < n and tokens[j].low in ("m", "b", "k") and unit and unit.startswith(("usd", "eur", "gbp")):
             value *= {"m": 1e6, "b": 1e9, "k": 1e3}[tokens[j].low]
@@ -198,7 +154,7 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
             if k < n and tokens[k].low == "of" and not words:  # 'four of the ...'
                 words = []
             if words:
-                noun, counted = words[-1], stem(words[-1])
+                noun, counted = words[-1], claim_stem(words[-1])
                 unit, dim, factor = counted, "count", 1.0
                 j = j + len(words)
             else:
@@ -211,7 +167,7 @@ def parse_quantities(tokens: list[Token], skip: set[int]) -> list[Quantity]:
             j + 1 < n and tokens[j].low == "per" and tokens[j + 1].low != "cent"
         ):
             if j + 1 < n and tokens[j + 1].is_word and (tokens[j].low == "per" or tokens[j + 1].low in UNITS):
-                dim = f"{dim}/{stem(tokens[j + 1].low)}"
+                dim = f"{dim}/{claim_stem(tokens[j + 1].low)}"
                 j += 2
         # hedges and bounds before the number
         prev = [x.low for x in tokens[max(0, start_i - 2) : start_i]]

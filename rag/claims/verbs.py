@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.claims.tokens import stem
+from rag.text.stems import claim_stem
 
 
 # ---------------------------------------------------------------------------
@@ -98,5 +98,5 @@ SPEECH_VERBS = frozenset(
     suggest suggests suggested warned warns revealed reveals according accused accuses described describes
     dismissed dismisses concluded concludes""".split()
 )
-REPORTING_STEMS = frozenset(stem(w) for w in SPEECH_VERBS | {"expressed", "express", "issued", "statement", "condemned"})
+REPORTING_STEMS = frozenset(claim_stem(w) for w in SPEECH_VERBS | {"expressed", "express", "issued", "statement", "condemned"})
 """Stems of reporting verbs: shared 'said' or 'expressed' says nothing about two claims being about one fact."""

@@ -23,6 +23,7 @@ from rag.claims import (
 )
 from rag.conflicts.units import MIN_WORDS, Unit, same_party
 from rag.settings import ConflictSettings
+from rag.text.months import MONTHS
 
 
 # ---------------------------------------------------------------------------
@@ -315,9 +316,7 @@ def _frame_ratio(a: Unit, b: Unit) -> float:
     return SequenceMatcher(None, fa, fb, autojunk=False).ratio()
 
 
-_MONTH_WORDS = frozenset(
-    "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+_MONTH_WORDS = frozenset(MONTHS)
 
 
 def pair_signals(a: Unit, b: Unit, sim: float, settings: ConflictSettings) -> PairSignals:

@@ -1,7 +1,7 @@
 import pytest
 
 from ingest.chunk import chunk_document
-from ingest.sentences import split_sentences
+from rag.text.sentences import split_sentences
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.unit
@@ -54,7 +54,7 @@ def test_sentences_split_lines_and_keep_abbreviations():
 
 
 def test_overlong_sentence_is_broken_below_limit():
-    from ingest.sentences import MAX_SENTENCE_CHARS
+    from rag.text.sentences import MAX_SENTENCE_CHARS
 
     text = ", ".join(["a clause with several words in it"] * 60) + "."
     spans = split_sentences(text)

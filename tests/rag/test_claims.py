@@ -123,7 +123,7 @@ def test_not_and_never_with_scope():
     c = analyze("Technical data confirmed it never left Malian airspace.")
     (n,) = c.negations
     assert n.cue == "never" and n.kind == "negation"
-    assert {"leave", "airspac"} <= set(n.scope_stems)
+    assert {stem("leave"), stem("airspace")} <= set(n.scope_stems), "'left' is the irregular form of 'leave'"
 
 
 def test_denial_of_a_claim_targets_the_that_clause_and_party():
@@ -133,7 +133,7 @@ def test_denial_of_a_claim_targets_the_that_clause_and_party():
     )
     (n,) = c.negations
     assert n.kind == "denial" and n.denied_party == "Algeria"
-    assert {"dron", "enter", "airspac"} <= set(n.scope_stems)
+    assert {stem("drone"), stem("entered"), stem("airspace")} <= set(n.scope_stems)
 
 
 def test_denies_and_contrary_to():
@@ -252,4 +252,4 @@ def test_entity_key_groups_transliterations():
 
 def test_stem_unifies_verb_and_noun():
     assert stem("violated") == stem("violation") == stem("violating") == stem("violate")
-    assert stem("shot") == "shoot" and stem("brought") == "bring"
+    assert stem("shot") == stem("shoot") and stem("brought") == stem("bring") and stem("Left") == stem("leaves")

@@ -293,7 +293,7 @@ def test_scan_groups_by_topic():
 
 def _split(text: str) -> list[Span]:
     try:
-        from ingest.sentences import split_sentences
+        from rag.text.sentences import split_sentences
     except ImportError:  # pragma: no cover - the splitter is another module's job
         spans = []
         for m in re.finditer(r"[^\n.!?]+(?:[.!?]+[\u201d\"']?|$)", text):

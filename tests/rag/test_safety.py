@@ -18,7 +18,7 @@ def test_instruction_like_sentences_are_flagged(text):
 
 
 def test_real_news_sentences_are_not_flagged():
-    from ingest.sentences import split_sentences
+    from rag.text.sentences import split_sentences
 
     flagged = []
     for path in CORPUS.glob("*.txt"):
