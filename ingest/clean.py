@@ -22,12 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import rag.settings
 from rag.text.months import MONTH_PATTERN, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from rag.text.numerals import CARDINALS
 from rag.types import Removal
 
-# Hashed into index names: bump whenever cleaning output changes.
-CLEANER_VERSION = "2"
+# Hashed into index names, so it lives in the core (rag.settings.index_key): bump it there whenever
+# cleaning output changes.
+CLEANER_VERSION = rag.settings.CLEANER_VERSION
 
 TERMINAL = ".!?…\"”’'»)]"
 """Characters a finished sentence (or quote) ends with."""

@@ -147,7 +147,7 @@ class Pipeline:
         for model in (self.nli, self.verify_nli, self.qa):
             if model is not None and hasattr(model, "warm_up"):
                 model.warm_up()
-        from ingest.sentences import split_sentences
+        from rag.text.sentences import split_sentences
 
         split_sentences("Warm up. Done.")
 

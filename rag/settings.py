@@ -36,6 +36,9 @@ from rag.errors import ConfigError
 from rag.nli_spec import check_spec  # standard library only: no numpy when settings load
 
 CONFIGS_DIR = Path(__file__).parent / "configs"
+#: Version of ingest/clean.py's output, hashed into index names (index_key): bump it whenever cleaning
+#: output changes. Kept here, not in ingest, because the core imports no ingest.
+CLEANER_VERSION = "2"
 #: The preset file of the Settings being built (get_settings sets it): a source below the env and the TOML file.
 _PRESET_FILE: ContextVar[Path | None] = ContextVar("preset_file", default=None)
 
@@ -357,8 +360,6 @@ class Settings(BaseSettings):
 
         Changing the embedding model or the chunking never mixes old and new vectors.
         """
-        from ingest.clean import CLEANER_VERSION
-
         payload = {
             "embedding": [self.embedding.backend, self.embedding.model, self.embedding.api_model],
             "chunk": [self.ingest.chunk_chars, self.ingest.chunk_overlap_sentences],

@@ -61,7 +61,7 @@ def parse_keys(group: str) -> list[int]:
 
 def split_draft(draft: str) -> list[DraftSentence]:
     """Split a draft into sentences and attach each citation group to the sentence it follows."""
-    from ingest.sentences import split_sentences
+    from rag.text.sentences import split_sentences
 
     # Move a citation written after the full stop ("... territory. [2]") in front of it.
     text = re.sub(r"([.!?])((?:\s*\[[^\]]+\])+)", r"\2\1", draft.strip())
