@@ -102,6 +102,6 @@ def test_span_types_keep_their_documented_field_order():
     """The shared SourceSpan base must not move ``key`` / ``n`` behind the span fields in the JSON."""
     span = ["doc_id", "source", "title", "start", "end", "text"]
     assert list(Evidence.model_fields) == ["key", *span, "score", "chunk_id"]
-    assert list(Citation.model_fields) == ["n", *span]
+    assert list(Citation.model_fields) == ["n", *span, "field"]
     assert list(ConflictSide.model_fields) == [*span, "attributed_to", "camp", "answer"]
     assert Citation(n=1, **EV[0].span_fields()).model_dump_json().startswith('{"n":1,"doc_id":"a",')
