@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rag.focus import focus_terms
+from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, numbers, proper_names, stem, words
 
 WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
@@ -36,8 +37,7 @@ _DATE = re.compile(
 )
 #: Date expressions (month, weekday, year, 'yesterday'): the ones a question gives, and those an answer must add.
 DATE_WORDS = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    rf"\b({MONTH_PATTERN}|{'|'.join(WEEKDAYS)}|"
     r"(1[89]|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
     r"earlier this (week|month|year)|this (week|month|year))\b",
     re.IGNORECASE,
@@ -64,10 +64,8 @@ _YEARLIKE = re.compile(r"(?<![\w.,])\d{1,4}(?:[.,]\d+)?(?![\w])")
 #: Capitalised words that are not an answer to "which official / what is the name": titles and dates.
 NOT_ANSWER_NAMES = frozenset(
     """minister ministry president prime foreign security defence defense interior general chief deputy secretary
-    ambassador spokesman spokeswoman official officials government army state affairs
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
+    ambassador spokesman spokeswoman official officials government army state affairs""".split()
+) | frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
 _QUESTION_WORDS = frozenset(w.lower() for w in WH_WORDS) | {"did", "does", "do", "is", "are", "was", "were", "can",
                                                              "has", "have", "had", "in", "on", "at", "as"}
 

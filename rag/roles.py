@@ -116,7 +116,7 @@ def unsupported_question_names(sentence: str, question: str, supported) -> list[
     context (title, the sentences before) does. When neither does, the answer put the question's party in
     the place of the one the span names.
     """
-    from rag.claims.dates import MONTHS, WEEKDAYS
+    from rag.text.months import MONTHS, WEEKDAYS
     from rag.text import proper_names
 
     # Months and weekdays are capitalised but are dates, which the number checks cover.
