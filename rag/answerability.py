@@ -212,3 +212,29 @@ def other_specific(question: str | Question, evidence: list[Evidence], min_cover
         return None
     e = best[1]
     return f"None of the articles mentions {asked}; the closest: “{' '.join(e.text.split())}” ({e.title or e.source})."
+
+
+# Words that say something did not happen or is not so: a plain negation, and the verbs and prepositions
+# that carry one ("refused to sign", "banned", "without", "except").
+NEGATIVE_CUES = re.compile(
+    r"\b(not|no|never|none|neither|nor|cannot|without|except|unless|lack|lacks|lacked|lacking|fail|fails|failed|"
+    r"refuse|refuses|refused|reject|rejects|rejected|deny|denies|denied|prohibit|prohibits|prohibited|ban|bans|"
+    r"banned|exclude|excludes|excluded|excluding|only)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+
+
+def negation_unmatched(question: str | Question, answers) -> bool:
+    """The question asks what did *not* happen, and the sentence that best answers it (highest QA margin) says
+    nothing negative: it answers the question without the "not".
+
+    SQuAD 2.0's unanswerable questions are often an answerable one with "not" added ("Which countries did not
+    agree to the treaty?" over a sentence listing those that did); the extractive answer and the LLM both
+    answer the positive question. ``answers`` are :class:`rag.conflicts.answers.SourceAnswer` (``margin``,
+    ``evidence``).
+    """
+    q = Question.of(question)
+    if not q.negated or not answers:
+        return False
+    best = max(answers, key=lambda a: a.margin)
+    return not NEGATIVE_CUES.search(best.evidence.text)

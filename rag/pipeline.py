@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 from prompts import DISAGREE_PREFIX
-from rag.answerability import can_answer, declines, delivers_answer_type, missing_specifics
+from rag.answerability import can_answer, declines, delivers_answer_type, missing_specifics, negation_unmatched
 from rag.answer import (
     Numbering,
     abstain_text,
@@ -250,7 +250,8 @@ class Pipeline:
         """Everything before the LLM: retrieval, evidence, each sentence's own answer, and the early abstentions.
 
         ``abstain_reason`` is set when the evidence cannot answer: nothing relevant, no sentence with the kind
-        of answer asked for, or (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``.
+        of answer asked for, (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``, or a
+        question about what did not happen whose best answering sentence says nothing negative.
         """
         q = Question.of(question)
         chunks, ev = self.gather(q)
@@ -270,6 +271,9 @@ class Pipeline:
         best = max((a.margin for a in answers), default=float("-inf"))
         if best < floor:
             return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})")
+        if self.settings.answerability.negation and negation_unmatched(q, answers):
+            return Prepared(chunks, ev, answers, "the question asks what did not happen, and the sentence that best "
+                                                 "answers it says nothing negative")
         return Prepared(chunks, ev, answers, None, {a.evidence.key for a in answers if a.margin >= floor})
 
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:

@@ -92,6 +92,9 @@ _PLACE_SLOT = re.compile(
     r"^\s*where\b|\b(which|what)\s+(\w+\s+)?(town|city|village|country|region|area|place|province)\b", re.IGNORECASE
 )
 _IDENT_SLOT = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|name|title)\b", re.IGNORECASE)
+# "Which countries did not sign?", "What is never allowed?"; "not only ... but" and "whether or not" negate nothing.
+_NEGATED = re.compile(r"\b(not|never|no longer)\b|n[’']t\b", re.I)
+_NOT_NEGATING = re.compile(r"\bnot only\b|\bor not\b", re.I)
 _DEBATE = re.compile(
     r"\b(effective|work|works|better|worse|best|worst|safe|harmful|beneficial|good|bad|should|worth)\b", re.I
 )
@@ -289,6 +292,11 @@ class Question:
     def one_party(self) -> bool:
         """'According to Mali, ...?', 'What did Algeria say ...?': it asks for one party's own account."""
         return bool(_ONE_PARTY.search(self.text))
+
+    @cached_property
+    def negated(self) -> bool:
+        """It asks about what did *not* happen or is *not* so ("Which countries did not sign the treaty?")."""
+        return bool(_NEGATED.search(_NOT_NEGATING.sub(" ", self.text)))
 
     @cached_property
     def debated(self) -> bool:

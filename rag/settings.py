@@ -177,6 +177,12 @@ class AnswerabilitySettings(_Section):
         default=False,
         description="Abstain when a number or name the question gives appears nowhere in the retrieved chunks.",
     )
+    negation: bool = Field(
+        default=True,
+        description="Abstain before the LLM when the question asks what did not happen ('not', 'never') and the "
+        "sentence that best answers it says nothing negative (rag.answerability.negation_unmatched). Chosen on "
+        "SQuAD 2.0 dev articles and RealTimeQA dev (README).",
+    )
     qa_model: Path | None = Field(default=None, description="QA model folder; default the shipped models/corroborate-qa.")
     reader: bool = Field(
         default=True,

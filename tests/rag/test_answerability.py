@@ -121,3 +121,28 @@ def test_an_abstention_names_the_specific_the_articles_lack_and_what_they_say_in
     assert other_specific("Which bridge was painted in 2001?", ev) is None  # no sentence about the rest of the question
     assert other_specific("Which stadium was built in 2001?", ev[:1]) is None  # a price is no stand-in for a year
     assert other_specific("Which stadium was built?", ev) is None and other_specific("In 2001?", []) is None
+
+
+def _answer(text: str, margin: float):
+    from rag.conflicts.reading import SourceAnswer
+
+    ev = Evidence(key=1, doc_id="d", source="d.txt", title="T", start=0, end=len(text), text=text)
+    return SourceAnswer(evidence=ev, text=text.split()[0], start=0, end=5, margin=margin, context=text)
+
+
+def test_a_question_about_what_did_not_happen_needs_a_negative_answering_sentence():
+    from rag.answerability import negation_unmatched
+
+    q = "Which countries did not sign the 1951 treaty?"
+    listing = _answer("France, Italy and Belgium signed the treaty in 1951.", margin=2.0)
+    refusing = _answer("Britain refused to sign the treaty in 1951.", margin=1.0)
+    assert negation_unmatched(q, [listing])
+    # the best-answering sentence decides: a negative one answers the negated question
+    assert not negation_unmatched(q, [refusing])
+    assert negation_unmatched(q, [listing, refusing])  # the listing sentence is the best answer
+    assert not negation_unmatched(q, [_answer("Britain didn't sign the treaty.", 2.0), listing])
+    # questions without a negation, and "not only" / "or not", are not affected
+    assert not negation_unmatched("Which countries signed the 1951 treaty?", [listing])
+    assert not negation_unmatched("Which countries signed not only the treaty but the protocol?", [listing])
+    assert not negation_unmatched("Whether or not it rained, which countries signed the treaty?", [listing])
+    assert not negation_unmatched(q, [])
