@@ -238,3 +238,38 @@ def negation_unmatched(question: str | Question, answers) -> bool:
         return False
     best = max(answers, key=lambda a: a.margin)
     return not NEGATIVE_CUES.search(best.evidence.text)
+
+
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, frozenset[str]]:
+    """Word -> its opposites, from ``rag/data/antonyms.txt`` (common English pairs, both directions)."""
+    text = resources.files("rag").joinpath("data/antonyms.txt").read_text(encoding="utf-8")
+    out: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            a, b = line.split()
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return {w: frozenset(o) for w, o in out.items()}
+
+
+# lowercase words only: a capitalised "Last" or "Minor" is usually part of a name
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | None:
+    """(the question's word, its opposite) when the sentence that best answers the question (highest QA margin)
+    lacks a qualifier of the question and uses its opposite instead ("the least important" asked, "the most
+    important" said): that sentence answers the opposite question. None otherwise.
+    """
+    q = Question.of(question)
+    if not answers:
+        return None
+    best = max(answers, key=lambda a: a.margin)
+    asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(best.evidence.text))
+    table = antonyms()
+    for w in sorted(asked - said):
+        for opposite in sorted(table.get(w, ())):
+            if opposite in said and opposite not in asked:
+                return w, opposite
+    return None

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 from prompts import DISAGREE_PREFIX
-from rag.answerability import can_answer, declines, delivers_answer_type, missing_specifics, negation_unmatched
+from rag.answerability import (
+    can_answer,
+    declines,
+    delivers_answer_type,
+    missing_specifics,
+    negation_unmatched,
+    opposite_qualifier,
+)
 from rag.answer import (
     Numbering,
     abstain_text,
@@ -250,8 +257,9 @@ class Pipeline:
         """Everything before the LLM: retrieval, evidence, each sentence's own answer, and the early abstentions.
 
         ``abstain_reason`` is set when the evidence cannot answer: nothing relevant, no sentence with the kind
-        of answer asked for, (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``, or a
-        question about what did not happen whose best answering sentence says nothing negative.
+        of answer asked for, (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``, a
+        question about what did not happen whose best answering sentence says nothing negative, or one whose best
+        answering sentence says the opposite of a word it asks with ("most" for "least").
         """
         q = Question.of(question)
         chunks, ev = self.gather(q)
@@ -274,6 +282,10 @@ class Pipeline:
         if self.settings.answerability.negation and negation_unmatched(q, answers):
             return Prepared(chunks, ev, answers, "the question asks what did not happen, and the sentence that best "
                                                  "answers it says nothing negative")
+        flip = opposite_qualifier(q, answers) if self.settings.answerability.opposites else None
+        if flip:
+            return Prepared(chunks, ev, answers, f"the question asks about '{flip[0]}', and the sentence that best "
+                                                 f"answers it says '{flip[1]}'")
         return Prepared(chunks, ev, answers, None, {a.evidence.key for a in answers if a.margin >= floor})
 
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:

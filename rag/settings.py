@@ -183,6 +183,12 @@ class AnswerabilitySettings(_Section):
         "sentence that best answers it says nothing negative (rag.answerability.negation_unmatched). Chosen on "
         "SQuAD 2.0 dev articles and RealTimeQA dev (README).",
     )
+    opposites: bool = Field(
+        default=True,
+        description="Abstain before the LLM when the sentence that best answers the question uses the opposite of "
+        "one of its words instead of it ('most' for 'least'; rag/data/antonyms.txt). Chosen on SQuAD 2.0 dev articles "
+        "and RealTimeQA dev (README).",
+    )
     qa_model: Path | None = Field(default=None, description="QA model folder; default the shipped models/corroborate-qa.")
     reader: bool = Field(
         default=True,

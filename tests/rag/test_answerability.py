@@ -146,3 +146,21 @@ def test_a_question_about_what_did_not_happen_needs_a_negative_answering_sentenc
     assert not negation_unmatched("Which countries signed not only the treaty but the protocol?", [listing])
     assert not negation_unmatched("Whether or not it rained, which countries signed the treaty?", [listing])
     assert not negation_unmatched(q, [])
+
+
+def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_caught():
+    from rag.answerability import opposite_qualifier
+
+    most = _answer("The most important open question is whether P equals NP.", margin=3.0)
+    assert opposite_qualifier("What is the least important open question?", [most]) == ("least", "most")
+    assert opposite_qualifier("What is the most important open question?", [most]) is None
+    # a sentence that has the question's word as well as its opposite does not answer the opposite question
+    both = _answer("The most and the least important questions are listed.", margin=3.0)
+    assert opposite_qualifier("What is the least important question?", [both]) is None
+    # a capitalised word is usually part of a name: "Minor" in "Asia Minor" is no qualifier
+    name = _answer("The major city of Asia Minor was Ephesus.", margin=3.0)
+    assert opposite_qualifier("Which was a minor city?", [name]) == ("minor", "major")
+    assert opposite_qualifier("Which city of Asia Minor was major?", [name]) is None
+    # only the best-answering sentence counts
+    assert opposite_qualifier("What is the least important open question?",
+                              [most, _answer("The least important one is trivial.", margin=5.0)]) is None
