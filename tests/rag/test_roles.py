@@ -100,3 +100,16 @@ def test_a_swapped_sentence_is_removed_not_rewritten_into_the_span():
                         "Who thwarted Hull's plans for a new stadium?", _FlatEmbedder(), VerifySettings())
     assert c.verdict.status == "removed"
     assert any(r.startswith("roles swapped") for r in c.verdict.reasons)
+
+
+def test_a_span_that_keeps_any_of_the_questions_names_is_framing_not_a_swap():
+    # "Ahmed Attaf" is the question's framing; the span names him as "Attaf" and says nothing of the Sahel
+    ev = _ev("Attaf said the institutional mechanism meets every three months.", title="Talks")
+    q = "How often does the institutional mechanism on the Sahel described by Ahmed Attaf meet?"
+    ok, _, reasons = check_support("The mechanism on the Sahel described by Ahmed Attaf meets every three months.", [ev],
+                                   "", set(), 0.95, VerifySettings(), question=q)
+    assert not any(r.startswith("question's names") for r in reasons), reasons
+    assert unsupported_question_names("Ahmed Attaf's mechanism on the Sahel meets monthly.", q,
+                                      lambda n: n == "attaf") == []
+    assert unsupported_question_names("Ahmed Attaf's mechanism on the Sahel meets monthly.", q,
+                                      lambda n: False) == ["ahmed", "attaf", "sahel"]
