@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
 from rag.nli import NLIModel
-from rag.roles import swapped_roles, unsupported_question_names
+from rag.roles import swapped_roles
 from rag.settings import VerifySettings
 from rag.text import content_terms, fold, numbers, proper_names, words
 from rag.types import Evidence, Verdict
@@ -87,12 +87,6 @@ def _name_supported(name: str, vocab: set[str], flat: str) -> bool:
     return len(key) >= 3 and key in flat
 
 
-def _lead(context: str, span: str, chars: int = 250) -> str:
-    """The text just before ``span`` in its chunk (about two sentences), where the name a pronoun stands for is."""
-    i = context.find(span)
-    return context[max(0, i - chars):i] if i > 0 else ""
-
-
 def check_support(
     sentence: str,
     cited: list[Evidence],
@@ -127,14 +121,6 @@ def check_support(
     missing_names = {n for n in proper_names(sentence) - proper_names(question) if not _name_supported(n, vocab, flat)}
     if missing_names:
         reasons.append("names not in cited text: " + ", ".join(sorted(missing_names)))
-    # The question's own names are exempt above, but only as framing: one the answer uses that neither the span,
-    # its title nor the sentences just before it (where a pronoun's name stands) give is a party put in the
-    # place of the one the span names.
-    near = " ".join([*(e.title for e in cited), ev_text, *(_lead(context, e.text) for e in cited)])
-    near_vocab, near_flat = set(words(near)), re.sub(r"[\W_]", "", fold(near))
-    swapped_in = unsupported_question_names(sentence, question, lambda n: _name_supported(n, near_vocab, near_flat))
-    if swapped_in and not missing_names:
-        reasons.append("question's names not in cited text: " + ", ".join(swapped_in))
     swap = swapped_roles(sentence, ev_text)
     if swap:
         reasons.append(swap)
@@ -308,8 +294,8 @@ def verify_draft(
         best = int(np.argmax(sims[si]))
         # Rewriting repairs a loose paraphrase; a sentence that invents a name or number, swaps the parties or
         # contradicts its span, is not a paraphrase of anything and is removed.
-        invented = any(r.startswith(("names not in", "question's names not in", "roles swapped", "numbers not in", "contradicts",
-                                      "contradicted")) for r in reasons_first)
+        invented = any(r.startswith(("names not in", "roles swapped", "numbers not in", "contradicts", "contradicted"))
+                       for r in reasons_first)
         if float(sims[si, best]) >= REWRITE_MIN_SIMILARITY and not invented:
             ev = evidence[best]
             out.append(Checked(verdict=Verdict(sentence=s.text, cited=s.cited, supported_by=[ev.key], status="rewritten",

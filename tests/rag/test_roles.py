@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.roles import swapped_roles, unsupported_question_names
+from rag.roles import swapped_roles
 from rag.settings import VerifySettings
 from rag.types import Evidence
 from rag.verify import check_support, verify_draft
@@ -52,40 +52,6 @@ def test_check_support_fails_a_swapped_sentence_with_the_reason():
     assert not ok and any(r.startswith("roles swapped") for r in reasons)
 
 
-def test_the_question_party_put_in_the_spans_place_fails():
-    # The question asks about Spain; the span says Portugal did it. "Spain" is the question's own name, so the
-    # plain names test lets it through.
-    ev = _ev("Portugal's government has partnered with France and Italy on the new rail link.", title="Rail links")
-    q = "Which countries has Spain partnered with on the new rail link?"
-    ok, _, reasons = check_support("Spain has partnered with France and Italy on the new rail link.", [ev], "", set(), 0.95,
-                                   VerifySettings(), question=q)
-    assert not ok and any(r.startswith("question's names not in cited text: spain") for r in reasons)
-
-
-def test_the_question_name_in_the_title_or_the_sentence_before_supports_a_pronoun_span():
-    q = "When was Paul Smith born?"
-    by_title = _ev("He was born in Leeds on 1 February 1972.", title="Paul Smith")
-    ok, _, reasons = check_support("Paul Smith was born on 1 February 1972.", [by_title], "", set(), 0.95,
-                                   VerifySettings(), question=q)
-    assert ok, reasons
-    span = "He was born in Leeds on 1 February 1972."
-    chunk = "Paul Smith is a retired footballer. " + span + " He played for Hull."
-    in_lead = _ev(span, title="Footballers")
-    ok, _, reasons = check_support("Paul Smith was born on 1 February 1972.", [in_lead], chunk, set(), 0.95,
-                                   VerifySettings(), question=q)
-    assert ok, reasons
-    # the same name further back in the chunk is not the pronoun's
-    far = "Paul Smith is a retired footballer. " + "His brother played for many clubs in the north. " * 6 + span
-    ok, _, reasons = check_support("Paul Smith was born on 1 February 1972.", [in_lead], far, set(), 0.95,
-                                   VerifySettings(), question=q)
-    assert not ok and any(r.startswith("question's names") for r in reasons)
-
-
-def test_months_the_question_names_are_dates_not_parties():
-    assert unsupported_question_names("The rift began after the August strike.", "What began after the August strike?",
-                                      lambda n: False) == []
-
-
 class _FlatEmbedder:
     def embed_documents(self, texts):
         import numpy as np
@@ -102,14 +68,10 @@ def test_a_swapped_sentence_is_removed_not_rewritten_into_the_span():
     assert any(r.startswith("roles swapped") for r in c.verdict.reasons)
 
 
-def test_a_span_that_keeps_any_of_the_questions_names_is_framing_not_a_swap():
-    # "Ahmed Attaf" is the question's framing; the span names him as "Attaf" and says nothing of the Sahel
-    ev = _ev("Attaf said the institutional mechanism meets every three months.", title="Talks")
-    q = "How often does the institutional mechanism on the Sahel described by Ahmed Attaf meet?"
-    ok, _, reasons = check_support("The mechanism on the Sahel described by Ahmed Attaf meets every three months.", [ev],
-                                   "", set(), 0.95, VerifySettings(), question=q)
-    assert not any(r.startswith("question's names") for r in reasons), reasons
-    assert unsupported_question_names("Ahmed Attaf's mechanism on the Sahel meets monthly.", q,
-                                      lambda n: n == "attaf") == []
-    assert unsupported_question_names("Ahmed Attaf's mechanism on the Sahel meets monthly.", q,
-                                      lambda n: False) == ["ahmed", "attaf", "sahel"]
+def test_the_questions_own_name_as_framing_is_not_a_missing_name():
+    # The question's names are its framing; the span need not repeat them (news questions restate a preamble).
+    ev = _ev("The pod of pilot whales washed ashore on Tuesday.", title="Whales")
+    q = "In what is believed to be the largest stranding on the Isle of Lewis, a pod of which species washed ashore?"
+    ok, _, reasons = check_support("A pod of pilot whales washed ashore on the Isle of Lewis.", [ev], "", set(), 0.95,
+                                   VerifySettings(), question=q)
+    assert ok, reasons
