@@ -50,6 +50,13 @@ _PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
 ]
 _PLURAL = re.compile(r"\b(?:these|those|each|every|all the|the)\s+(?:\w+\s+){0,2}?(?:articles|stories|pieces|columns)\b", re.I)
 _FIELD_WORDS = {"author": "its author", "published": "when it was published", "source_name": "who published it"}
+# What the record lacks, and why: the text may still name it (an article that calls itself "Assahifa English"),
+# but only what ingestion read as a byline, date line or site name is the article's own metadata.
+_MISSING = {
+    "author": "author: ingestion found no byline in it",
+    "published": "publication date: ingestion found no date line or date field in it",
+    "source_name": "publisher: ingestion found no site or publication name in its metadata",
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ def fact_sentence(fact: ArticleFact, cite: int | None) -> str:
     """One sentence stating the fact with its citation, or saying the article's record does not have it."""
     title = _title(fact.record)
     if fact.value is None:
-        return f"The article {title} does not say {_FIELD_WORDS[fact.field]}: ingestion found no such line in it."
+        return f"The record of the article {title} has no {_MISSING[fact.field]}."
     mark = f" [{cite}]" if cite is not None else ""
     if fact.field == "author":
         return f"The article {title} was written by {fact.value}{mark}."
