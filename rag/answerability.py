@@ -65,11 +65,16 @@ def can_answer(question: str | Question, evidence: list[Evidence]) -> bool:
 
 
 
+def _data_lines(name: str) -> list[str]:
+    """The lines of ``rag/data/<name>`` that are not blank or ``#`` comments."""
+    text = resources.files("rag").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
     """Folded words of country and region names and demonyms (``rag/data/places.txt``)."""
-    text = resources.files("rag").joinpath("data/places.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if line and not line.startswith("#") for w in fold(line).split())
+    return frozenset(w for line in _data_lines("places.txt") for w in fold(line).split())
 
 
 COUNT_WINDOW = 6
@@ -98,7 +103,8 @@ def _new_names(text: str, question: Question) -> set[str]:
 _EMPTY_WORDS = frozenset(stem(w) for w in
                          "anything something nothing specific information details mention mentioned article articles "
                          "evidence sources provided given text".split())
-_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot)\b|n[’']t\b", re.IGNORECASE)
+_NEGATION_WORDS = "not|no|never|none|neither|nor|cannot"
+_NEGATION = re.compile(rf"\b({_NEGATION_WORDS})\b|n[’']t\b", re.IGNORECASE)
 
 
 def declines(draft: str, question: str | Question) -> bool:
@@ -217,11 +223,17 @@ def other_specific(question: str | Question, evidence: list[Evidence], min_cover
 # Words that say something did not happen or is not so: a plain negation, and the verbs and prepositions
 # that carry one ("refused to sign", "banned", "without", "except").
 NEGATIVE_CUES = re.compile(
-    r"\b(not|no|never|none|neither|nor|cannot|without|except|unless|lack|lacks|lacked|lacking|fail|fails|failed|"
+    rf"\b({_NEGATION_WORDS}|without|except|unless|lack|lacks|lacked|lacking|fail|fails|failed|"
     r"refuse|refuses|refused|reject|rejects|rejected|deny|denies|denied|prohibit|prohibits|prohibited|ban|bans|"
     r"banned|exclude|excludes|excluded|excluding|only)\b|n[’']t\b",
     re.IGNORECASE,
 )
+
+
+def best_answer(answers):
+    """The :class:`rag.conflicts.answers.SourceAnswer` with the highest QA margin (None for none): the sentence
+    the question-specific abstentions read."""
+    return max(answers, key=lambda a: a.margin, default=None)
 
 
 def negation_unmatched(question: str | Question, answers) -> bool:
@@ -233,23 +245,20 @@ def negation_unmatched(question: str | Question, answers) -> bool:
     answer the positive question. ``answers`` are :class:`rag.conflicts.answers.SourceAnswer` (``margin``,
     ``evidence``).
     """
-    q = Question.of(question)
-    if not q.negated or not answers:
+    best = best_answer(answers)
+    if not Question.of(question).negated or best is None:
         return False
-    best = max(answers, key=lambda a: a.margin)
     return not NEGATIVE_CUES.search(best.evidence.text)
 
 
 @lru_cache(maxsize=1)
 def antonyms() -> dict[str, frozenset[str]]:
     """Word -> its opposites, from ``rag/data/antonyms.txt`` (common English pairs, both directions)."""
-    text = resources.files("rag").joinpath("data/antonyms.txt").read_text(encoding="utf-8")
     out: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            a, b = line.split()
-            out.setdefault(a, set()).add(b)
-            out.setdefault(b, set()).add(a)
+    for line in _data_lines("antonyms.txt"):
+        a, b = line.split()
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
     return {w: frozenset(o) for w, o in out.items()}
 
 
@@ -263,9 +272,9 @@ def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | N
     important" said): that sentence answers the opposite question. None otherwise.
     """
     q = Question.of(question)
-    if not answers:
+    best = best_answer(answers)
+    if best is None:
         return None
-    best = max(answers, key=lambda a: a.margin)
     asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(best.evidence.text))
     table = antonyms()
     for w in sorted(asked - said):

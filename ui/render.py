@@ -69,9 +69,8 @@ def ref_button(doc_id: str, start: int, end: int, label: str, *, title: str = ""
 
 def cite_button(c: Citation) -> str:
     """``[n]`` as a button pointing at the cited span (the article's top, nothing highlighted, for a record field)."""
-    if c.field is not None:
-        return ref_button(c.doc_id, 0, 0, f"[{c.n}]", title=c.title, css="cr-cite")
-    return ref_button(c.doc_id, c.start, c.end, f"[{c.n}]", title=c.title, css="cr-cite")
+    start, end = (0, 0) if c.field is not None else (c.start, c.end)
+    return ref_button(c.doc_id, start, end, f"[{c.n}]", title=c.title, css="cr-cite")
 
 
 def link_citations(text: str, citations: Sequence[Citation]) -> str:
