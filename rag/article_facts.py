@@ -26,7 +26,9 @@ from rag.types import Citation, DocRecord, Evidence
 
 MetaField = Literal["author", "published", "source_name"]
 
-_ARTICLE = r"(?:article|story|piece|op-?ed|column|news item|post|blog post|this|it)s?"
+# The plural applies to the nouns only: "this|it" with an optional "s" read "its" as an article ("Who wrote the
+# report about its budget?"), and "this" as a determiner is already in _THE.
+_ARTICLE = r"(?:(?:article|piece|op-?ed|column|news item|post|blog post)s?|story|stories)"
 _THE = r"(?:the|this|that|these|those|each|every|an?)"
 _PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
     ("author", re.compile(

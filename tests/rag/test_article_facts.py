@@ -30,6 +30,9 @@ pytestmark = pytest.mark.unit
         ("Who wrote the 2015 Algiers agreement?", None),
         ("Which agency reported the attack?", None),
         ("When was the book written?", None),
+        ("Who wrote the report about its budget?", None),
+        ("Which paper ran the ad about it?", None),
+        ("Who wrote these stories?", "author"),
     ],
 )
 def test_only_questions_about_the_article_itself_are_recognised(question, field):
