@@ -39,7 +39,7 @@ class _Word:
 
 def _words(text: str) -> list[_Word]:
     out: list[_Word] = []
-    for i, m in enumerate(_TOKEN.finditer(text)):
+    for m in _TOKEN.finditer(text):
         w = m.group()
         low = re.sub(r"['’]s$", "", fold(w)).strip("’'")
         # A sentence's first word is capitalised anyway: a name only if it is not a function word.
@@ -65,6 +65,11 @@ def _passive(ws: list[_Word], pivot: int, later: int) -> bool:
     """'was beaten by': a form of 'be' just before the pivot and 'by' between it and the later party."""
     before = {w.low for w in ws[max(0, pivot - 3):pivot]}
     return bool(before & _BE) and any(w.low == "by" for w in ws[pivot + 1:later])
+
+
+def _symmetric(ws: list[_Word], pivot: int) -> bool:
+    """'met with', 'fought against': the word after the pivot makes the relation read the same both ways."""
+    return pivot + 1 < len(ws) and ws[pivot + 1].low in _SYMMETRIC_AFTER
 
 
 def _sides(ws: list[_Word], a: int, b: int, p: int) -> int:
@@ -95,7 +100,7 @@ def swapped_roles(sentence: str, span: str) -> str | None:
                 b = _sides(e, e_names[x], e_names[y], pe)
                 if not a or not b:
                     continue
-                if s[ps + 1:ps + 2] and s[ps + 1].low in _SYMMETRIC_AFTER or e[pe + 1:pe + 2] and e[pe + 1].low in _SYMMETRIC_AFTER:
+                if _symmetric(s, ps) or _symmetric(e, pe):
                     continue
                 # the passive reverses the order of the parties: "A was beaten by B" is "B beat A"
                 if _passive(s, ps, max(s_names[x], s_names[y])):
