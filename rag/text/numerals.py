@@ -22,17 +22,27 @@ SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tril
 """Multipliers after a number ('2.5 million', '$3bn')."""
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+# 'forty-two' is 42 (and 'twenty-first' 21), not 40 and 2: read as one number before the single words are
+_COMPOUND = re.compile(rf"\b({_TENS})[-\s]({_UNITS})\b", re.I)
 
 
 def numbers(text: str) -> set[float]:
-    """Numeric values mentioned in ``text``: digits, number words and ordinals ('two' -> 2, 'fifth' -> 5)."""
+    """Numeric values mentioned in ``text``: digits, number words and ordinals ('two' -> 2, 'forty-two' -> 42,
+    'fifth' -> 5)."""
     out: set[float] = set()
     for m in NUMBER.findall(text):
         try:
             out.add(float(m.replace(",", "")))
         except ValueError:
             continue
-    for w in words(text):
+    def compound(m: re.Match) -> str:
+        unit = m.group(2).lower()
+        out.add(float(CARDINALS[m.group(1).lower()] + CARDINALS.get(unit, ORDINALS.get(unit, 0))))
+        return " "
+
+    for w in words(_COMPOUND.sub(compound, text)):
         value = NUMBER_WORDS.get(w, ORDINALS.get(w))
         if value is not None:
             out.add(float(value))
