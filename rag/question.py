@@ -28,7 +28,8 @@ WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "who
 # -- the kind of answer asked for (rag/answerability.py) --------------------------------------------------
 _QUANTITY = re.compile(
     r"\b(how (many|much|far|long|old|large|big|high|deep|often)|what (percentage|proportion|number|amount|share)|"
-    r"what (was|is) the (cost|price|toll|number|amount))\b",
+    r"what (was|is|were|are) the (\w+ )?(cost|price|toll|number|amount|distance|length|height|width|depth|speed|"
+    r"weight|mass|population|area|size|capacity|temperature|duration|altitude|elevation|budget|salary|revenue))\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"\b(cost|costs|price|paid|pay|spend|spent|worth|budget|fund|funding)\b", re.IGNORECASE)
@@ -74,6 +75,14 @@ _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", re.I
 )
 _CHOICE = re.compile(r"\w\s+or\s+\w", re.I)
+# A clause that is itself the question ("When was he born, and where?"): a question word, then its verb.
+_WH_ASKS = re.compile(
+    r"^\s*(who|whom|whose|what|which|when|where|why|how(\s+(many|much|long|old|far|big|often)(\s+\w+)?)?)\s+"
+    r"(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", re.I
+)
+# ... or a question word that only a parenthesis follows ("What, aside from X, is ...?", "Which retailer, known
+# for ..., will ...?"); 'when'/'where' may open a clause that sets the scene ("When he was sentenced, was he ...?").
+_WH_LEAD = re.compile(r"^\s*((who|whom|whose|what|which|why|how)\b|(when|where)\s*,)", re.I)
 _WHO = re.compile(r"(^|[,;:]\s*)(who|whom|by whom)\b", re.I)
 # "What kind of animal is X?", "What sort of facility ...", "What is X?" (X a name): answered by what X *is*.
 _CLASS = re.compile(
@@ -280,13 +289,39 @@ class Question:
 
     @cached_property
     def yes_no(self) -> bool:
-        """'Was X born in 1213?', 'Can Y inhibit Z?': answered by yes or no (or by one of the alternatives it gives)."""
-        return bool(_YES_NO.match(self.text))
+        """'Was X born in 1213?', 'Can Y inhibit Z?': answered by yes or no (or by one of the alternatives it gives).
+
+        The question may follow a preamble ("X is a painter. Was he married in 1803?") or a leading clause
+        ("As of 2011, are more than ...?", "When he was sentenced in 1980, was he ...?"): the clause that asks is
+        what counts, unless the leading clause is itself a wh-question ("When was it built, and was it ...?").
+        """
+        asked = self.main_clause
+        if _YES_NO.match(asked):
+            return True
+        if _WH_ASKS.match(asked) or _WH_LEAD.match(asked):
+            return False
+        # the clause after a comma asks, and asks for no wh-word ('..., are made up of what type?' does)
+        return any(_YES_NO.match(rest) and not _WH.search(rest) for rest in asked.split(", ")[1:])
+
+    @cached_property
+    def main_clause(self) -> str:
+        """The sentence that asks: the last one of the text, after any statements that set it up."""
+        from rag.text.sentences import split_sentences
+
+        text = self.text.strip()
+        sentences: list[str] = []
+        for span in split_sentences(text):
+            piece = text[span.start : span.end]
+            if sentences and len(sentences[-1].split()) < 3:  # 'Was Mt.' ended at an abbreviation, not a sentence
+                sentences[-1] += " " + piece
+            else:
+                sentences.append(piece)
+        return next((x for x in reversed(sentences) if x.endswith("?")), sentences[-1] if sentences else text)
 
     @cached_property
     def asks_yes_no(self) -> bool:
         """A yes/no question, not a choice between named alternatives ("Is it a town or a village?")."""
-        return self.yes_no and not _CHOICE.search(self.text)
+        return self.yes_no and not _CHOICE.search(self.main_clause)
 
     @cached_property
     def one_party(self) -> bool:
