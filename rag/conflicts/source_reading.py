@@ -121,24 +121,32 @@ def asks_yes_no(question: str | Question) -> bool:
     return Question.of(question).asks_yes_no
 
 
+def _held(core: list[str], text: str) -> int:
+    """How many of the answer's core words ``text`` holds; a number counts when the text gives the same value in
+    digits or words (the reader writes '42' for 'forty-two', '11' for 'eleven')."""
+    have, values = set(words(text)), numbers(text)
+    return sum(w in have or bool((v := numbers(w)) and v <= values) for w in core)
+
+
 def _copied_share(answer: str, group: SourceGroup) -> float:
     core = core_words(answer)
     if not core:
         return 0.0
-    have = set(words(group.title)) | {w for e in group.evidence for w in words(e.text)}
-    return sum(w in have for w in core) / len(core)
+    return _held(core, " ".join([group.title, *(e.text for e in group.evidence)])) / len(core)
 
 
 def _best_sentence(answer: str, group: SourceGroup, cited: list[int]) -> Evidence | None:
+    """The sentence the answer comes from: the cited one, unless another sentence of the source holds more of the
+    answer's words (the reader cites the sentence next to it now and then); else the one holding most."""
     own = {e.key: e for e in group.evidence}
-    for k in cited:
-        if k in own:
-            return own[k]
-    core = set(core_words(answer)) - {"yes", "no"}
+    core = [w for w in core_words(answer) if w not in ("yes", "no")]
+    first_cited = next((own[k] for k in cited if k in own), None)
     if not core:
-        return None
-    best = max(group.evidence, key=lambda e: len(core & set(words(e.text))))
-    return best if core & set(words(best.text)) else None
+        return first_cited
+    best = max(group.evidence, key=lambda e: _held(core, e.text))
+    if first_cited is not None and _held(core, first_cited.text) >= _held(core, best.text):
+        return first_cited
+    return best if _held(core, best.text) else first_cited
 
 
 def parse_reading(reply: str, question: str | Question, group: SourceGroup, min_copied: float) -> SourceReading:
@@ -179,16 +187,26 @@ def corroborated(question: str | Question, readings: list[SourceReading], second
 
     Two readers that err independently rarely agree on the same wrong words, and a wrong side is a false flag.
     """
+    q = Question.of(question)
     out = []
     for r in readings:
         if r.answer is None or r.evidence is None:
             continue
-        if r.stance is None:
+        if r.stance is None and not _typed_in_sentence(q, r):
             other = (second or {}).get(r.evidence.key)
             if not other or not set(core_words(other)) & set(core_words(r.answer)):
                 continue
         out.append(r)
     return out
+
+
+def _typed_in_sentence(q: Question, r: SourceReading) -> bool:
+    """A figure asked for ('how many ...?', 'what distance ...?') that the reader copied from its sentence: a value
+    is checked by being there, as the typed reading's own values are, so no second reader is needed."""
+    if q.expected_type != "quantity":
+        return False  # dates have the typed reading; names and descriptions need the second reader
+    values = numbers(r.answer) - {v for _, vs in q.named_numbers for v in vs}  # not the year the question gives
+    return bool(values) and values <= numbers(r.evidence.text)
 
 
 def answer_shape(answer: str, sentence: str) -> str | None:

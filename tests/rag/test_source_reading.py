@@ -89,6 +89,23 @@ def test_an_open_reading_must_be_copied_from_its_source_and_answer_more_than_the
     assert r.answer == answer
 
 
+@pytest.mark.parametrize(
+    "question, yes_no",
+    [
+        ("As of 2011, are more than 40 stores located at fuel stations?", True),  # a leading clause sets the scene
+        ("When he was sentenced in 1980, was he under another name?", True),
+        ("Sir Charles (1781-1845) was a painter. Was he married in 1803?", True),  # a preamble, then the question
+        ("Was Mt. Everest climbed in 1953?", True),  # an abbreviation ends no sentence
+        ("When was it built, and was it ever used?", False),  # the leading clause asks
+        ("What, aside from coal, is burned in the firebox?", False),
+        ("The Council, the legislative body, are made up of what type of people?", False),
+        ("In the 1840s, who built the hut?", False),
+    ],
+)
+def test_the_clause_that_asks_decides_whether_a_question_is_yes_no(question, yes_no):
+    assert asks_yes_no(question) is yes_no
+
+
 def test_a_choice_between_alternatives_is_not_a_yes_no_question():
     assert asks_yes_no("Is the bridge painted?")
     assert not asks_yes_no("Is Castleford a town or a village?")
@@ -134,6 +151,31 @@ def test_an_open_answer_is_a_side_only_where_a_second_reader_picks_the_same_word
     assert reading_conflicts(q, readings, {1: "lead-free", 2: "lead paint"})
     assert not reading_conflicts(q, readings, {1: "lead-free", 2: "until 1990"})  # the QA model read another answer
     assert not reading_conflicts(q, readings)  # no second reader: only yes/no stances are compared
+
+
+GLIDERS = [
+    ev(1, "The force used in the attack was dispersed around several locations.", "a", title="Fort"),
+    ev(2, "At dawn, forty-two gliders carrying the 493 troops lifted off.", "a", title="Fort"),
+    ev(3, "The attack on the fort used forty-one gliders in all.", "b", title="Fort"),
+]
+
+
+def test_a_figure_the_reader_writes_in_digits_is_copied_and_rests_on_the_sentence_that_gives_it():
+    q = "How many gliders were used in the attack on the fort?"
+    a, b = group_sources(q, GLIDERS, 3, 0.5)
+    r = parse_reading("42 [1]", q, a, 0.75)  # 'forty-two' in the source; the reader cited the sentence before it
+    assert r.answer == "42" and r.evidence.key == 2
+    assert parse_reading("43 [2]", q, a, 0.75).answer is None  # a figure the source does not give
+
+
+def test_a_figure_asked_for_is_a_side_when_its_own_sentence_gives_it_without_a_second_reader():
+    q = "How many gliders were used in the attack on the fort?"
+    a, b = group_sources(q, GLIDERS, 3, 0.5)
+    readings = [parse_reading("42 [2]", q, a, 0.75), parse_reading("41 [3]", q, b, 0.75)]
+    (c,) = reading_conflicts(q, readings)  # the QA model read '493' there: no second reader agrees
+    assert [s.doc_id for s in c.sides] == ["a", "b"]
+    agreeing = [readings[0], parse_reading("42 [3]", q, b, 0.75)]  # '42' is not in b's sentence: no side
+    assert not reading_conflicts(q, agreeing)
 
 
 def test_read_sources_asks_once_per_source_and_not_at_all_for_one_source(scripted_llm):
