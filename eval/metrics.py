@@ -23,7 +23,7 @@ from rag.text.numerals import CARDINALS
 from rag.types import Answer, Citation
 
 RECALL_KS = (1, 3, 5)
-STAGES = ("retrieval", "first_token", "generation", "verification", "conflicts", "total")
+STAGES = ("retrieval", "to_first_token", "first_token", "generation", "verification", "conflicts", "total")
 
 _MARKERS = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
 _NUMBER_WORDS = {w: str(v) for w, v in CARDINALS.items()}  # 'two' -> '2'; ordinals and 'dozen' stay words
@@ -392,7 +392,8 @@ def aggregate(records: Sequence[ResultRecord]) -> dict:
 
 
 def latency(records: Sequence[ResultRecord]) -> dict[str, dict[str, float | None]]:
-    """**Latency** p50/p95 per stage from ``Answer.timings`` (seconds; first_token only when streamed)."""
+    """**Latency** p50/p95 per stage from ``Answer.timings`` (seconds; first_token, the runtime's
+    prefill, and to_first_token, the wait from the question, only when streamed)."""
     out = {}
     for stage in STAGES:
         vals = []

@@ -377,9 +377,12 @@ class Pipeline:
         from rag.llm import generate
 
         messages = [ChatMessage(role=r, content=c) for r, c in build_messages(q.text, ev.items)]
+        asked = time.perf_counter() - t0
         gen = generate(self.llm, messages, max_tokens=self.settings.llm.max_tokens, on_token=on_token)
         timings.generation = gen.total_s
         timings.first_token = gen.first_token_s
+        # what the person waits before the first word: everything before the request as well as the prefill
+        timings.to_first_token = None if gen.first_token_s is None else asked + gen.first_token_s
         timings.tokens = gen.tokens
         timings.tokens_per_s = gen.tokens_per_s
         draft = gen.text.strip()

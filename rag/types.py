@@ -258,7 +258,14 @@ class Timings(BaseModel):
 
     retrieval: float = Field(default=0.0, description="Hybrid retrieval and evidence selection.")
     generation: float = Field(default=0.0, description="LLM generation, total.")
-    first_token: float | None = Field(default=None, description="Time to the first generated token.")
+    first_token: float | None = Field(
+        default=None, description="The LLM runtime's time to the first generated token (prefill), from its request."
+    )
+    to_first_token: float | None = Field(
+        default=None,
+        description="Seconds from the question to the first answer token the user sees: retrieval, the reader's "
+        "calls (conflicts.reading) and the prefill together. None when no answer was generated.",
+    )
     tokens: int = Field(default=0, description="Generated tokens (as counted by the runtime or estimated).")
     tokens_per_s: float | None = Field(default=None, description="Generation speed.")
     verification: float = Field(default=0.0, description="Answer verification.")

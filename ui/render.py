@@ -182,6 +182,8 @@ def render_answer(a: Answer) -> str:
     }[a.mode]
     t = a.timings
     meta = f"{a.mode} · {t.total:.1f}s"
+    if t.to_first_token:
+        meta += f" · first word after {t.to_first_token:.1f}s"
     if t.tokens_per_s:
         meta += f" · {t.tokens_per_s:.0f} tok/s"
     return (

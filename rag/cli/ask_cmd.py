@@ -42,7 +42,8 @@ def render_answer(a: Answer, show_evidence: bool = False) -> str:
     for v in a.verdicts:
         counts[v.status] = counts.get(v.status, 0) + 1
     t = a.timings
-    speed = f", first token {t.first_token:.1f}s, {t.tokens_per_s:.0f} tok/s" if t.first_token and t.tokens_per_s else ""
+    speed = (f", first token {t.to_first_token:.1f}s after the question (prefill {t.first_token:.1f}s), "
+             f"{t.tokens_per_s:.0f} tok/s" if t.to_first_token and t.first_token and t.tokens_per_s else "")
     verdicts = ", ".join(f"{n} {k}" for k, n in counts.items()) or "none"
     lines.append(click.style(
         f"mode {a.mode}; sentences: {verdicts}; retrieval {t.retrieval:.2f}s, generation {t.generation:.1f}s{speed}, "

@@ -204,9 +204,10 @@ def test_sources_answering_differently_give_both_answers_with_citations(tmp_path
     assert any(v.disagrees for v in views) and any(v.answer and not v.disagrees for v in views)
 
 
-def _reader_llm(stances: list[str]):
+def _reader_llm(stances: list[str], answer: str | None = None, delay: float = 0.0):
     """An LLM that answers the reader's per-source prompts in turn with these stances, citing the source's first
-    sentence; anything else (the answer prompt) fails the test."""
+    sentence, each after ``delay`` seconds; the answer prompt gets ``answer`` (None: it fails the test)."""
+    import time
     import re
 
     from llama_index.core.base.llms.types import CompletionResponse, LLMMetadata
@@ -222,7 +223,10 @@ def _reader_llm(stances: list[str]):
 
         @llm_completion_callback()
         def complete(self, prompt: str, formatted: bool = False, **kw) -> CompletionResponse:
+            if answer is not None and "what one source says" not in prompt:
+                return CompletionResponse(text=answer)
             assert "what one source says" in prompt, "only the reader may be asked"
+            time.sleep(delay)
             self.asked.append(prompt)
             key = re.search(r"\n\[(\d+)\] ", prompt).group(1)
             return CompletionResponse(text=f"{stances[min(len(self.asked), len(stances)) - 1]} [{key}]")
@@ -259,6 +263,16 @@ def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_a
     assert a.timings.reading > 0
     for cit in a.citations:
         assert store.get_document(cit.doc_id).text[cit.start:cit.end] == cit.text
+
+
+def test_the_wait_for_the_first_word_counts_the_readers_calls_before_the_answer(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes"], answer="Yes, Algeria's air defence shot it down [1].", delay=0.2)
+    settings, store = _reader_store(tmp_path, fake_embedder)
+    t = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q).timings
+    assert len(llm.asked) >= 2 and t.reading >= 0.4
+    assert t.first_token is not None and t.first_token < 0.2  # the runtime's part alone
+    assert t.to_first_token >= t.retrieval + t.reading + t.first_token  # what the person waited
 
 
 def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path, fake_embedder):

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from rag.types import Answer, Citation, Conflict, ConflictSide, DocMeta, Evidence, Removal, StoredDoc
+from rag.types import Answer, Citation, Conflict, ConflictSide, DocMeta, Evidence, Removal, StoredDoc, Timings
 from ui import render as R
 
 pytestmark = pytest.mark.unit
@@ -204,3 +204,10 @@ def test_a_metadata_citation_says_it_quotes_the_article_record_and_highlights_no
                                 abstained=False, citations=[c], mode="metadata"))
     assert "article record · author:" in html and "from the article's record" in html
     assert 'data-start="0" data-end="0"' in html
+
+
+def test_the_answer_says_how_long_the_first_word_took_from_the_question():
+    t = Timings(retrieval=0.4, reading=3.0, first_token=2.1, to_first_token=5.6, tokens_per_s=12.0, total=9.0)
+    html = R.render_answer(Answer(question="q", answer="a", abstained=False, mode="generated", timings=t))
+    assert "first word after 5.6s" in html and "12 tok/s" in html
+    assert "first word" not in R.render_answer(Answer(question="q", answer="a", abstained=True, mode="abstained"))
