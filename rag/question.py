@@ -21,6 +21,7 @@ from functools import cached_property
 
 from rag.focus import focus_terms
 from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
+from rag.text.sentences import split_sentences
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, numbers, proper_names, stem, words
 
 WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
@@ -306,8 +307,6 @@ class Question:
     @cached_property
     def main_clause(self) -> str:
         """The sentence that asks: the last one of the text, after any statements that set it up."""
-        from rag.text.sentences import split_sentences
-
         text = self.text.strip()
         sentences: list[str] = []
         for span in split_sentences(text):

@@ -37,6 +37,7 @@ def numbers(text: str) -> set[float]:
             out.add(float(m.replace(",", "")))
         except ValueError:
             continue
+
     def compound(m: re.Match) -> str:
         unit = m.group(2).lower()
         out.add(float(CARDINALS[m.group(1).lower()] + CARDINALS.get(unit, ORDINALS.get(unit, 0))))
