@@ -33,6 +33,13 @@ _QUANTITY = re.compile(
     r"weight|mass|population|area|size|capacity|temperature|duration|altitude|elevation|budget|salary|revenue))\b",
     re.IGNORECASE,
 )
+# The measure a quantity question names, as the dimension of rag.text.units its answer must have.
+_MEASURES = (
+    ("length", re.compile(r"\b(distance|length|height|width|depth|altitude|elevation|how (far|high|deep|tall|wide))\b", re.I)),
+    ("speed", re.compile(r"\b(speed|how fast)\b", re.I)),
+    ("mass", re.compile(r"\b(weight|mass|weigh|weighs|weighed|how heavy)\b", re.I)),
+    ("area", re.compile(r"\b(area)\b", re.I)),
+)
 _MONEY = re.compile(r"\b(cost|costs|price|paid|pay|spend|spent|worth|budget|fund|funding)\b", re.IGNORECASE)
 _DATE = re.compile(
     r"^\s*when\b|\b(on |in )?(what|which) (calendar )?(date|day|year|month)\b|\bwhat time\b", re.IGNORECASE
@@ -202,6 +209,14 @@ class Question:
     def expects_quantity(self) -> bool:
         """'How many', 'how far', 'what percentage', 'what is the cost': the answer is a number."""
         return bool(_QUANTITY.search(self.text))
+
+    @cached_property
+    def measure(self) -> str | None:
+        """The dimension a quantity question asks in ('what was the total distance' -> 'length', 'how much does it
+        weigh' -> 'mass'), or None: its answer is a figure in that dimension, not the count beside it."""
+        if not self.expects_quantity:
+            return None
+        return next((dim for dim, pattern in _MEASURES if pattern.search(self.text)), None)
 
     @cached_property
     def expects_money(self) -> bool:

@@ -116,7 +116,9 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
         if not cands:  # a bare year the date parser did not take ("born in 1211")
             cands = [(x.text, x.start, x.end) for x in c.quantities if 1000 <= x.value <= 2100]
     elif kind == "quantity":
-        cands = [_trim_quantity(x.text, x.start, x.dimension, qwords) for x in c.quantities]
+        # "what was the total distance?" is answered by a length, not by the "8 stages" beside it
+        cands = [_trim_quantity(x.text, x.start, x.dimension, qwords) for x in c.quantities
+                 if q.measure is None or x.dimension == q.measure]
         if q.counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
             cands = [x for x in cands if q.counted & set(content_terms(_counted_phrase(sentence, x[1])))]
         cands += [(d.text, d.start, d.end) for d in c.dates] if q.yes_no else []

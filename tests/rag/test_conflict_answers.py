@@ -194,6 +194,11 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
          "Joseph Greenwood"),
         ("In 2011, how many stores were located at fuel stations?", "In 2011, 120,000 stores were at fuel stations.",
          "120,000 stores"),
+        # a measure asked is answered in its dimension, not by the count beside it
+        ("What was the total distance of the race?", "The race had 8 stages and a total distance of 630 km.", "630 km"),
+        ("What is the operating speed of the express?", "The express runs 1687 km in 26 hours (65 km/h) at speed.",
+         "65 km/h"),
+        ("What was the total distance of the race?", "The race had 8 stages over a long distance.", None),
         ("Why did the hut burn down?", "The hut burned down after a lightning strike.", None),  # open: no type
         # class questions: what a sentence says the question's subject is
         ("What is Castle Donington?", "Castle Donington is a village in North West Leicestershire.", "village"),
