@@ -121,6 +121,9 @@ class XLlamaCppLLM(CustomLLM):
             payload["top_k"] = 1
         if kwargs.get("stop"):
             payload["stop"] = list(kwargs["stop"])
+        if kwargs.get("top_logprobs"):  # the likeliest alternatives of each token (generate(alternatives=...))
+            payload["logprobs"] = True
+            payload["top_logprobs"] = int(kwargs["top_logprobs"])
         if stream:
             payload["stream_options"] = {"include_usage": True}
         return payload

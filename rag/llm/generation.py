@@ -5,6 +5,7 @@ Errors of an OpenAI-compatible server (down, timed out, refused) become a ``Mode
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -32,6 +33,11 @@ class Generation(BaseModel):
     total_s: float = Field(description="Seconds from the request to the last piece.")
     prompt_tokens: int | None = Field(description="Prompt tokens, when the runtime reports them.")
     tokens_per_s: float | None = Field(description="Generation speed after the first token (decode rate).")
+    first_alternatives: list[tuple[str, float]] | None = Field(
+        default=None,
+        description="The runtime's likeliest first tokens with their probabilities, when asked for and reported.",
+    )
+    halted: bool = Field(default=False, description="Stopped at the first token by the caller's ``halt`` test.")
 
 
 class _StopScanner:
@@ -80,6 +86,23 @@ def _response_stats(resp: Any) -> dict[str, Any]:
     return stats
 
 
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def first_token_alternatives(resp: Any) -> list[tuple[str, float]] | None:
+    """(token, probability) of the alternatives a streamed chunk reports for its first token (OpenAI's and
+    llama.cpp's ``choices[0].logprobs.content[0].top_logprobs``), or None when it reports none."""
+    choices = _get(getattr(resp, "raw", None), "choices")
+    if not choices:
+        return None
+    content = _get(_get(choices[0], "logprobs"), "content")
+    top = _get(content[0], "top_logprobs") if content else None
+    if not top:
+        return None
+    return [(str(_get(t, "token")), math.exp(float(_get(t, "logprob")))) for t in top]
+
+
 def _as_model_error(llm: Any, exc: BaseException) -> ModelError | None:
     """A user-facing error for a server that is down or refused; None for anything unexpected."""
     api_base = getattr(llm, "api_base", None) or "the LLM server"
@@ -110,11 +133,15 @@ def generate(
     max_tokens: int,
     on_token: Callable[[str], None] | None = None,
     stop: list[str] | None = None,
+    alternatives: int = 0,
+    halt: Callable[[list[tuple[str, float]]], bool] | None = None,
 ) -> Generation:
     """Stream one answer from ``llm``, calling ``on_token(piece)`` as text arrives, and measure it.
 
     ``max_tokens`` and ``stop`` go to the runtime when it takes them (the embedded model and
     OpenAI-compatible servers); for other LLMs they are applied here, counting pieces as tokens.
+    ``alternatives > 0`` asks those runtimes for the likeliest first tokens (``Generation.first_alternatives``);
+    when ``halt(alternatives)`` is true the stream stops there and nothing is emitted (``Generation.halted``).
 
     Raises:
         ModelError: the server is unreachable or refused, or the embedded runtime failed.
@@ -124,8 +151,13 @@ def generate(
     openai_cls = _openai_class()
     if isinstance(llm, XLlamaCppLLM):
         kwargs["max_tokens"] = max_tokens
+        if alternatives:
+            kwargs["top_logprobs"] = alternatives
     elif openai_cls is not None and isinstance(llm, openai_cls):
-        llm = llm.model_copy(update={"max_tokens": max_tokens})  # its max_tokens field overrides call kwargs
+        update: dict[str, Any] = {"max_tokens": max_tokens}  # its fields override call kwargs
+        if alternatives:
+            update.update(logprobs=True, top_logprobs=alternatives)
+        llm = llm.model_copy(update=update)
     else:
         capped_here = True
     if stop and not capped_here:
@@ -136,6 +168,8 @@ def generate(
     pieces = 0
     first: float | None = None
     stats: dict[str, Any] = {}
+    alts: list[tuple[str, float]] | None = None
+    halted = False
 
     def emit(text: str) -> None:
         if text:
@@ -155,6 +189,10 @@ def generate(
                     continue
                 if first is None:
                     first = time.perf_counter() - start
+                    alts = first_token_alternatives(resp) if alternatives else None
+                    if halt is not None and alts and halt(alts):
+                        stopped_here = halted = True
+                        break
                 pieces += 1
                 emit(scanner.feed(delta))
                 if scanner.hit or (capped_here and pieces >= max_tokens):
@@ -188,4 +226,6 @@ def generate(
         total_s=total,
         prompt_tokens=prompt_tokens,
         tokens_per_s=rate or None,
+        first_alternatives=alts,
+        halted=halted,
     )

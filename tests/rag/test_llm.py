@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 import time
@@ -336,6 +337,30 @@ def test_embedded_stream_sends_chat_messages_and_uses_runtime_counts(fake_server
     ], "messages must reach llama.cpp as chat messages so the model's template applies"
     assert payload["max_tokens"] == 24 and payload["stop"] == ["###"] and payload["stream"] is True
     assert payload["temperature"] == 0 and payload["top_k"] == 1 and payload["cache_prompt"] is True
+
+
+def _with_alternatives(content: str, alternatives: list[tuple[str, float]]) -> dict[str, Any]:
+    chunk = _chunk(content)
+    top = [{"token": t, "logprob": math.log(p)} for t, p in alternatives]
+    chunk["choices"][0]["logprobs"] = {"content": [{"token": content, "logprob": math.log(alternatives[0][1]),
+                                                    "top_logprobs": top}]}
+    return chunk
+
+
+@pytest.mark.unit
+def test_generate_reads_the_first_tokens_alternatives_and_can_halt_there(fake_server: Any) -> None:
+    first = [("The", 0.7), ("INS", 0.2), ("In", 0.05)]
+    server = fake_server([_with_alternatives("The", first), _chunk(" answer"), _chunk(finish="stop")])
+    gen = generate(_embedded(), QUESTION, max_tokens=24, alternatives=3)
+    assert server.payloads[0]["logprobs"] is True and server.payloads[0]["top_logprobs"] == 3
+    assert gen.text == "The answer" and not gen.halted
+    assert [(t, round(p, 3)) for t, p in gen.first_alternatives] == first
+    seen: list[str] = []
+    halted = generate(_embedded(), QUESTION, max_tokens=24, alternatives=3, on_token=seen.append,
+                      halt=lambda alts: dict(alts).get("INS", 0) >= 0.2)
+    assert halted.halted and halted.text == "" and seen == [] and halted.first_token_s is not None
+    plain = generate(_embedded(), QUESTION, max_tokens=24)  # not asked for: not requested, not read
+    assert "logprobs" not in server.payloads[-1] and plain.first_alternatives is None
 
 
 @pytest.mark.unit
