@@ -230,6 +230,24 @@ NEGATIVE_CUES = re.compile(
 )
 
 
+def refusal_probability(alternatives: list[tuple[str, float]]) -> float:
+    """The probability the answer LLM gives to opening its "does not answer" reply (``prompts.CANNOT_ANSWER_PHRASE``,
+    "INSUFFICIENT EVIDENCE") as its first token: the capitalised tokens that begin the phrase ('IN', 'INS', ...).
+
+    A small model that goes on to answer a question its evidence does not answer often weighs refusing first:
+    the greedy token is "The", but "INS" has some of the mass. ``alternatives`` are (token, probability) pairs
+    (``Generation.first_alternatives``).
+    """
+    from prompts import CANNOT_ANSWER_PHRASE
+
+    total = 0.0
+    for token, p in alternatives:
+        t = token.strip()
+        if len(t) >= 2 and t.isupper() and CANNOT_ANSWER_PHRASE.startswith(t):
+            total += p
+    return total
+
+
 def best_answer(answers):
     """The :class:`rag.conflicts.answers.SourceAnswer` with the highest QA margin (None for none): the sentence
     the question-specific abstentions read."""

@@ -18,6 +18,7 @@ from rag.answerability import (
     missing_specifics,
     negation_unmatched,
     opposite_qualifier,
+    refusal_probability,
 )
 from rag.answer import (
     Numbering,
@@ -39,6 +40,8 @@ from rag.types import Answer, Conflict, Evidence, ScoredChunk, SourceView, Timin
 from rag.verify import CITATION_GROUP, parse_keys, verify_draft
 
 MAX_QUESTION_CHARS = 2000
+#: First-token alternatives asked of the runtime for answerability.llm_refusal (enough to hold the refusal's start).
+REFUSAL_ALTERNATIVES = 10
 
 
 @dataclass
@@ -378,7 +381,10 @@ class Pipeline:
 
         messages = [ChatMessage(role=r, content=c) for r, c in build_messages(q.text, ev.items)]
         asked = time.perf_counter() - t0
-        gen = generate(self.llm, messages, max_tokens=self.settings.llm.max_tokens, on_token=on_token)
+        refusal = self.settings.answerability.llm_refusal
+        gen = generate(self.llm, messages, max_tokens=self.settings.llm.max_tokens, on_token=on_token,
+                       alternatives=REFUSAL_ALTERNATIVES if refusal is not None else 0,
+                       halt=None if refusal is None else lambda alts: refusal_probability(alts) >= refusal)
         timings.generation = gen.total_s
         timings.first_token = gen.first_token_s
         # what the person waits before the first word: everything before the request as well as the prefill
@@ -391,7 +397,10 @@ class Pipeline:
         text, mode, reason = "", "generated", None  # a reason set below means the answer abstains
         answering = pre.answering  # the extractive fallback may quote only these (None: no such test)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
-        if is_cannot_answer(draft) or declines(draft, q):
+        if gen.halted:
+            p = refusal_probability(gen.first_alternatives or [])
+            checked, reason = [], f"the LLM leaned towards finding no answer in the evidence (p = {p:.2f} for its refusal)"
+        elif is_cannot_answer(draft) or declines(draft, q):
             checked, reason = [], "the LLM found no answer in the evidence"
         else:
             checked = verify_draft(draft, ev.items, q.text, self.embedder, self.settings.verify, contexts,

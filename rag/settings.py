@@ -189,6 +189,12 @@ class AnswerabilitySettings(_Section):
         "one of its words instead of it ('most' for 'least'; rag/data/antonyms.txt). Chosen on SQuAD 2.0 dev articles "
         "and RealTimeQA dev (README).",
     )
+    llm_refusal: float | None = Field(
+        default=None, ge=0, le=1,
+        description="Abstain when the answer LLM gives at least this probability to opening its 'INSUFFICIENT "
+        "EVIDENCE' reply, even if it would go on to answer; the answer stops at its first token "
+        "(rag.answerability.refusal_probability; needs a runtime that reports token probabilities). None: off.",
+    )
     qa_model: Path | None = Field(default=None, description="QA model folder; default the shipped models/corroborate-qa.")
     reader: bool = Field(
         default=True,

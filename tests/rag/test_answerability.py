@@ -164,3 +164,11 @@ def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_c
     # only the best-answering sentence counts
     assert opposite_qualifier("What is the least important open question?",
                               [most, _answer("The least important one is trivial.", margin=5.0)]) is None
+
+
+def test_the_refusal_probability_sums_the_capitalised_starts_of_the_refusal_phrase():
+    from rag.answerability import refusal_probability
+
+    alts = [("The", 0.6), ("INS", 0.1), (" IN", 0.05), ("In", 0.2), ("I", 0.03), ("INSIDE", 0.02)]
+    assert round(refusal_probability(alts), 3) == 0.15  # 'In 1999, ...' and a bare 'I' begin answers too
+    assert refusal_probability([]) == 0.0

@@ -47,6 +47,62 @@ def test_answer_citations_point_at_exact_spans_of_stored_text(pipe):
     assert "9.5km" in c.text and c.source.endswith(".txt")
 
 
+def _leaning_llm(refusal_p: float, draft: str):
+    """An LLM streaming ``draft`` whose first token reports 'INS' (the refusal's start) at ``refusal_p``."""
+    import math
+
+    from llama_index.core.base.llms.types import ChatMessage, ChatResponse, LLMMetadata
+    from llama_index.core.llms import CustomLLM
+    from llama_index.core.llms.callbacks import llm_chat_callback
+
+    class LeaningLLM(CustomLLM):
+        streamed: list = []
+
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(model_name="leaning")
+
+        def complete(self, prompt, formatted=False, **kw):
+            raise AssertionError("only the answer call is expected")
+
+        def stream_complete(self, prompt, formatted=False, **kw):
+            raise AssertionError("only the answer call is expected")
+
+        @llm_chat_callback()
+        def stream_chat(self, messages, **kw):
+            words = draft.split(" ")
+            top = [{"token": words[0], "logprob": math.log(1 - refusal_p)}, {"token": "INS", "logprob": math.log(refusal_p)}]
+
+            def gen():
+                text = ""
+                for i, w in enumerate(words):
+                    piece = w if i == 0 else " " + w
+                    text += piece
+                    self.streamed.append(piece)
+                    raw = {"choices": [{"delta": {"content": piece},
+                                        "logprobs": {"content": [{"token": piece, "top_logprobs": top}]} if i == 0 else None}]}
+                    yield ChatResponse(message=ChatMessage(role="assistant", content=text), delta=piece, raw=raw)
+
+            return gen()
+
+    return LeaningLLM()
+
+
+def test_an_llm_leaning_towards_its_refusal_abstains_at_the_first_token(tmp_path, fake_embedder):
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store"), "conflicts.enabled": "false",
+                                       "retrieval.min_relevance": "0.2", "answerability.llm_refusal": "0.1"})
+    store = ChromaStore(settings)
+    ingest_paths([CORPUS], settings, store=store, embedder=fake_embedder)
+    p = Pipeline(settings, store=store, embedder=fake_embedder, llm=_leaning_llm(0.3, "Mali found it 9.5km inside [1]."))
+    a = p.ask(WRECKAGE_Q)
+    assert a.abstained and "leaned towards finding no answer" in a.abstain_reason and "0.30" in a.abstain_reason
+    assert p.llm.streamed == ["Mali"] and a.draft == ""  # stopped at the first token: nothing went on
+    key, _ = _evidence_key(p, WRECKAGE_Q)
+    sure = Pipeline(settings, store=store, embedder=fake_embedder,
+                    llm=_leaning_llm(0.05, f"Mali says the wreckage was found 9.5km inside its own borders [{key}]."))
+    assert not sure.ask(WRECKAGE_Q).abstained  # below the threshold it answers
+
+
 def test_hallucinated_sentence_is_removed_and_wrong_citation_fixed(pipe):
     p, llm, _ = pipe
     q = WRECKAGE_Q
