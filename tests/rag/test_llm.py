@@ -89,10 +89,13 @@ class FakeServer:
         self.cancelled = False
         self.finished = threading.Event()
         self.listening_address = "http://127.0.0.1:1"
+        self.reply: dict[str, Any] | None = None  # what a request without a callback (not streamed) gets
 
     def handle_chat_completions(self, payload: dict[str, Any], callback: Any = None) -> Any:
         self.payloads.append(payload)
         if callback is None:
+            if self.reply is not None:
+                return self.reply
             choice = {"message": {"content": "ok"}, "finish_reason": "stop"}
             return {"choices": [choice], "usage": {"completion_tokens": 1}}
         try:
@@ -339,28 +342,32 @@ def test_embedded_stream_sends_chat_messages_and_uses_runtime_counts(fake_server
     assert payload["temperature"] == 0 and payload["top_k"] == 1 and payload["cache_prompt"] is True
 
 
-def _with_alternatives(content: str, alternatives: list[tuple[str, float]]) -> dict[str, Any]:
-    chunk = _chunk(content)
+def _probe_reply(alternatives: list[tuple[str, float]]) -> dict[str, Any]:
     top = [{"token": t, "logprob": math.log(p)} for t, p in alternatives]
-    chunk["choices"][0]["logprobs"] = {"content": [{"token": content, "logprob": math.log(alternatives[0][1]),
-                                                    "top_logprobs": top}]}
-    return chunk
+    content = [{"token": alternatives[0][0], "logprob": math.log(alternatives[0][1]), "top_logprobs": top}]
+    return {"choices": [{"message": {"content": alternatives[0][0]}, "finish_reason": "length",
+                         "logprobs": {"content": content}}]}
 
 
 @pytest.mark.unit
-def test_generate_reads_the_first_tokens_alternatives_and_can_halt_there(fake_server: Any) -> None:
+def test_generate_probes_the_first_tokens_alternatives_and_can_halt_there(fake_server: Any) -> None:
     first = [("The", 0.7), ("INS", 0.2), ("In", 0.05)]
-    server = fake_server([_with_alternatives("The", first), _chunk(" answer"), _chunk(finish="stop")])
+    server = fake_server([_chunk("The"), _chunk(" answer"), _chunk(finish="stop")])
+    server.reply = _probe_reply(first)
     gen = generate(_embedded(), QUESTION, max_tokens=24, alternatives=3)
-    assert server.payloads[0]["logprobs"] is True and server.payloads[0]["top_logprobs"] == 3
+    probe, stream = server.payloads
+    # one token with its alternatives first; the answer itself streams without them (they slow every token)
+    assert probe["logprobs"] is True and probe["top_logprobs"] == 3 and probe["max_tokens"] == 1 and not probe["stream"]
+    assert "logprobs" not in stream and stream["max_tokens"] == 24 and stream["stream"] is True
     assert gen.text == "The answer" and not gen.halted
     assert [(t, round(p, 3)) for t, p in gen.first_alternatives] == first
     seen: list[str] = []
     halted = generate(_embedded(), QUESTION, max_tokens=24, alternatives=3, on_token=seen.append,
                       halt=lambda alts: dict(alts).get("INS", 0) >= 0.2)
     assert halted.halted and halted.text == "" and seen == [] and halted.first_token_s is not None
-    plain = generate(_embedded(), QUESTION, max_tokens=24)  # not asked for: not requested, not read
-    assert "logprobs" not in server.payloads[-1] and plain.first_alternatives is None
+    assert len(server.payloads) == 3  # halted after the probe: no stream
+    plain = generate(_embedded(), QUESTION, max_tokens=24)  # not asked for: no probe
+    assert len(server.payloads) == 4 and "logprobs" not in server.payloads[-1] and plain.first_alternatives is None
 
 
 @pytest.mark.unit
@@ -482,3 +489,15 @@ def test_openai_backend_against_the_embedded_llama_cpp_server(real_llm: XLlamaCp
     gen = generate(llm, QUESTION, max_tokens=24, on_token=pieces.append)
     assert "Paris" in gen.text and len(pieces) > 1
     assert gen.prompt_tokens and gen.tokens <= 24
+    probed = generate(llm, QUESTION, max_tokens=24, alternatives=5)  # the first token's alternatives over HTTP
+    assert probed.text == gen.text and probed.first_alternatives and len(probed.first_alternatives) == 5
+
+
+@pytest.mark.integration
+def test_real_model_reports_first_token_alternatives_and_halts(real_llm: XLlamaCppLLM) -> None:
+    gen = generate(real_llm, QUESTION, max_tokens=24, alternatives=5)
+    assert gen.first_alternatives and len(gen.first_alternatives) == 5 and "Paris" in gen.text
+    assert 0.5 < sum(p for _, p in gen.first_alternatives) <= 1.001
+    assert gen.first_alternatives[0][0] == generate(real_llm, QUESTION, max_tokens=1).text  # greedy: the first
+    halted = generate(real_llm, QUESTION, max_tokens=24, alternatives=5, halt=lambda alts: True)
+    assert halted.halted and halted.text == "" and halted.tokens == 0
