@@ -73,7 +73,7 @@ def merge_answers(question: str, parts: list[Answer]) -> Answer:
     answered = [a for a in parts if not a.abstained]
     timings = Timings(**{k: sum(getattr(a.timings, k) or 0 for a in parts)
                          for k in ("retrieval", "generation", "tokens", "verification", "conflicts", "total")})
-    # parts are answered in turn: the first word seen is the first answered part's
+    # parts are answered in turn: the first word seen comes from the first part the LLM was asked for
     timings.to_first_token = next((a.timings.to_first_token for a in parts if a.timings.to_first_token), None)
     modes = {a.mode for a in answered}
     return Answer(

@@ -264,7 +264,8 @@ class Timings(BaseModel):
     to_first_token: float | None = Field(
         default=None,
         description="Seconds from the question to the first answer token the user sees: retrieval, the reader's "
-        "calls (conflicts.reading) and the prefill together. None when no answer was generated.",
+        "calls (conflicts.reading) and the prefill together. None when the LLM was not asked; for an answer stopped "
+        "at its first token (answerability.llm_refusal), the wait until that token was read.",
     )
     tokens: int = Field(default=0, description="Generated tokens (as counted by the runtime or estimated).")
     tokens_per_s: float | None = Field(default=None, description="Generation speed.")

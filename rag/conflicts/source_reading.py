@@ -143,10 +143,11 @@ def _best_sentence(answer: str, group: SourceGroup, cited: list[int]) -> Evidenc
     first_cited = next((own[k] for k in cited if k in own), None)
     if not core:
         return first_cited
-    best = max(group.evidence, key=lambda e: _held(core, e.text))
-    if first_cited is not None and _held(core, first_cited.text) >= _held(core, best.text):
+    held = {e.key: _held(core, e.text) for e in group.evidence}
+    best = max(group.evidence, key=lambda e: held[e.key])
+    if first_cited is not None and held[first_cited.key] >= held[best.key]:
         return first_cited
-    return best if _held(core, best.text) else first_cited
+    return best if held[best.key] else first_cited
 
 
 def parse_reading(reply: str, question: str | Question, group: SourceGroup, min_copied: float) -> SourceReading:

@@ -199,9 +199,9 @@ def generate(
                     first = time.perf_counter() - start
                     if alternatives and probe is None:  # an LLM reporting them with its stream
                         alts = first_token_alternatives(resp)
-                    if probe is None and halt is not None and alts and halt(alts):
-                        stopped_here = halted = True
-                        break
+                        if halt is not None and alts and halt(alts):
+                            stopped_here = halted = True
+                            break
                 pieces += 1
                 emit(scanner.feed(delta))
                 if scanner.hit or (capped_here and pieces >= max_tokens):
