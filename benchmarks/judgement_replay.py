@@ -20,7 +20,8 @@ Sets and their fixed dev/test parts (every threshold is chosen on ``dev`` only):
   6 of the 8 dev articles, so ``dev`` here means the other 2 (``train/qa/data.py``: calib articles).
   Reported: unanswerable questions refused, answerable ones refused.
 - ``realtimeqa``: 571 answerable news questions, no conflicts; split by the first hex digit of the md5 of
-  the question id (0-7 dev, 8-f test). Reported: false conflict flags, answerable refused.
+  the question id: 0-3 train the QA model (since session 10; before, 0-7 were dev), 4-7 dev, 8-f test.
+  Reported: false conflict flags, answerable refused.
 - ``bundled``: ``eval/sets/bundled.jsonl`` on ``corpus/`` (its thresholds were set on it earlier, so it is a
   dev set only). Reported: flags on consistent questions and on the 5 conflict questions, refusals.
 - ``rgb``: RGB's swapped-answer set (dev only, like bundled): does the abstention gate cost conflicts there?
@@ -72,9 +73,10 @@ def questions_of(name: str, part: str):
 
         _, calib = dev_articles()
         return [q for q in split_part(evset, "dev") if any(f"article {a}," in q.note for a in calib)]
-    if name == "realtimeqa":
-        dev = [q for q in evset.questions if hashlib.md5(q.id.encode()).hexdigest()[0] in "01234567"]
-        return dev if part == "dev" else [q for q in evset.questions if q not in dev]
+    if name == "realtimeqa":  # md5 quarters 0-3 train the QA model (train/qa/data.py), 4-7 dev, 8-f test
+        from train.qa.data import rtqa_part
+
+        return [q for q in evset.questions if rtqa_part(q.id) == part]
     return evset.questions if part == "dev" else []  # bundled and RGB: their thresholds were set on them
 
 
@@ -290,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/corroborate-judgement-cache"))
     ap.add_argument("-o", "--override", action="append", default=[], help="KEY=VALUE settings for report")
     ap.add_argument("--sample", type=int, default=None, help="collect, read: a seeded sample of N questions per set")
+    ap.add_argument("--taus", default="-16,-14,-13,-12,-11,-10,-8,-6,-4,0",
+                    help="sweep: the abstention thresholds (QA margins) to try, comma-separated")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     names = [n for n in args.sets.split(",") if n]
@@ -303,8 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         for n in names:
             read(n, args.part, args.cache, settings, args.sample)
         return 0
-    caches = {n: load_cache(args.cache / f"{n}-{args.part}.jsonl") for n in names
-              if (args.cache / f"{n}-{args.part}.jsonl").is_file()}
+    # a cache may hold more questions than the part has now (RealTimeQA's dev was 0-7 before session 10)
+    caches = {n: [r for r in load_cache(args.cache / f"{n}-{args.part}.jsonl") if r["id"] in ids]
+              for n in names if (args.cache / f"{n}-{args.part}.jsonl").is_file()
+              for ids in [{q.id for q in questions_of(n, args.part)}]}
     for n, recs in caches.items():
         attach_readings(recs, args.cache / f"{n}-{args.part}-reading.jsonl", settings)
     if args.action == "report":
@@ -319,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # sweep
     for tau, spec, neg in [(t, sp, ng) for ng in (False, True) for sp in (False, True)
-                           for t in (-1e9, -16, -14, -13, -12, -11, -10, -8, -6, -4, 0)]:
+                           for t in (-1e9, *(float(x) for x in args.taus.split(",")))]:
         line = [f"min_qa_margin {tau:>5} specifics {spec!s:5} negation {neg!s:5}:"]
         for n, recs in caches.items():
             m = judge(recs, tau, settings.conflicts, spec, negation=neg)

@@ -44,6 +44,7 @@ class QAExample:
     answer_text: str
     article: str
     unanswerable: bool
+    passage_start: int = 0  # where the passage the answer is taken from starts in context (after title, before)
 
 
 def title_of(article: str) -> str:
@@ -137,6 +138,129 @@ def build(articles: list[str], negative_rate: float = 0.5, seed: int = 13) -> li
                 if other and not any(a.lower() in other.lower() for a in q["answers"]):
                     ctx, _ = context_for(title, other)
                     out.append(QAExample(q["id"] + "-neg", q["question"], ctx, -1, "", q["article"], True))
+    return out
+
+
+def _content(s: str) -> set[str]:
+    return {t for t in _tokens(s) if len(t) > 2}
+
+
+def sentence_contexts(text: str) -> list[tuple[str, str, int]]:
+    """``(context, sentence, offset)`` for every sentence of a stored document, as the runtime reads it.
+
+    The runtime (``rag/qa.py``, ``rag/conflicts/reading.py``) asks the QA model about one evidence sentence at a
+    time, with the document's title and the sentence before it as context: ``title\n\nprevious sentence``.
+    ``offset`` is where the sentence starts inside ``context``.
+    """
+    from ingest.metadata import title_from_text
+    from rag.text.sentences import split_sentences
+
+    title, _ = title_from_text(text)
+    spans = split_sentences(text)
+    out = []
+    for k, sp in enumerate(spans):
+        sent = text[sp.start : sp.end]
+        prev = text[spans[k - 1].start : spans[k - 1].end] if k else ""
+        head = (f"{title.strip()}\n\n" if title.strip() else "") + (f"{prev.strip()} " if prev.strip() else "")
+        out.append((head + sent, sent, len(head)))
+    return out
+
+
+def build_sentences(articles: list[str], negatives: int = 2, cross_rate: float = 0.3, seed: int = 13) -> list[QAExample]:
+    """Examples in the runtime's shape: one sentence (with its title and previous sentence) per example.
+
+    The runtime takes the best margin over the evidence sentences, so what it needs is a span score for the one
+    sentence that answers and a "no answer" for the sentences around it that do not. Per answerable question:
+    the sentence holding the answer, plus up to ``negatives`` sentences of the same paragraph that hold no gold
+    answer (those sharing most words with the question first, as retrieval would pick them). Per unanswerable
+    question: its paragraph's ``negatives + 1`` sentences sharing most words with it. With probability
+    ``cross_rate``, an answerable question also gets the closest sentence of another paragraph of its article
+    that lacks every gold answer.
+    """
+    split = json.loads((SQUAD / "split.json").read_text(encoding="utf-8"))
+    leaked = set(articles) & set(split["test"])
+    if leaked:
+        raise ValueError(f"test articles may not be used for training or tuning: {sorted(leaked)}")
+    rng = random.Random(seed)
+    cache: dict[str, list[tuple[str, str, int]]] = {}
+
+    def sents(article: str, para: int) -> list[tuple[str, str, int]]:
+        key = _doc_id(article, para)
+        if key not in cache:
+            path = SQUAD / "docs" / f"{key}.txt"
+            cache[key] = sentence_contexts(path.read_text(encoding="utf-8")) if path.is_file() else []
+        return cache[key]
+
+    def closest(q: str, items: list[tuple[str, str, int]], n: int) -> list[tuple[str, str, int]]:
+        terms = _content(q)
+        return sorted(items, key=lambda it: -len(terms & _content(it[1])))[:n]
+
+    paras: dict[str, list[int]] = {}
+    for p in sorted((SQUAD / "docs").glob("squad_*.txt")):
+        for a in articles:
+            m = re.fullmatch(rf"squad_{re.escape(a.lower())}_(\d+)", p.stem)
+            if m:
+                paras.setdefault(a, []).append(int(m.group(1)))
+    out: list[QAExample] = []
+    for q in load_questions(set(articles)):
+        items = sents(q["article"], q["para"])
+        if not items:
+            continue
+        neg = lambda it, tag: QAExample(f"{q['id']}-{tag}", q["question"], it[0], -1, "", q["article"], True, it[2])  # noqa: E731
+        if q["unanswerable"]:
+            out.extend(neg(it, f"u{k}") for k, it in enumerate(closest(q["question"], items, negatives + 1)))
+            continue
+        answer = consensus(q["answers"])
+        golds = [a.lower() for a in q["answers"]]
+        holding = [it for it in items if answer in it[1]]
+        if not holding:
+            continue  # the answer crosses a sentence boundary: no one-sentence example
+        ctx, sent, off = holding[0]
+        out.append(QAExample(q["id"], q["question"], ctx, off + sent.find(answer), answer, q["article"], False, off))
+        clean = [it for it in items if not any(g in it[1].lower() for g in golds)]
+        out.extend(neg(it, f"n{k}") for k, it in enumerate(closest(q["question"], clean, negatives)))
+        if rng.random() < cross_rate:
+            others = [p for p in paras.get(q["article"], []) if p != q["para"]]
+            if others:
+                far = [it for it in sents(q["article"], rng.choice(others)) if not any(g in it[1].lower() for g in golds)]
+                out.extend(neg(it, "x") for it in closest(q["question"], far, 1))
+    return out
+
+
+RTQA = BENCH / "realtimeqa"
+
+
+def rtqa_part(qid: str) -> str:
+    """RealTimeQA's fixed parts by the md5 of the question id's first hex digit: 0-3 ``train`` (the QA model
+    learns from them), 4-7 ``dev`` (thresholds), 8-f ``test`` (held out; ``eval`` and the replay use 8-f too)."""
+    h = hashlib.md5(qid.encode()).hexdigest()[0]
+    return "train" if h in "0123" else "dev" if h in "4567" else "test"
+
+
+def build_news(negatives: int = 1, seed: int = 13) -> list[QAExample]:
+    """News examples in the runtime's shape from RealTimeQA's ``train`` part: the gold passage's sentence that holds
+    the answer string (as written), and up to ``negatives`` of its other sentences (closest to the question first)
+    that hold no answer. SQuAD alone is Wikipedia; without news the model reads news sentences as not answering."""
+    del seed  # deterministic: no sampling
+    out: list[QAExample] = []
+    for line in (RTQA / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        if rtqa_part(q["id"]) != "train" or not q.get("answers") or not q.get("gold_docs"):
+            continue
+        path = RTQA / "docs" / f"{q['gold_docs'][0]}.txt"
+        if not path.is_file():
+            continue
+        items = sentence_contexts(path.read_text(encoding="utf-8"))
+        golds = [a for a in q["answers"] if a.strip()]
+        holding = [(it, a) for a in golds for it in items if a in it[1]]
+        if not holding:
+            continue
+        (ctx, sent, off), answer = holding[0]
+        out.append(QAExample(q["id"], q["question"], ctx, off + sent.find(answer), answer, "realtimeqa", False, off))
+        terms = _content(q["question"])
+        clean = [it for it in items if not any(a.lower() in it[1].lower() for a in golds)]
+        for k, it in enumerate(sorted(clean, key=lambda it: -len(terms & _content(it[1])))[:negatives]):
+            out.append(QAExample(f"{q['id']}-n{k}", q["question"], it[0], -1, "", "realtimeqa", True, it[2]))
     return out
 
 

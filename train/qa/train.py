@@ -31,7 +31,7 @@ import torch  # noqa: E402
 
 from train.nli.train import packaged_base, prepare_base  # noqa: E402
 from rag.qa import best_span  # noqa: E402  (the runtime's own span decoding)
-from train.qa.data import QAExample, build, dev_articles  # noqa: E402
+from train.qa.data import QAExample, build, build_news, build_sentences, dev_articles  # noqa: E402
 
 MAX_LENGTH = 384
 MAX_ANSWER_TOKENS = 30
@@ -122,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-steps", type=int, default=0)
     ap.add_argument("--negative-rate", type=float, default=0.5)
     ap.add_argument("--init", type=Path, default=None, help="continue from a saved model folder (OUT/final)")
+    ap.add_argument("--contexts", choices=("paragraph", "sentence", "both"), default="both",
+                    help="train on whole paragraphs, on single sentences as the runtime reads them, or both")
+    ap.add_argument("--news", type=int, default=0,
+                    help="add RealTimeQA's train part (news, sentence contexts) this many times over (0: none)")
+    ap.add_argument("--sentence-negatives", type=int, default=2,
+                    help="per question, how many sentences that do not answer it (sentence contexts)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -131,8 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(str(base), local_files_only=True)
     train_arts, calib_arts = dev_articles()
-    train_ex = build(train_arts, negative_rate=args.negative_rate, seed=args.seed)
-    calib_ex = build(calib_arts, negative_rate=args.negative_rate, seed=args.seed)
+    train_ex, calib_ex = [], []
+    if args.contexts in ("paragraph", "both"):
+        train_ex += build(train_arts, negative_rate=args.negative_rate, seed=args.seed)
+    if args.contexts in ("sentence", "both"):
+        train_ex += build_sentences(train_arts, negatives=args.sentence_negatives, seed=args.seed)
+    train_ex += build_news() * args.news
+    # Calibrated on the runtime's shape when it is trained on it.
+    calib_ex = (build_sentences(calib_arts, seed=args.seed) if args.contexts != "paragraph"
+                else build(calib_arts, negative_rate=args.negative_rate, seed=args.seed))
     rows = encode(tokenizer, train_ex)
     lengths = [len(r["input_ids"]) for r in rows]
     steps_per_epoch = math.ceil(len(rows) / args.batch_size)
