@@ -94,12 +94,27 @@ def load_questions(articles: set[str]) -> list[dict]:
     return out
 
 
-def build(articles: list[str], negative_rate: float = 0.5, seed: int = 13) -> list[QAExample]:
-    """Examples for these articles (refuses test articles)."""
+def _refuse_test(articles: list[str]) -> None:
     split = json.loads((SQUAD / "split.json").read_text(encoding="utf-8"))
     leaked = set(articles) & set(split["test"])
     if leaked:
         raise ValueError(f"test articles may not be used for training or tuning: {sorted(leaked)}")
+
+
+def _paragraphs(articles: list[str]) -> dict[str, list[int]]:
+    """Each article's paragraph numbers, from the stored documents' names."""
+    paras: dict[str, list[int]] = {}
+    for p in sorted((SQUAD / "docs").glob("squad_*.txt")):
+        for a in articles:
+            m = re.fullmatch(rf"squad_{re.escape(a.lower())}_(\d+)", p.stem)
+            if m:
+                paras.setdefault(a, []).append(int(m.group(1)))
+    return paras
+
+
+def build(articles: list[str], negative_rate: float = 0.5, seed: int = 13) -> list[QAExample]:
+    """Examples for these articles (refuses test articles)."""
+    _refuse_test(articles)
     rng = random.Random(seed)
     docs: dict[str, str] = {}
 
@@ -110,12 +125,7 @@ def build(articles: list[str], negative_rate: float = 0.5, seed: int = 13) -> li
             docs[key] = path.read_text(encoding="utf-8") if path.is_file() else None
         return docs[key]
 
-    paras: dict[str, list[int]] = {}
-    for p in sorted((SQUAD / "docs").glob("squad_*.txt")):
-        for a in articles:
-            m = re.fullmatch(rf"squad_{re.escape(a.lower())}_(\d+)", p.stem)
-            if m:
-                paras.setdefault(a, []).append(int(m.group(1)))
+    paras = _paragraphs(articles)
     out: list[QAExample] = []
     for q in load_questions(set(articles)):
         text = doc(q["article"], q["para"])
@@ -143,6 +153,12 @@ def build(articles: list[str], negative_rate: float = 0.5, seed: int = 13) -> li
 
 def _content(s: str) -> set[str]:
     return {t for t in _tokens(s) if len(t) > 2}
+
+
+def closest(question: str, items: list[tuple[str, str, int]], n: int) -> list[tuple[str, str, int]]:
+    """The ``n`` sentence contexts sharing most words with the question (as retrieval would pick them)."""
+    terms = _content(question)
+    return sorted(items, key=lambda it: -len(terms & _content(it[1])))[:n]
 
 
 def sentence_contexts(text: str) -> list[tuple[str, str, int]]:
@@ -177,10 +193,7 @@ def build_sentences(articles: list[str], negatives: int = 2, cross_rate: float =
     ``cross_rate``, an answerable question also gets the closest sentence of another paragraph of its article
     that lacks every gold answer.
     """
-    split = json.loads((SQUAD / "split.json").read_text(encoding="utf-8"))
-    leaked = set(articles) & set(split["test"])
-    if leaked:
-        raise ValueError(f"test articles may not be used for training or tuning: {sorted(leaked)}")
+    _refuse_test(articles)
     rng = random.Random(seed)
     cache: dict[str, list[tuple[str, str, int]]] = {}
 
@@ -191,16 +204,7 @@ def build_sentences(articles: list[str], negatives: int = 2, cross_rate: float =
             cache[key] = sentence_contexts(path.read_text(encoding="utf-8")) if path.is_file() else []
         return cache[key]
 
-    def closest(q: str, items: list[tuple[str, str, int]], n: int) -> list[tuple[str, str, int]]:
-        terms = _content(q)
-        return sorted(items, key=lambda it: -len(terms & _content(it[1])))[:n]
-
-    paras: dict[str, list[int]] = {}
-    for p in sorted((SQUAD / "docs").glob("squad_*.txt")):
-        for a in articles:
-            m = re.fullmatch(rf"squad_{re.escape(a.lower())}_(\d+)", p.stem)
-            if m:
-                paras.setdefault(a, []).append(int(m.group(1)))
+    paras = _paragraphs(articles)
     out: list[QAExample] = []
     for q in load_questions(set(articles)):
         items = sents(q["article"], q["para"])
@@ -257,9 +261,8 @@ def build_news(negatives: int = 1, seed: int = 13) -> list[QAExample]:
             continue
         (ctx, sent, off), answer = holding[0]
         out.append(QAExample(q["id"], q["question"], ctx, off + sent.find(answer), answer, "realtimeqa", False, off))
-        terms = _content(q["question"])
         clean = [it for it in items if not any(a.lower() in it[1].lower() for a in golds)]
-        for k, it in enumerate(sorted(clean, key=lambda it: -len(terms & _content(it[1])))[:negatives]):
+        for k, it in enumerate(closest(q["question"], clean, negatives)):
             out.append(QAExample(f"{q['id']}-n{k}", q["question"], it[0], -1, "", "realtimeqa", True, it[2]))
     return out
 
