@@ -33,7 +33,10 @@ def derive_pipeline(settings: Settings, base):
     nli = None
     if settings.conflicts.enabled and settings.conflicts.nli == base.settings.conflicts.nli:
         nli = base.nli
-    return Pipeline(settings, store=base.store, embedder=base.embedder, llm=llm, nli=nli, qa=getattr(base, "qa", None))
+    # the QA model is shared only when the session asks for the same one (answerability.qa_model)
+    same_qa = settings.answerability.qa_model == base.settings.answerability.qa_model
+    qa = getattr(base, "qa", None) if same_qa else None
+    return Pipeline(settings, store=base.store, embedder=base.embedder, llm=llm, nli=nli, qa=qa)
 
 
 class PipelineCache:

@@ -61,3 +61,15 @@ def test_the_service_takes_its_pipeline_from_the_cache(settings):
     cache = PipelineCache(settings, base)
     assert Service(settings, pipelines=cache).pipeline() is base
     assert Service(settings, base).pipeline() is base, "a pipeline passed directly is the base of its own cache"
+
+
+def test_derived_pipeline_shares_the_qa_model_only_when_it_is_the_same(tmp_path):
+    from rag.pipeline_cache import derive_pipeline
+
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store")})
+    model = object()
+    base = SimpleNamespace(settings=settings, store=object(), embedder=object(), llm=object(), nli=None, qa=model)
+    assert derive_pipeline(settings, base)._qa is model
+    other = settings.model_copy(deep=True)
+    other.answerability.qa_model = tmp_path / "another-qa-model"
+    assert derive_pipeline(other, base)._qa is None
