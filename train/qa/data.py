@@ -241,11 +241,10 @@ def rtqa_part(qid: str) -> str:
     return "train" if h in "0123" else "dev" if h in "4567" else "test"
 
 
-def build_news(negatives: int = 1, seed: int = 13) -> list[QAExample]:
+def build_news(negatives: int = 1) -> list[QAExample]:
     """News examples in the runtime's shape from RealTimeQA's ``train`` part: the gold passage's sentence that holds
     the answer string (as written), and up to ``negatives`` of its other sentences (closest to the question first)
     that hold no answer. SQuAD alone is Wikipedia; without news the model reads news sentences as not answering."""
-    del seed  # deterministic: no sampling
     out: list[QAExample] = []
     for line in (RTQA / "questions.jsonl").read_text(encoding="utf-8").splitlines():
         q = json.loads(line)

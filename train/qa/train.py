@@ -3,12 +3,14 @@
 Input ``[CLS] question [SEP] context [SEP]``; two logits per token (start, end). "No answer" is the span
 (0, 0) on ``[CLS]``, as in BERT's SQuAD 2.0 recipe; the runtime compares the best span's score with it.
 
-Data: ``train.qa.data`` (SQuAD 2.0 dev-split articles only, 6 for training, 2 held back for calibration).
+Data: ``train.qa.data`` (SQuAD 2.0 dev-split articles only, 6 for training, 2 held back for calibration; with
+``--news N``, RealTimeQA's train quarter N times over). ``--contexts sentence`` (the default, the shipped model's
+recipe) trains on one sentence at a time with its title and previous sentence, the shape the runtime asks in.
 The loop is plain PyTorch (AdamW, linear warm-up then decay, gradient norm 1, length-grouped batches),
 written out for the same reasons as ``train/nli/train.py``: no ``datasets``/``accelerate`` in the project.
 
 Example:
-    python -m train.qa.train --out /tmp/cqa --epochs 3          # ~25 min on 2 cores
+    python -m train.qa.train --out /tmp/cqa --sentence-negatives 1 --epochs 3 --lr 1e-4   # ~28 min on 2 cores (then --news 3: model card)
     python -m train.qa.train --out /tmp/cqa --max-steps 10      # measure steps/s
 """
 
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-steps", type=int, default=0)
     ap.add_argument("--negative-rate", type=float, default=0.5)
     ap.add_argument("--init", type=Path, default=None, help="continue from a saved model folder (OUT/final)")
-    ap.add_argument("--contexts", choices=("paragraph", "sentence", "both"), default="both",
+    ap.add_argument("--contexts", choices=("paragraph", "sentence", "both"), default="sentence",
                     help="train on whole paragraphs, on single sentences as the runtime reads them, or both")
     ap.add_argument("--news", type=int, default=0,
                     help="add RealTimeQA's train part (news, sentence contexts) this many times over (0: none)")
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(str(base), local_files_only=True)
     train_arts, calib_arts = dev_articles()
-    train_ex, calib_ex = [], []
+    train_ex: list[QAExample] = []
     if args.contexts in ("paragraph", "both"):
         train_ex += build(train_arts, negative_rate=args.negative_rate, seed=args.seed)
     if args.contexts in ("sentence", "both"):
