@@ -1,4 +1,5 @@
-"""Training data for the extractive QA model: SQuAD 2.0 questions from the bench's *dev* articles only.
+"""Training data for the extractive QA model: SQuAD 2.0 questions from the bench's *dev* articles only, and
+(``build_news``) RealTimeQA questions from its *train* quarter only (``rtqa_part``).
 
 The bench's ``squad2/split.json`` fixes 8 dev and 5 test articles. The test articles are never read here.
 The dev articles are split again, by a fixed rule, into
