@@ -57,6 +57,11 @@ class SpanAnswer:
         return bool(self.text) and self.margin > 0
 
 
+def context_head(title: str = "", before: str = "") -> str:
+    """What precedes a passage in the model's context: ``title\n\n`` then the text before it and a space."""
+    return (f"{title.strip()}\n\n" if title and title.strip() else "") + (f"{before.strip()} " if before and before.strip() else "")
+
+
 def best_span(start: np.ndarray, end: np.ndarray, allowed: np.ndarray, max_tokens: int) -> tuple[float, int, int]:
     """The best ``(score, i, j)`` with ``allowed[i]``, ``allowed[j]``, ``i <= j < i + max_tokens``.
 
@@ -110,7 +115,7 @@ class ExtractiveQA(OnnxPairModel):
         context, so "He died in 1881" knows who "he" is, but the answer is always taken from ``passage``.
         """
         self.warm_up()
-        head = (f"{title.strip()}\n\n" if title and title.strip() else "") + (f"{before.strip()} " if before and before.strip() else "")
+        head = context_head(title, before)
         context = head + passage
         enc = self._tok.encode(question or "", context)
         arrays = {

@@ -170,6 +170,7 @@ def sentence_contexts(text: str) -> list[tuple[str, str, int]]:
     ``offset`` is where the sentence starts inside ``context``.
     """
     from ingest.metadata import title_from_text
+    from rag.qa import context_head
     from rag.text.sentences import split_sentences
 
     title, _ = title_from_text(text)
@@ -178,7 +179,7 @@ def sentence_contexts(text: str) -> list[tuple[str, str, int]]:
     for k, sp in enumerate(spans):
         sent = text[sp.start : sp.end]
         prev = text[spans[k - 1].start : spans[k - 1].end] if k else ""
-        head = (f"{title.strip()}\n\n" if title.strip() else "") + (f"{prev.strip()} " if prev.strip() else "")
+        head = context_head(title, prev)
         out.append((head + sent, sent, len(head)))
     return out
 
