@@ -8,6 +8,10 @@ The prompts are what ``Pipeline.ask`` sends to the answer LLM: the bundled corpu
 temporary store, ``Pipeline.prepare(question)`` picks the evidence (questions it abstains on have no
 LLM call and are skipped), and ``rag.answer.build_messages`` writes the messages. They then go to
 ``rag.llm.get_llm`` + ``rag.llm.generate`` and nothing else (no retrieval, reading or verification).
+Then, in the same run (unless ``--no-pipeline`` or ``--prompts``), the runtime is reloaded (an empty prompt
+cache again) and ``Pipeline.ask`` answers the same questions with the same LLM: its runtime first token,
+the wait from the question (retrieval, the reader's calls, the prefill) and total, beside the runtime alone's
+and as ratios of the medians (issue 16 asks for the pipeline within 1.1x of the runtime alone).
 
 Building prompts needs the whole project installed; ``--prompts FILE`` needs only ``rag.llm``'s own
 imports (xllamacpp, llama-index-core, pydantic, pydantic-settings, numpy), so the runtime of another
@@ -57,27 +61,50 @@ class TimedLLM(XLlamaCppLLM):
                 yield chunk
 
 
-def build_prompts(n: int) -> list[dict]:
-    """The answer messages for the first ``n`` bundled questions the pipeline does not abstain on."""
+def build_prompts(n: int, store_dir: Path) -> list[dict]:
+    """The answer messages for the first ``n`` bundled questions the pipeline does not abstain on (the bundled
+    corpus is ingested into ``store_dir``)."""
     from benchmarks.bench import BUNDLED_QUESTIONS
     from ingest.pipeline import ingest_paths
     from rag.answer import build_messages
     from rag.pipeline import Pipeline
 
+    settings = store_settings(store_dir)
+    ingest_paths([REPO / "corpus"], settings)
+    pipeline = Pipeline(settings)
     out = []
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = get_settings(overrides={"store.path": str(Path(tmp) / "store")})
-        ingest_paths([REPO / "corpus"], settings)
-        pipeline = Pipeline(settings)
-        for q in BUNDLED_QUESTIONS:
-            pre = pipeline.prepare(q)
-            if pre.abstain_reason:
-                print(f"(skipped, the pipeline abstains: {q})")
-                continue
-            out.append({"question": q, "messages": build_messages(q, pre.evidence.items)})
-            if len(out) == n:
-                break
+    for q in BUNDLED_QUESTIONS:
+        pre = pipeline.prepare(q)
+        if pre.abstain_reason:
+            print(f"(skipped, the pipeline abstains: {q})")
+            continue
+        out.append({"question": q, "messages": build_messages(q, pre.evidence.items,
+                                                              max_chars=settings.retrieval.prompt_chars)})
+        if len(out) == n:
+            break
     return out
+
+
+def store_settings(store_dir: Path):
+    return get_settings(overrides={"store.path": str(store_dir / "store")})
+
+
+def time_pipeline(prompts: list[dict], store_dir: Path, llm: TimedLLM) -> list[dict]:
+    """``Pipeline.ask`` on the same questions with the same LLM, from a freshly loaded runtime (so its prompt cache
+    starts as empty as the runtime-alone pass's did): what a person waits, reader calls and all."""
+    from rag.llm.server import unload_models
+    from rag.pipeline import Pipeline
+
+    unload_models()
+    llm.warm_up()
+    pipeline = Pipeline(store_settings(store_dir), llm=llm)
+    rows = []
+    for p in prompts:
+        a = pipeline.ask(p["question"])
+        t = a.timings
+        rows.append({"mode": a.mode, "reading": t.reading, "first_token": t.first_token or 0.0,
+                     "to_first_token": t.to_first_token or 0.0, "total": t.total})
+    return rows
 
 
 def load() -> str:
@@ -91,6 +118,8 @@ def main() -> None:
     ap.add_argument("--save-prompts", type=Path, help="Write the prompts used to this JSON file.")
     ap.add_argument("--max-tokens", type=int, help="Generated tokens at most (default llm.max_tokens).")
     ap.add_argument("--threads", type=int, help="Runtime threads (default llm.threads; 0 = all cores).")
+    ap.add_argument("--no-pipeline", dest="pipeline", action="store_false",
+                    help="Skip the second pass through Pipeline.ask (only without --prompts).")
     args = ap.parse_args()
 
     import xllamacpp
@@ -101,10 +130,12 @@ def main() -> None:
     print(f"system info: {xllamacpp.get_system_info().strip()}")
     print(f"load average before (1/5/15 min): {load()}")
 
+    tmp = tempfile.TemporaryDirectory()
+    store_dir = Path(tmp.name)
     if args.prompts:
         prompts = json.loads(args.prompts.read_text())[: args.questions]
     else:
-        prompts = build_prompts(args.questions)
+        prompts = build_prompts(args.questions, store_dir)
     if args.save_prompts:
         args.save_prompts.write_text(json.dumps(prompts, indent=1))
 
@@ -145,7 +176,29 @@ def main() -> None:
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         print(f"{'median':<44} {med['prompt']:6.0f} {med['cached']:6.0f} {med['prefill']:9.1f} "
               f"{med['decode']:8.1f} {med['tokens']:4.0f} {med['ttft']:6.2f} {med['total']:7.2f}")
+    if rows and not args.prompts and args.pipeline:
+        print_pipeline(prompts, rows, time_pipeline(prompts, store_dir, llm))
+    tmp.cleanup()
     print(f"\nload average after (1/5/15 min): {load()}")
+
+
+def print_pipeline(prompts: list[dict], alone: list[dict], piped: list[dict]) -> None:
+    """The pipeline's own figures beside the runtime alone's, question by question, and the ratios of medians."""
+    print("\nthe pipeline (Pipeline.ask) on the same questions, from a fresh runtime:")
+    print(f"{'question':<44} {'mode':>11} {'reading':>7} {'ttft':>6} {'wait':>6} {'total':>6}   alone: {'ttft':>6} {'total':>6}")
+    for p, a, r in zip(prompts, alone, piped):
+        print(f"{p['question'][:44]:<44} {r['mode']:>11} {r['reading']:7.2f} {r['first_token']:6.2f} "
+              f"{r['to_first_token']:6.2f} {r['total']:6.2f}          {a['ttft']:6.2f} {a['total']:6.2f}")
+    gen = [(a, r) for a, r in zip(alone, piped) if r["first_token"]]  # answers the LLM wrote (not disagreements)
+    if not gen:
+        return
+    med = {k: statistics.median(r[k] for _, r in gen) for k in ("first_token", "to_first_token", "total")}
+    alone_ttft = statistics.median(a["ttft"] for a, _ in gen)
+    alone_total = statistics.median(a["total"] for a, _ in gen)
+    print(f"medians over the {len(gen)} answers the LLM wrote: pipeline first token {med['first_token']:.2f} s, "
+          f"wait from the question {med['to_first_token']:.2f} s ({med['to_first_token'] / alone_ttft:.2f}x the "
+          f"runtime alone's {alone_ttft:.2f} s), total {med['total']:.2f} s ({med['total'] / alone_total:.2f}x "
+          f"{alone_total:.2f} s)")
 
 
 if __name__ == "__main__":

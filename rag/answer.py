@@ -16,10 +16,36 @@ def format_evidence(evidence: list[Evidence]) -> str:
     return "\n".join(f"[{e.key}] {' '.join(e.text.split())}" for e in evidence)
 
 
-def build_messages(question: str, evidence: list[Evidence], prompt_dir: str | None = None) -> list[tuple[str, str]]:
-    """(role, content) pairs for the answer prompt; the question and evidence are data inside the user turn."""
+def prompt_evidence(evidence: list[Evidence], max_chars: int) -> list[Evidence]:
+    """The best evidence items whose text fits ``max_chars`` (0: all), at least one.
+
+    The answer LLM reads every prompt token before its first word (about 56 tokens/s on two cores), so the
+    prompt holds only the best sentences: a prefix of the best-first list, which keeps the keys 1..n that
+    citations and verification use. The judgement stages (QA gate, conflicts, extractive fallback) still see
+    every evidence item.
+    """
+    if max_chars <= 0:
+        return list(evidence)
+    kept, used = [], 0
+    for e in evidence:
+        size = len(" ".join(e.text.split()))
+        if kept and used + size > max_chars:
+            break
+        kept.append(e)
+        used += size
+    return kept
+
+
+def build_messages(
+    question: str, evidence: list[Evidence], prompt_dir: str | None = None, max_chars: int = 0
+) -> list[tuple[str, str]]:
+    """(role, content) pairs for the answer prompt; the question and evidence are data inside the user turn.
+
+    ``max_chars`` bounds the evidence text shown (:func:`prompt_evidence`).
+    """
     system = render("answer_system", prompt_dir)
-    user = render("answer_user", prompt_dir, evidence=format_evidence(evidence), question=question.strip())
+    shown = prompt_evidence(evidence, max_chars)
+    user = render("answer_user", prompt_dir, evidence=format_evidence(shown), question=question.strip())
     return [("system", system), ("user", user)]
 
 

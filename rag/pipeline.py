@@ -343,43 +343,76 @@ class Pipeline:
         t0 = time.perf_counter()
         timings = Timings()
         pre = self.prepare(q)
-        chunks, ev, answers = pre.chunks, pre.evidence, pre.answers
         timings.retrieval = time.perf_counter() - t0
-        base = dict(id=id, question=q.text, evidence=ev.items, config_hash=self.settings.config_hash())
+        base = dict(id=id, question=q.text, evidence=pre.evidence.items, config_hash=self.settings.config_hash())
         if pre.abstain_reason:
             timings.total = time.perf_counter() - t0
             return self._abstained(q, pre.abstain_reason, base, timings)
-        numbering = Numbering(ev.items)
         tc = time.perf_counter()
-        disputed = self.answer_conflicts(q, answers)
-        if not disputed:
-            from rag.conflicts.source_reading import no_source_answers
-
-            readings = self.read_sources(q, ev.items)
-            timings.reading = time.perf_counter() - tc
-            if self.settings.answerability.reader and no_source_answers(readings):
-                timings.conflicts = timings.total = time.perf_counter() - t0
-                return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
-            disputed = self.reading_conflicts(q, readings, answers)
+        disputed = self.answer_conflicts(q, pre.answers)
         timings.conflicts = time.perf_counter() - tc
         if disputed:
-            # The sources give different answers to the very question: say so, each answer with its citation,
-            # instead of letting the LLM pick one side.
-            from rag.conflicts.wording import disagreement_answer
+            return self._disagreement(q, disputed, base, timings, t0)
+        if self.settings.conflicts.reading_after_answer:
+            # The person sees the draft stream after the retrieval and the prefill only; each source's reading (a
+            # few short LLM calls) comes after it and overrides the answer when it decides. Same verdicts as reading
+            # first, for the answer call's cost on the questions the reading decides.
+            answer = self._generate(q, pre, base, timings, t0, on_token)
+            return self._read_then(q, pre, base, timings, t0, otherwise=answer)
+        return self._read_then(q, pre, base, timings, t0,
+                               otherwise=lambda: self._generate(q, pre, base, timings, t0, on_token))
 
-            c = disputed[0]
-            text = disagreement_answer(q, c, numbering.cite_span)
-            others = [o for o in self.detect_conflicts(q, ev.items) if not _same_sides(o, c)]
-            timings.conflicts = time.perf_counter() - tc
+    def _read_then(self, q: Question, pre: Prepared, base: dict, timings: Timings, t0: float,
+                   otherwise: Answer | Callable[[], Answer]) -> Answer:
+        """Each source's reading decides when it can (no source answers: abstain; sources answer differently: the
+        disagreement); otherwise the answer ``otherwise`` (or what it returns, when it is still to be made)."""
+        from rag.conflicts.source_reading import no_source_answers
+
+        tc = time.perf_counter()
+        readings = self.read_sources(q, pre.evidence.items)
+        timings.reading = time.perf_counter() - tc
+        timings.conflicts += timings.reading
+        # an answer the reading replaces keeps none of its draft: its verdicts are of sentences no longer shown
+        if self.settings.answerability.reader and no_source_answers(readings):
             timings.total = time.perf_counter() - t0
-            return Answer(**base, answer=text, abstained=False, citations=numbering.citations,
-                          conflicts=disputed + others, mode="disagreement", timings=timings)
+            return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
+        tc = time.perf_counter()
+        disputed = self.reading_conflicts(q, readings, pre.answers)
+        timings.conflicts += time.perf_counter() - tc
+        if disputed:
+            return self._disagreement(q, disputed, base, timings, t0)
+        if callable(otherwise):
+            return otherwise()
+        otherwise.timings.total = time.perf_counter() - t0
+        return otherwise
 
+    def _disagreement(self, q: Question, disputed: list[Conflict], base: dict, timings: Timings, t0: float) -> Answer:
+        """The sources give different answers to the very question: say so, each answer with its citation, instead
+        of letting the LLM pick one side."""
+        from rag.conflicts.wording import disagreement_answer
+
+        tc = time.perf_counter()
+        numbering = Numbering(base["evidence"])
+        c = disputed[0]
+        text = disagreement_answer(q, c, numbering.cite_span)
+        others = [o for o in self.detect_conflicts(q, base["evidence"]) if not _same_sides(o, c)]
+        timings.conflicts += time.perf_counter() - tc
+        timings.total = time.perf_counter() - t0
+        return Answer(**base, answer=text, abstained=False, citations=numbering.citations,
+                      conflicts=disputed + others, mode="disagreement", timings=timings)
+
+    def _generate(self, q: Question, pre: Prepared, base: dict, timings: Timings, t0: float,
+                  on_token: Callable[[str], None] | None) -> Answer:
+        """The LLM's answer from the evidence, verified sentence by sentence (or the extractive fallback, or an
+        abstention with its reason), with the contradiction detector's conflicts appended."""
         from llama_index.core.llms import ChatMessage
 
         from rag.llm import generate
 
-        messages = [ChatMessage(role=r, content=c) for r, c in build_messages(q.text, ev.items)]
+        chunks, ev = pre.chunks, pre.evidence
+        numbering = Numbering(ev.items)
+        prompt = build_messages(q.text, ev.items, max_chars=self.settings.retrieval.prompt_chars)
+        messages = [ChatMessage(role=r, content=c) for r, c in prompt]
         asked = time.perf_counter() - t0
         refusal = self.settings.answerability.llm_refusal
         gen = generate(self.llm, messages, max_tokens=self.settings.llm.max_tokens, on_token=on_token,

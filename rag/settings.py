@@ -113,7 +113,15 @@ class RetrievalSettings(_Section):
         default=0.15, ge=0, le=1, description="Evidence score added for a sentence naming the question's focus."
     )
     max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
-    evidence_sentences: int = Field(default=8, ge=1, description="Evidence sentences shown to the LLM.")
+    evidence_sentences: int = Field(
+        default=8, ge=1, description="Evidence sentences judged (QA, conflicts, quotes); the best of them go to the LLM."
+    )
+    prompt_chars: int = Field(
+        default=800,
+        ge=0,
+        description="Evidence characters in the answer prompt at most (the best sentences, at least one; 0 = all "
+        "evidence_sentences). The LLM reads every one before its first word.",
+    )
     max_sentences_per_doc: int = Field(default=3, ge=1, description="Evidence sentences per document at most.")
     stored_sentence_vectors: bool = Field(
         default=True,
@@ -265,6 +273,12 @@ class ConflictSettings(_Section):
         description="Ask the LLM for each source's own answer (one call, checked against the sources) and flag sources "
         "that answer differently, for the questions typed answers cannot read (rag/conflicts/source_reading.py).",
     )
+    reading_after_answer: bool = Field(
+        default=True,
+        description="Read the sources after the answer has streamed rather than before it: the first word comes "
+        "after the retrieval and the answer's prefill only, and a disagreement (or no source answering) the reading "
+        "finds replaces the answer. False reads first and skips the answer call when the reading decides.",
+    )
     reading_min_sources: int = Field(
         default=2, ge=1, description="Sources about the question needed before the reader is asked (1: always read, "
         "which also lets answerability.reader abstain on single-source questions)."
@@ -273,7 +287,11 @@ class ConflictSettings(_Section):
         default=0.6, ge=0, le=1,
         description="Share of the question's content words a source's title and sentences must hold to be read.",
     )
-    reading_max_sources: int = Field(default=3, ge=1, le=26, description="Sources (documents) the reader is shown.")
+    reading_max_sources: int = Field(
+        default=2, ge=1, le=26,
+        description="Sources (documents) the reader is shown, one LLM call each (about 2 s apiece on two cores); a "
+        "third changed no flag on WikiContradict or RealTimeQA dev.",
+    )
     reading_max_sentences: int = Field(
         default=2, ge=0, description="Best evidence sentences of each source the reader is shown (0: all); fewer is faster."
     )

@@ -23,7 +23,7 @@ from rag.types import Answer, Citation, Conflict, ConflictSide, DocMeta, DocReco
 #: Citation markers as the pipeline writes them: ``[1]``, ``[1][2]``.
 CITE_MARKER = re.compile(r"\[(\d{1,4})\]")
 DISAGREE_FLAG = "⚠ Sources disagree"
-DRAFT_BADGE = "drafting… (unverified draft)"
+DRAFT_BADGE = "unverified draft: being checked against the sources…"
 
 
 def esc(text: object) -> str:

@@ -105,3 +105,18 @@ def test_span_types_keep_their_documented_field_order():
     assert list(Citation.model_fields) == ["n", *span, "field"]
     assert list(ConflictSide.model_fields) == [*span, "attributed_to", "camp", "answer"]
     assert Citation(n=1, **EV[0].span_fields()).model_dump_json().startswith('{"n":1,"doc_id":"a",')
+
+
+def _ev(key, text):
+    return Evidence(key=key, doc_id=f"d{key}", source=f"d{key}.txt", title="T", start=0, end=len(text), text=text)
+
+
+def test_prompt_holds_the_best_evidence_that_fits_the_budget_and_always_one():
+    from rag.answer import prompt_evidence
+
+    items = [_ev(1, "a" * 300), _ev(2, "b" * 300), _ev(3, "c" * 300), _ev(4, "d" * 50)]
+    assert [e.key for e in prompt_evidence(items, 700)] == [1, 2]  # a prefix: the 4th would fit, but keys stay 1..n
+    assert [e.key for e in prompt_evidence(items, 100)] == [1]  # one item even when it alone is over
+    assert [e.key for e in prompt_evidence(items, 0)] == [1, 2, 3, 4]
+    user = build_messages("Who?", items, max_chars=700)[1][1]
+    assert "[2] " in user and "[3] " not in user

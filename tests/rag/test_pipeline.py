@@ -308,10 +308,13 @@ def _reader_store(tmp_path, fake_embedder, **over):
     return settings, store
 
 
+READ_FIRST = {"conflicts.reading_after_answer": "false"}
+
+
 def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_an_answer_call(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes", "No"])
-    settings, store = _reader_store(tmp_path, fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder, **READ_FIRST)
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
     assert len(llm.asked) >= 2  # one call per source about the question, and no answer call
     assert a.mode == "disagreement" and a.conflicts[0].basis == "reading"
@@ -321,10 +324,26 @@ def test_sources_the_reader_finds_answering_yes_and_no_give_both_sides_without_a
         assert store.get_document(cit.doc_id).text[cit.start:cit.end] == cit.text
 
 
-def test_the_wait_for_the_first_word_counts_the_readers_calls_before_the_answer(tmp_path, fake_embedder):
+def test_by_default_the_answer_streams_first_and_a_disagreement_the_reader_finds_replaces_it(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes", "No"], answer="Yes, Algeria's air defence shot it down [1].", delay=0.2)
+    settings, store = _reader_store(tmp_path, fake_embedder)
+    streamed = []
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q, on_token=streamed.append)
+    assert "".join(streamed).startswith("Yes, Algeria's air defence")  # the person saw the draft first
+    assert a.mode == "disagreement" and a.conflicts[0].basis == "reading"
+    assert "one source says yes: “" in a.answer and "another says no: “" in a.answer
+    assert a.draft is None and a.verdicts == []  # the replaced draft's verdicts are of sentences not shown
+    assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))  # numbered for this answer alone
+    t = a.timings
+    assert t.reading >= 0.4 and t.to_first_token < t.reading  # the wait excludes the reading
+    assert t.total >= t.to_first_token + t.reading
+
+
+def test_the_wait_for_the_first_word_counts_the_readers_calls_when_they_come_first(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes"], answer="Yes, Algeria's air defence shot it down [1].", delay=0.2)
-    settings, store = _reader_store(tmp_path, fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder, **READ_FIRST)
     t = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q).timings
     assert len(llm.asked) >= 2 and t.reading >= 0.4
     assert t.first_token is not None and t.first_token < 0.2  # the runtime's part alone
@@ -334,17 +353,23 @@ def test_the_wait_for_the_first_word_counts_the_readers_calls_before_the_answer(
 def test_sources_the_reader_finds_agreeing_leave_the_answer_to_the_llm(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes"])
-    settings, store = _reader_store(tmp_path, fake_embedder)
+    settings, store = _reader_store(tmp_path, fake_embedder, **READ_FIRST)
     with pytest.raises(AssertionError, match="only the reader"):
         Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)  # went on to the answer call
     assert len(llm.asked) >= 2
-
-
-def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains_without_an_answer_call(tmp_path, fake_embedder):
-    q = "Did the Algerian air defence shoot down the drone?"
-    llm = _reader_llm(["not stated"])
-    settings, store = _reader_store(tmp_path, fake_embedder, **{"answerability.reader": "true"})
+    answer = "Yes, Algeria's air defence shot it down [1]."
+    llm = _reader_llm(["Yes"], answer=answer)
+    settings, store = _reader_store(tmp_path, fake_embedder)  # reading after the answer: the answer stands
     a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)
+    assert len(llm.asked) >= 2 and a.mode != "disagreement" and a.draft == answer
+
+
+@pytest.mark.parametrize("over", [READ_FIRST, {}], ids=["read first", "read after the answer"])
+def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains(tmp_path, fake_embedder, over):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["not stated"], answer=None if over else "Yes, Algeria's air defence shot it down [1].")
+    settings, store = _reader_store(tmp_path, fake_embedder, **{"answerability.reader": "true", **over})
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm).ask(q)  # read first: no answer call
     assert a.abstained and a.answer.startswith(ABSTAIN_PREFIX) and len(llm.asked) >= 2
     assert a.abstain_reason == "no source answers the question, as the LLM reads each one"
 
