@@ -308,9 +308,12 @@ def main(argv: list[str] | None = None) -> int:
             read(n, args.part, args.cache, settings, args.sample)
         return 0
     # a cache may hold more questions than the part has now (RealTimeQA's dev was 0-7 before session 10)
-    caches = {n: [r for r in load_cache(args.cache / f"{n}-{args.part}.jsonl") if r["id"] in ids]
-              for n in names if (args.cache / f"{n}-{args.part}.jsonl").is_file()
-              for ids in [{q.id for q in questions_of(n, args.part)}]}
+    caches: dict[str, list[dict]] = {}
+    for n in names:
+        path = args.cache / f"{n}-{args.part}.jsonl"
+        if path.is_file():
+            ids = {q.id for q in questions_of(n, args.part)}
+            caches[n] = [r for r in load_cache(path) if r["id"] in ids]
     for n, recs in caches.items():
         attach_readings(recs, args.cache / f"{n}-{args.part}-reading.jsonl", settings)
     if args.action == "report":

@@ -162,6 +162,22 @@ def closest(question: str, items: list[tuple[str, str, int]], n: int) -> list[tu
     return sorted(items, key=lambda it: -len(terms & _content(it[1])))[:n]
 
 
+def answer_examples(qid: str, question: str, items: list[tuple[str, str, int]], candidates: list[str],
+                    golds: list[str], article: str, negatives: int) -> list[QAExample]:
+    """One question's examples over one passage's ``sentence_contexts``: the sentence holding the first of
+    ``candidates`` found (as written) with that answer, and up to ``negatives`` sentences holding no gold answer
+    (closest to the question first); [] when no single sentence holds a candidate (it crosses a boundary)."""
+    holding = [(it, a) for a in candidates for it in items if a in it[1]]
+    if not holding:
+        return []
+    (ctx, sent, off), answer = holding[0]
+    out = [QAExample(qid, question, ctx, off + sent.find(answer), answer, article, False, off)]
+    clean = [it for it in items if not any(g.lower() in it[1].lower() for g in golds)]
+    out.extend(QAExample(f"{qid}-n{k}", question, it[0], -1, "", article, True, it[2])
+               for k, it in enumerate(closest(question, clean, negatives)))
+    return out
+
+
 def sentence_contexts(text: str) -> list[tuple[str, str, int]]:
     """``(context, sentence, offset)`` for every sentence of a stored document, as the runtime reads it.
 
@@ -216,15 +232,12 @@ def build_sentences(articles: list[str], negatives: int = 2, cross_rate: float =
         if q["unanswerable"]:
             out.extend(neg(it, f"u{k}") for k, it in enumerate(closest(q["question"], items, negatives + 1)))
             continue
-        answer = consensus(q["answers"])
+        found = answer_examples(q["id"], q["question"], items, [consensus(q["answers"])], q["answers"], q["article"],
+                                negatives)
+        if not found:
+            continue
+        out.extend(found)
         golds = [a.lower() for a in q["answers"]]
-        holding = [it for it in items if answer in it[1]]
-        if not holding:
-            continue  # the answer crosses a sentence boundary: no one-sentence example
-        ctx, sent, off = holding[0]
-        out.append(QAExample(q["id"], q["question"], ctx, off + sent.find(answer), answer, q["article"], False, off))
-        clean = [it for it in items if not any(g in it[1].lower() for g in golds)]
-        out.extend(neg(it, f"n{k}") for k, it in enumerate(closest(q["question"], clean, negatives)))
         if rng.random() < cross_rate:
             others = [p for p in paras.get(q["article"], []) if p != q["para"]]
             if others:
@@ -257,14 +270,7 @@ def build_news(negatives: int = 1) -> list[QAExample]:
             continue
         items = sentence_contexts(path.read_text(encoding="utf-8"))
         golds = [a for a in q["answers"] if a.strip()]
-        holding = [(it, a) for a in golds for it in items if a in it[1]]
-        if not holding:
-            continue
-        (ctx, sent, off), answer = holding[0]
-        out.append(QAExample(q["id"], q["question"], ctx, off + sent.find(answer), answer, "realtimeqa", False, off))
-        clean = [it for it in items if not any(a.lower() in it[1].lower() for a in golds)]
-        for k, it in enumerate(closest(q["question"], clean, negatives)):
-            out.append(QAExample(f"{q['id']}-n{k}", q["question"], it[0], -1, "", "realtimeqa", True, it[2]))
+        out.extend(answer_examples(q["id"], q["question"], items, golds, golds, "realtimeqa", negatives))
     return out
 
 

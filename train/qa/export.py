@@ -73,13 +73,18 @@ def check(folder: Path, onnx_name: str, sentences: bool = False) -> dict:
 
     qa = ExtractiveQA(folder, onnx_name=onnx_name)
     _, calib = dev_articles()
+
+    def sentence(ex):  # the context is already the runtime's head + sentence; the head is read as "before"
+        return qa.answer(ex.question, ex.context[ex.passage_start :], before=ex.context[: ex.passage_start])
+
+    def paragraph(ex):
+        title, _, body = ex.context.partition("\n\n")
+        return qa.answer(ex.question, body, title=title)
+
+    examples, read = (build_sentences(calib), sentence) if sentences else (build(calib), paragraph)
     f1s, margins, labels = [], [], []
-    for ex in build_sentences(calib) if sentences else build(calib):
-        if sentences:  # the context is already the runtime's head + sentence; the head is read as "before"
-            a = qa.answer(ex.question, ex.context[ex.passage_start :], before=ex.context[: ex.passage_start])
-        else:
-            title, _, body = ex.context.partition("\n\n")
-            a = qa.answer(ex.question, body, title=title)
+    for ex in examples:
+        a = read(ex)
         margins.append(a.margin)
         labels.append(int(ex.answer_start >= 0))
         if ex.answer_start >= 0:
