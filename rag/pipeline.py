@@ -353,38 +353,35 @@ class Pipeline:
         timings.conflicts = time.perf_counter() - tc
         if disputed:
             return self._disagreement(q, disputed, base, timings, t0)
-        if self.settings.conflicts.reading_after_answer:
-            # The person sees the draft stream after the retrieval and the prefill only; each source's reading (a
-            # few short LLM calls) comes after it and overrides the answer when it decides. Same verdicts as reading
-            # first, for the answer call's cost on the questions the reading decides.
-            answer = self._generate(q, pre, base, timings, t0, on_token)
-            return self._read_then(q, pre, base, timings, t0, otherwise=answer)
-        return self._read_then(q, pre, base, timings, t0,
-                               otherwise=lambda: self._generate(q, pre, base, timings, t0, on_token))
+        # Reading after the answer (the default), the person sees the draft stream after the retrieval and the
+        # prefill only; each source's reading (a few short LLM calls) then overrides it when it decides. Same
+        # verdicts as reading first, for the answer call's cost on the questions the reading decides.
+        after = self.settings.conflicts.reading_after_answer
+        answer = self._generate(q, pre, base, timings, t0, on_token) if after else None
+        decided = self._reading_decides(q, pre, base, timings, t0)
+        if decided is not None:
+            return decided  # a replaced answer keeps none of its draft: its verdicts are of sentences not shown
+        if answer is None:
+            return self._generate(q, pre, base, timings, t0, on_token)
+        answer.timings.total = time.perf_counter() - t0
+        return answer
 
-    def _read_then(self, q: Question, pre: Prepared, base: dict, timings: Timings, t0: float,
-                   otherwise: Answer | Callable[[], Answer]) -> Answer:
-        """Each source's reading decides when it can (no source answers: abstain; sources answer differently: the
-        disagreement); otherwise the answer ``otherwise`` (or what it returns, when it is still to be made)."""
+    def _reading_decides(self, q: Question, pre: Prepared, base: dict, timings: Timings, t0: float) -> Answer | None:
+        """Each source's reading, when it decides: no source answers (abstain), or sources answer differently (the
+        disagreement); None otherwise."""
         from rag.conflicts.source_reading import no_source_answers
 
         tc = time.perf_counter()
         readings = self.read_sources(q, pre.evidence.items)
         timings.reading = time.perf_counter() - tc
         timings.conflicts += timings.reading
-        # an answer the reading replaces keeps none of its draft: its verdicts are of sentences no longer shown
         if self.settings.answerability.reader and no_source_answers(readings):
             timings.total = time.perf_counter() - t0
             return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
         tc = time.perf_counter()
         disputed = self.reading_conflicts(q, readings, pre.answers)
         timings.conflicts += time.perf_counter() - tc
-        if disputed:
-            return self._disagreement(q, disputed, base, timings, t0)
-        if callable(otherwise):
-            return otherwise()
-        otherwise.timings.total = time.perf_counter() - t0
-        return otherwise
+        return self._disagreement(q, disputed, base, timings, t0) if disputed else None
 
     def _disagreement(self, q: Question, disputed: list[Conflict], base: dict, timings: Timings, t0: float) -> Answer:
         """The sources give different answers to the very question: say so, each answer with its citation, instead
