@@ -162,6 +162,11 @@ def closest(question: str, items: list[tuple[str, str, int]], n: int) -> list[tu
     return sorted(items, key=lambda it: -len(terms & _content(it[1])))[:n]
 
 
+def free_of(items: list[tuple[str, str, int]], golds: list[str]) -> list[tuple[str, str, int]]:
+    """The sentence contexts whose sentence holds none of ``golds`` (case-insensitive): safe negatives."""
+    return [it for it in items if not any(g.lower() in it[1].lower() for g in golds)]
+
+
 def answer_examples(qid: str, question: str, items: list[tuple[str, str, int]], candidates: list[str],
                     golds: list[str], article: str, negatives: int) -> list[QAExample]:
     """One question's examples over one passage's ``sentence_contexts``: the sentence holding the first of
@@ -172,9 +177,8 @@ def answer_examples(qid: str, question: str, items: list[tuple[str, str, int]], 
         return []
     (ctx, sent, off), answer = holding[0]
     out = [QAExample(qid, question, ctx, off + sent.find(answer), answer, article, False, off)]
-    clean = [it for it in items if not any(g.lower() in it[1].lower() for g in golds)]
     out.extend(QAExample(f"{qid}-n{k}", question, it[0], -1, "", article, True, it[2])
-               for k, it in enumerate(closest(question, clean, negatives)))
+               for k, it in enumerate(closest(question, free_of(items, golds), negatives)))
     return out
 
 
@@ -237,11 +241,10 @@ def build_sentences(articles: list[str], negatives: int = 2, cross_rate: float =
         if not found:
             continue
         out.extend(found)
-        golds = [a.lower() for a in q["answers"]]
         if rng.random() < cross_rate:
             others = [p for p in paras.get(q["article"], []) if p != q["para"]]
             if others:
-                far = [it for it in sents(q["article"], rng.choice(others)) if not any(g in it[1].lower() for g in golds)]
+                far = free_of(sents(q["article"], rng.choice(others)), q["answers"])
                 out.extend(neg(it, "x") for it in closest(q["question"], far, 1))
     return out
 
