@@ -138,7 +138,7 @@ def reading_prompt(rec: dict, settings) -> tuple[list, list[list[tuple[str, str]
 
     cfg = settings.conflicts
     groups = group_sources(rec["question"], evidence_of(rec), cfg.reading_max_sources, cfg.reading_min_coverage,
-                           cfg.reading_max_sentences)
+                           cfg.reading_max_sentences, cfg.reading_named_min_coverage)
     if len(groups) < cfg.reading_min_sources:
         return [], [], ""
     msgs = [build_reading_messages(rec["question"], g) for g in groups]
@@ -240,7 +240,7 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
         one_party = asks_one_party(r["question"])
         flags = [] if refused or one_party else answer_conflicts(r["question"], r["answers"], cfg)
         if not refused and not flags and r.get("readings"):
-            if reader and no_source_answers(r["readings"]):
+            if reader and no_source_answers(r["readings"], cfg.reading_min_sources):
                 refused = True
             elif cfg.reading and not one_party:
                 flags = reading_conflicts(r["question"], r["readings"], second_reader(r["answers"]))

@@ -375,7 +375,7 @@ class Pipeline:
         readings = self.read_sources(q, pre.evidence.items)
         timings.reading = time.perf_counter() - tc
         timings.conflicts += timings.reading
-        if self.settings.answerability.reader and no_source_answers(readings):
+        if self.settings.answerability.reader and no_source_answers(readings, self.settings.conflicts.reading_min_sources):
             timings.total = time.perf_counter() - t0
             return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
         tc = time.perf_counter()

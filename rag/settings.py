@@ -287,6 +287,11 @@ class ConflictSettings(_Section):
         default=0.6, ge=0, le=1,
         description="Share of the question's content words a source's title and sentences must hold to be read.",
     )
+    reading_named_min_coverage: float = Field(
+        default=0.35, ge=0, le=1,
+        description="Share of the question's content words enough for a source that names every entity the question "
+        "names (its subject) to be read; 1 turns this off. Chosen on WikiContradict dev (0.3-0.4 flag the same).",
+    )
     reading_max_sources: int = Field(
         default=2, ge=1, le=26,
         description="Sources (documents) the reader is shown, one LLM call each (about 2 s apiece on two cores); a "

@@ -63,6 +63,7 @@ class SourceGroup:
     doc_id: str
     title: str
     evidence: tuple[Evidence, ...]
+    close: bool = True  # holds min_coverage of the question's words (not only read for naming its subject)
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,15 @@ class SourceReading:
 
 
 def group_sources(question: str | Question, evidence: list[Evidence], max_sources: int, min_coverage: float,
-                  max_sentences: int = 0) -> list[SourceGroup]:
+                  max_sentences: int = 0, named_min_coverage: float = 1.0) -> list[SourceGroup]:
     """The evidence grouped by document, documents in order of their best sentence, at most ``max_sources``, each
     with its ``max_sentences`` best sentences (0: all).
 
     Only documents about the question count: their title and sentences hold at least ``min_coverage`` of the
-    question's content words. A source about something else would "answer" a yes/no question with No.
+    question's content words, or they name every entity the question names and hold ``named_min_coverage`` of
+    its words. A source about something else would "answer" a yes/no question with No; but two accounts of one
+    subject often word it unlike the question ("the grooves formed in one event" for "did the formation of the
+    grooves occur as a single event?"), and the subject's own name says they are about it.
     """
     q = Question.of(question)
     order: dict[str, list[Evidence]] = {}
@@ -92,12 +96,34 @@ def group_sources(question: str | Question, evidence: list[Evidence], max_source
     for doc_id, items in order.items():
         items = items[:max_sentences] if max_sentences else items
         text = " ".join([items[0].title, *(e.text for e in items)])
-        if question_coverage(q, text) < min_coverage:
+        coverage = question_coverage(q, text)
+        close = coverage >= min_coverage
+        if not close and (coverage < named_min_coverage or not names_every_entity(q, text)):
             continue
-        groups.append(SourceGroup(LETTERS[len(groups)], doc_id, items[0].title, tuple(items)))
+        groups.append(SourceGroup(LETTERS[len(groups)], doc_id, items[0].title, tuple(items), close))
         if len(groups) == max_sources:
             break
     return groups
+
+
+def names_every_entity(question: str | Question, text: str) -> bool:
+    """True when ``text`` names every entity the question names, as written or written another way ('Darwin' for
+    'Charles Darwin', :func:`rag.claims.same_entity`); False when the question names none."""
+    from rag.claims import same_entity
+    from rag.claims.analysis import analyze
+
+    wanted = Question.of(question).entities
+    if not wanted:
+        return False
+    folded = fold(text)
+    found: list[str] | None = None
+    for name in wanted:
+        if fold(name) in folded:
+            continue
+        found = found if found is not None else [e.text for e in analyze(text).entities]
+        if not any(same_entity(name, other) for other in found):
+            return False
+    return True
 
 
 def format_source(group: SourceGroup) -> str:
@@ -300,12 +326,16 @@ def reading_views(question: str | Question, readings: list[SourceReading], evide
     return views
 
 
-def no_source_answers(readings: list[SourceReading]) -> bool:
-    """True when sources were read and every one replied that it does not answer ("not stated").
+def no_source_answers(readings: list[SourceReading], min_close: int = 1) -> bool:
+    """True when every source read replied that it does not answer ("not stated") and at least ``min_close`` of
+    them hold the question's wording (``SourceGroup.close``).
 
-    Replies that failed a check do not count as "not stated": the reader found something there.
+    Replies that failed a check do not count as "not stated": the reader found something there. A source read
+    only for naming the question's subject is read to find disagreements; that it does not answer says little
+    (dev: it refused an answerable bundled question whose answer was in a third article).
     """
-    return bool(readings) and all(_NOT_STATED.match(r.raw or "") is not None for r in readings)
+    return (bool(readings) and sum(r.group.close for r in readings) >= min_close
+            and all(_NOT_STATED.match(r.raw or "") is not None for r in readings))
 
 
 def read_sources(llm, question: str | Question, evidence: list[Evidence], settings: ConflictSettings,
@@ -318,7 +348,7 @@ def read_sources(llm, question: str | Question, evidence: list[Evidence], settin
 
     q = Question.of(question)
     groups = group_sources(q, evidence, settings.reading_max_sources, settings.reading_min_coverage,
-                           settings.reading_max_sentences)
+                           settings.reading_max_sentences, settings.reading_named_min_coverage)
     if len(groups) < settings.reading_min_sources:
         return []
     out = []

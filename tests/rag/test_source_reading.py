@@ -46,6 +46,32 @@ def test_sources_are_grouped_by_document_and_only_those_about_the_question_are_r
     assert len(group_sources("Was the bridge painted?", BRIDGE, 1, 0.5)) == 1  # at most max_sources
 
 
+GROOVES = [
+    ev(1, "The grooves on Phobos formed in one event, when a large impact cracked the moon.", "a", "Phobos"),
+    ev(2, "Phobos's striations built up over a long time, as debris from Mars struck it.", "b", "Phobos"),
+    ev(3, "A single event formed the grooves of the Martian plain, a survey of the ground found.", "c", "Mars survey"),
+]
+
+
+def test_a_source_naming_the_questions_subject_is_read_at_a_lower_coverage():
+    q = "Did the grooves on Phobos occur as a single event?"
+    # b holds only 'Phobos' of the question's five words: under either floor it is not about the question
+    assert [g.doc_id for g in group_sources(q, GROOVES, 3, 0.6)] == ["a", "c"]
+    # named: a source naming Phobos needs less of the wording; c holds the words but not the subject
+    assert [g.doc_id for g in group_sources(q, GROOVES, 3, 0.6, named_min_coverage=0.2)] == ["a", "b", "c"]
+    assert [g.doc_id for g in group_sources(q, GROOVES, 3, 0.9, named_min_coverage=0.2)] == ["a", "b"]
+    # a question that names nothing reads by wording only
+    assert [g.doc_id for g in group_sources("Did the grooves occur as one event?", GROOVES, 3, 0.9, named_min_coverage=0.2)] == []
+
+
+def test_names_every_entity_matches_a_name_written_another_way():
+    from rag.conflicts.source_reading import names_every_entity
+
+    assert names_every_entity("When did Charles Darwin marry?", "Darwin married Emma Wedgwood in 1839.")
+    assert not names_every_entity("When did Charles Darwin marry?", "The naturalist married in 1839.")
+    assert not names_every_entity("when did the painter marry?", "The painter married in 1815.")
+
+
 def test_the_prompt_shows_one_source_with_its_title_and_numbered_sentences():
     (_, system), (_, user) = build_reading_messages("Was it painted?", groups_of(BRIDGE)[1])
     assert "one source" in system
@@ -221,6 +247,15 @@ def test_no_source_answers_only_when_every_source_said_so():
     assert not no_source_answers([stated, parse_reading("Yes [2]", q, b, 0.75)])
     assert not no_source_answers([stated, parse_reading("Maybe [2]", q, b, 0.75)])  # it found something there
     assert not no_source_answers([])  # nothing was read
+
+
+def test_sources_read_only_for_naming_the_subject_do_not_make_the_reader_abstain():
+    q = "Did the grooves on Phobos occur as a single event?"
+    a, b, _ = group_sources(q, GROOVES, 3, 0.6, named_min_coverage=0.2)
+    assert a.close and not b.close  # b is read for naming Phobos, not for holding the question's words
+    silent = [parse_reading("not stated", q, a, 0.75), parse_reading("not stated", q, b, 0.75)]
+    assert no_source_answers(silent, min_close=1)
+    assert not no_source_answers(silent, min_close=2)  # one close source saying nothing is not "no source answers"
 
 
 def test_each_article_is_shown_with_its_reading_and_the_ones_that_disagree_are_marked():
