@@ -427,9 +427,9 @@ class Pipeline:
         text, mode, reason = "", "generated", None  # a reason set below means the answer abstains
         answering = pre.answering  # the extractive fallback may quote only these (None: no such test)
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
+        p = None if gen.first_alternatives is None else round(refusal_probability(gen.first_alternatives), 4)
         if gen.halted:
-            p = refusal_probability(gen.first_alternatives or [])
-            checked, reason = [], f"the LLM leaned towards finding no answer in the evidence (p = {p:.2f} for its refusal)"
+            checked, reason = [], f"the LLM leaned towards finding no answer in the evidence (p = {p or 0:.2f} for its refusal)"
         elif is_cannot_answer(draft) or declines(draft, q):
             checked, reason = [], "the LLM found no answer in the evidence"
         else:
@@ -459,9 +459,10 @@ class Pipeline:
         timings.conflicts += time.perf_counter() - tc
         timings.total = time.perf_counter() - t0
         if reason is not None:
-            return self._abstained(q, reason, base, timings, draft=draft, verdicts=[c.verdict for c in checked])
+            return self._abstained(q, reason, base, timings, draft=draft, verdicts=[c.verdict for c in checked],
+                                   refusal_p=p)
         return Answer(**base, answer=text, abstained=False, citations=numbering.citations, conflicts=conflicts,
-                      draft=draft, verdicts=[c.verdict for c in checked], mode=mode, timings=timings)
+                      draft=draft, verdicts=[c.verdict for c in checked], mode=mode, timings=timings, refusal_p=p)
 
     def _ask_about_articles(self, q: Question, field, id: str | None) -> Answer:
         """Who wrote / when was it published / who published it: the article the question means (found by

@@ -293,6 +293,10 @@ class Answer(BaseModel):
         "questions about an article itself such as who wrote it)."
     )
     abstain_reason: str | None = Field(default=None, description="Why the pipeline abstained, when it did.")
+    refusal_p: float | None = Field(
+        default=None, description="The answer LLM's probability of opening its refusal, at its first token "
+        "(answerability.llm_refusal); None when the LLM was not asked or its runtime reports no probabilities.",
+    )
     config_hash: str = Field(default="", description="Hash of the settings that produced this answer.")
 
     def public_dict(self) -> dict:

@@ -100,7 +100,9 @@ def test_an_llm_leaning_towards_its_refusal_abstains_at_the_first_token(tmp_path
     key, _ = _evidence_key(p, WRECKAGE_Q)
     sure = Pipeline(settings, store=store, embedder=fake_embedder,
                     llm=_leaning_llm(0.05, f"Mali says the wreckage was found 9.5km inside its own borders [{key}]."))
-    assert not sure.ask(WRECKAGE_Q).abstained  # below the threshold it answers
+    answered = sure.ask(WRECKAGE_Q)
+    assert not answered.abstained  # below the threshold it answers
+    assert a.refusal_p == 0.3 and answered.refusal_p == 0.05  # recorded either way, for tuning the threshold
 
 
 def test_hallucinated_sentence_is_removed_and_wrong_citation_fixed(pipe):
