@@ -375,7 +375,8 @@ class Pipeline:
         readings = self.read_sources(q, pre.evidence.items)
         timings.reading = time.perf_counter() - tc
         timings.conflicts += timings.reading
-        if self.settings.answerability.reader and no_source_answers(readings, self.settings.conflicts.reading_min_sources):
+        min_close = self.settings.conflicts.reading_min_sources
+        if self.settings.answerability.reader and no_source_answers(readings, min_close):
             timings.total = time.perf_counter() - t0
             return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
         tc = time.perf_counter()
@@ -429,7 +430,8 @@ class Pipeline:
         contexts = {e.key: next((sc.chunk.text for sc in chunks if sc.chunk.chunk_id == e.chunk_id), "") for e in ev.items}
         p = None if gen.first_alternatives is None else round(refusal_probability(gen.first_alternatives), 4)
         if gen.halted:
-            checked, reason = [], f"the LLM leaned towards finding no answer in the evidence (p = {p or 0:.2f} for its refusal)"
+            reason = f"the LLM leaned towards finding no answer in the evidence (p = {p or 0:.2f} for its refusal)"
+            checked = []
         elif is_cannot_answer(draft) or declines(draft, q):
             checked, reason = [], "the LLM found no answer in the evidence"
         else:

@@ -101,7 +101,7 @@ def _batch(pipeline, path: str, debug: bool) -> None:
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False),
               help="JSONL file of {id, question}; prints one JSON object per line (implies --json).")
 @click.option("--evidence", is_flag=True, help="Also show the evidence and each sentence's verification.")
-@click.option("--debug", is_flag=True, help="With --json: include draft, verdicts and evidence.")
+@click.option("--debug", is_flag=True, help="With --json: include draft, verdicts, evidence and refusal_p.")
 @click.option("--by-source", is_flag=True,
               help="Each article's own answer with its quote, marking the ones that disagree (typed values and QA "
               "spans; when fewer than two articles give one, the LLM reads each article: one short call per article).")

@@ -75,6 +75,8 @@ def test_accurate_reads_more_and_checks_everything(file_values_only):
     assert s.retrieval.candidates > d.retrieval.candidates and s.retrieval.top_k >= d.retrieval.top_k
     assert s.verify.nli != "none" and s.verify.contradiction_veto
     assert s.conflicts.enabled and s.conflicts.nli != "none" and s.conflicts.answers and s.conflicts.reading
+    assert s.conflicts.reading_max_sources > d.conflicts.reading_max_sources
+    assert s.conflicts.reading_named_min_coverage < d.conflicts.reading_named_min_coverage  # subjects named count
     assert s.answerability.qa and s.answerability.reader and s.answerability.specifics
 
 
