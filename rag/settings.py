@@ -292,7 +292,7 @@ class ConflictSettings(_Section):
         description="Share of the question's content words enough for a source that names every entity the question "
         "names (its subject) to be read; 1 (the default) turns this off. 0.35 (preset accurate) flags 3 more of 91 "
         "WikiContradict dev questions, but news articles name the same countries and people, so it reads most "
-        "bundled questions: total time p50 5.9 -> 11.2 s there, for no verdict changed (README, session 12).",
+        "bundled questions: total time p50 11.2 s against 6.1 s there, for no verdict changed (README, session 12).",
     )
     reading_max_sources: int = Field(
         default=2, ge=1, le=26,
