@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from eval.loaders import doc_key, load_set, split_part  # noqa: E402
-from rag.answerability import negation_unmatched, opposite_qualifier  # noqa: E402
+from rag.answerability import negation_unmatched, opposite_qualifier, substituted_specific  # noqa: E402
 from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
 from rag.conflicts.relevance import asks_one_party  # noqa: E402
 from rag.conflicts.source_reading import no_source_answers, reading_conflicts, second_reader  # noqa: E402
@@ -225,7 +225,7 @@ def load_cache(path: Path) -> list[dict]:
 
 
 def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, reader: bool = False,
-          negation: bool = False, opposites: bool = False) -> dict:
+          negation: bool = False, opposites: bool = False, substitution: bool = False) -> dict:
     """Abstentions and answer-conflict flags under these thresholds."""
     out = {"n": len(recs), "unans": 0, "unans_refused": 0, "ans": 0, "ans_refused": 0, "conflict": 0,
            "flagged": 0, "both_docs": 0, "two_doc": 0, "consistent": 0, "false_flags": 0, "flagged_ids": []}
@@ -235,6 +235,7 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
         # as Pipeline.prepare: a question about what did not happen, answered by a sentence with no negation
         refused = refused or (negation and negation_unmatched(r["question"], r["answers"]))
         refused = refused or (opposites and opposite_qualifier(r["question"], r["answers"]) is not None)
+        refused = refused or (substitution and substituted_specific(r["question"], r["answers"]) is not None)
         # as Pipeline._ask_one: typed answers first; the reader (read only when they found no conflict) may abstain,
         # else its readings may conflict
         one_party = asks_one_party(r["question"])
@@ -321,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{settings.conflicts.answer_min_margin}; answer_min_coverage {settings.conflicts.answer_min_coverage}")
         for n, recs in caches.items():
             m = judge(recs, settings.answerability.min_qa_margin, settings.conflicts, settings.answerability.specifics,
-                      settings.answerability.reader, settings.answerability.negation, settings.answerability.opposites)
+                      settings.answerability.reader, settings.answerability.negation, settings.answerability.opposites,
+                      settings.answerability.substitution)
             print(fmt(n, m))
             if m["flagged_ids"]:
                 print("   false flags:", ", ".join(m["flagged_ids"][:20]))

@@ -13,12 +13,16 @@ the small LLM's way of saying the evidence does not answer.
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, Question
-from rag.text import TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
+from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
+from rag.text.months import MONTH_NAMES, WEEKDAYS
+from rag.text.numerals import CARDINALS, ORDINALS
 from rag.types import Evidence
 from rag.verify import split_draft
 
@@ -267,6 +271,96 @@ def negation_unmatched(question: str | Question, answers) -> bool:
     if not Question.of(question).negated or best is None:
         return False
     return not NEGATIVE_CUES.search(best.evidence.text)
+
+
+# A word of running text, accents and all ("Kücükdeveci"), or a number ("1,000,000", "2.5").
+_TOKEN = re.compile(r"[^\W\d_][\w-]*|\d+(?:[.,]\d+)*")
+_WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_CALENDAR = frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str  # as written
+    low: str  # folded, lower case
+    stem: str
+    joined: bool  # nothing but spaces between it and the word before (no comma, no bracket)
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out, last = [], 0
+    for m in _TOKEN.finditer(text):
+        low = fold(m.group()).lower()
+        out.append(_Tok(m.group(), low, stem(low) if low.isalpha() else low, not text[last:m.start()].strip()))
+        last = m.end()
+    return out
+
+
+def _is_content(t: _Tok) -> bool:
+    return len(t.low) > 1 and t.low not in STOPWORDS
+
+
+def _is_specific(t: _Tok, first: bool) -> bool:
+    """A number, a number word ("three", "second"), or a capitalised word that is not the sentence's first and
+    not an acronym ("EU" is often written out in full elsewhere)."""
+    if t.low[0].isdigit() or t.low in CARDINALS or t.low in ORDINALS:
+        return True
+    return not first and t.text[0].isupper() and not t.text.isupper()
+
+
+def substituted_specific(question: str | Question, answers) -> tuple[str, str] | None:
+    """(what the question asks about, what the best answering sentence says instead) when that sentence puts another
+    word where the question puts one of its specifics: "the three sources of American Union law" asked, "the
+    three sources of European Union law" said; "multiplying three numbers" asked, "multiplying two numbers" said.
+    None otherwise.
+
+    The test, on the clause that asks and the sentence with the highest QA margin: two adjacent words of the
+    question, the second of which the sentence also has, preceded there by a different word; the question's word is
+    a specific (a number, a number word, a capitalised word) that no evidence sentence, title or preceding sentence
+    has at all, and the sentence's word is not in the question. Spelling variants ("Reductibility" for
+    "Reducibility", "Gov" for "Governor") and dates named around it ("on Monday Musk said") do not count. A
+    yes/no question is not refused this way: "Did it cost 5 million?" against "it cost 7 million" is answered No.
+
+    SQuAD 2.0's unanswerable questions are often an answerable one with one specific swapped; the extractive
+    answer and the LLM then answer the original question from a faithful quote.
+
+    Example:
+        >>> from types import SimpleNamespace as NS
+        >>> ev = NS(text="European Union law has three sources.", title="Law")
+        >>> a = NS(margin=2.0, evidence=ev, context="Law European Union law has three sources.")
+        >>> substituted_specific("What are the sources of American Union law?", [a])
+        ('American Union', 'European Union')
+        >>> substituted_specific("What are the sources of European Union law?", [a]) is None
+        True
+    """
+    q = Question.of(question)
+    best = best_answer(answers)
+    if best is None or q.asks_yes_no or not _WH_WORD.search(q.main_clause):
+        return None
+    asked = _tokens(q.main_clause)
+    said = _tokens(best.evidence.text)
+    known: set[str] = set()
+    for a in answers:
+        known.update(t.low for t in _tokens(a.context))
+    in_question = {t.low for t in asked} | {t.stem for t in asked}
+    for i in range(len(asked) - 1):
+        mod, head = asked[i], asked[i + 1]
+        if not (head.joined and _is_content(mod) and _is_content(head) and _is_specific(mod, first=i == 0)):
+            continue
+        if mod.low in known:
+            continue
+        for j in range(len(said) - 1):
+            other, same = said[j], said[j + 1]
+            if same.stem != head.stem or not same.joined or not _is_content(other) or other.stem == mod.stem:
+                continue
+            if other.low in in_question or other.stem in in_question or other.low in _CALENDAR:
+                continue
+            if mod.low.startswith(other.low) or other.low.startswith(mod.low):  # "Gov" / "Governor"
+                continue
+            if difflib.SequenceMatcher(None, mod.low, other.low).ratio() >= 0.8:  # a spelling variant
+                continue
+            return f"{mod.text} {head.text}", f"{other.text} {same.text}"
+    return None
 
 
 @lru_cache(maxsize=1)

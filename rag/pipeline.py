@@ -19,6 +19,7 @@ from rag.answerability import (
     negation_unmatched,
     opposite_qualifier,
     refusal_probability,
+    substituted_specific,
 )
 from rag.answer import (
     Numbering,
@@ -262,7 +263,9 @@ class Pipeline:
         ``abstain_reason`` is set when the evidence cannot answer: nothing relevant, no sentence with the kind
         of answer asked for, (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``, a
         question about what did not happen whose best answering sentence says nothing negative, or one whose best
-        answering sentence says the opposite of a word it asks with ("most" for "least").
+        answering sentence says the opposite of a word it asks with ("most" for "least"), or one whose best answering
+        sentence puts another word where the question names a specific no evidence has ("European Union" for
+        "American Union").
         """
         q = Question.of(question)
         chunks, ev = self.gather(q)
@@ -289,6 +292,10 @@ class Pipeline:
         if flip:
             return Prepared(chunks, ev, answers, f"the question asks about '{flip[0]}', and the sentence that best "
                                                  f"answers it says '{flip[1]}'")
+        swap = substituted_specific(q, answers) if self.settings.answerability.substitution else None
+        if swap:
+            return Prepared(chunks, ev, answers, f"the question asks about '{swap[0]}'; the articles say '{swap[1]}' "
+                                                 "and never mention it")
         return Prepared(chunks, ev, answers, None, {a.evidence.key for a in answers if a.margin >= floor})
 
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:

@@ -197,6 +197,12 @@ class AnswerabilitySettings(_Section):
         "one of its words instead of it ('most' for 'least'; rag/data/antonyms.txt). Chosen on SQuAD 2.0 dev articles "
         "and RealTimeQA dev (README).",
     )
+    substitution: bool = Field(
+        default=True,
+        description="Abstain before the LLM when the sentence that best answers the question puts another word where "
+        "the question names a specific the evidence never has ('American Union law' asked, 'European Union law' "
+        "said; rag.answerability.substituted_specific). Chosen on SQuAD 2.0 dev articles and RealTimeQA dev (README).",
+    )
     llm_refusal: float | None = Field(
         default=0.25, ge=0, le=1,
         description="Abstain when the answer LLM gives at least this probability to opening its 'INSUFFICIENT "

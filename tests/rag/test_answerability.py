@@ -172,3 +172,36 @@ def test_the_refusal_probability_sums_the_capitalised_starts_of_the_refusal_phra
     alts = [("The", 0.6), ("INS", 0.1), (" IN", 0.05), ("In", 0.2), ("I", 0.03), ("INSIDE", 0.02)]
     assert round(refusal_probability(alts), 3) == 0.15  # 'In 1999, ...' and a bare 'I' begin answers too
     assert refusal_probability([]) == 0.0
+
+
+def test_a_best_sentence_that_puts_another_word_in_place_of_the_questions_specific_is_caught():
+    from rag.answerability import substituted_specific
+
+    law = _answer("The three sources of Nordic Council law are treaties, statutes and custom.", margin=2.0)
+    assert substituted_specific("What are the sources of Baltic Council law?", [law]) == (
+        "Baltic Council", "Nordic Council")
+    assert substituted_specific("What are the sources of Nordic Council law?", [law]) is None
+    # numbers and number words are specifics too: "three numbers" asked, "two numbers" said
+    mult = _answer("The problem corresponds to multiplying two numbers in linear time.", margin=1.0)
+    assert substituted_specific("What corresponds to multiplying three numbers?", [mult]) == (
+        "three numbers", "two numbers")
+    # a word the evidence has elsewhere (here in the previous sentence read with it) is no invented specific
+    known = _answer("The Baltic Council met once. The three sources of Nordic Council law are treaties.", margin=2.0)
+    assert substituted_specific("What are the sources of Baltic Council law?", [known]) is None
+    # a spelling variant, an abbreviation, an acronym or a weekday in the slot is not another specific
+    paper = _answer("In 1972 Karp wrote the paper Reducibility Among Problems.", margin=2.0)
+    assert substituted_specific("Who wrote the paper Reductibility Among Problems?", [paper]) is None
+    gov = _answer("Florida Governor Ron Smith spoke in Tampa.", margin=2.0)
+    assert substituted_specific("Where did Florida Gov Ron Smith speak?", [gov]) is None
+    assert substituted_specific("What does EEA law say?", [_answer("European law says little.", 2.0)]) is None
+    monday = _answer("On Monday Musk said the firm would sue.", margin=2.0)
+    assert substituted_specific("Whom will Elon Musk sue?", [monday]) is None
+    # the words must be adjacent in both: a comma between them breaks the pair
+    assert substituted_specific("What collapsed in India, trapping workers?",
+                                [_answer("Dozens of workers became trapped.", 2.0)]) is None
+    # a yes/no question with a swapped figure is answered No, not refused; the best sentence alone decides
+    cost = _answer("The bridge cost 7 million euros.", margin=2.0)
+    assert substituted_specific("Did the bridge cost 5 million euros?", [cost]) is None
+    other = _answer("The three sources of Baltic Council law are custom and treaties.", margin=5.0)
+    assert substituted_specific("What are the sources of Baltic Council law?", [law, other]) is None
+    assert substituted_specific("What are the sources of Baltic Council law?", []) is None
