@@ -45,7 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from eval.loaders import doc_key, load_set, split_part  # noqa: E402
-from rag.answerability import negation_unmatched, opposite_qualifier, substituted_specific  # noqa: E402
+from rag.answerability import (  # noqa: E402
+    negation_added, negation_unmatched, opposite_qualifier, substituted_specific)
 from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
 from rag.conflicts.relevance import asks_one_party  # noqa: E402
 from rag.conflicts.source_reading import no_source_answers, reading_conflicts, second_reader  # noqa: E402
@@ -233,7 +234,8 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
         best = max((a.margin for a in r["answers"]), default=float("-inf"))
         refused = bool(r["reason"]) or best < min_qa_margin or (specifics and bool(r.get("missing")))
         # as Pipeline.prepare: a question about what did not happen, answered by a sentence with no negation
-        refused = refused or (negation and negation_unmatched(r["question"], r["answers"]))
+        refused = refused or (negation and (negation_unmatched(r["question"], r["answers"])
+                                            or negation_added(r["question"], r["answers"]) is not None))
         refused = refused or (opposites and opposite_qualifier(r["question"], r["answers"]) is not None)
         refused = refused or (substitution and substituted_specific(r["question"], r["answers"]) is not None)
         # as Pipeline._ask_one: typed answers first; the reader (read only when they found no conflict) may abstain,

@@ -363,6 +363,39 @@ def substituted_specific(question: str | Question, answers) -> tuple[str, str] |
     return None
 
 
+# "not", "never", "cannot", "n't", and the word it negates right after it
+_NEGATES = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
+_CONDITION = re.compile(r"\b(if|whether|unless)\b", re.IGNORECASE)
+
+
+def negation_added(question: str | Question, answers) -> tuple[str, str] | None:
+    """(the negation, the question's word it negates) when the question asks what did happen or is so, and the
+    sentence that best answers it (highest QA margin) says that very thing is not: "What are intended as a practical
+    computing technology?" over "Turing machines are *not intended* as a practical computing technology". The
+    mirror of :func:`negation_unmatched`; None otherwise.
+
+    Only a negation directly before a word of the asking clause counts, not one inside brackets ("(not votes)") or
+    a condition ("if they are not equal"); yes/no questions are exempt (the sentence answers them: No).
+    """
+    q = Question.of(question)
+    best = best_answer(answers)
+    if best is None or q.negated or q.yes_no:
+        return None
+    asked = {t.stem for t in _tokens(q.main_clause) if _is_content(t)}
+    text = best.evidence.text
+    for m in _NEGATES.finditer(text):
+        nxt = _NEXT_WORD.match(text, m.end())
+        if nxt is None or text[: m.start()].rstrip().endswith(("(", "[")):
+            continue
+        if _CONDITION.search(" ".join(text[: m.start()].split()[-8:])):
+            continue
+        word = _tokens(nxt.group(1))[0]
+        if _is_content(word) and word.stem in asked:
+            return m.group().strip(), nxt.group(1)
+    return None
+
+
 @lru_cache(maxsize=1)
 def antonyms() -> dict[str, frozenset[str]]:
     """Word -> its opposites, from ``rag/data/antonyms.txt`` (common English pairs, both directions)."""

@@ -16,6 +16,7 @@ from rag.answerability import (
     declines,
     delivers_answer_type,
     missing_specifics,
+    negation_added,
     negation_unmatched,
     opposite_qualifier,
     refusal_probability,
@@ -288,6 +289,10 @@ class Pipeline:
         if self.settings.answerability.negation and negation_unmatched(q, answers):
             return Prepared(chunks, ev, answers, "the question asks what did not happen, and the sentence that best "
                                                  "answers it says nothing negative")
+        added = negation_added(q, answers) if self.settings.answerability.negation else None
+        if added:
+            return Prepared(chunks, ev, answers, f"the question asks what is so, and the sentence that best answers it "
+                                                 f"says '{added[0]} {added[1]}'")
         flip = opposite_qualifier(q, answers) if self.settings.answerability.opposites else None
         if flip:
             return Prepared(chunks, ev, answers, f"the question asks about '{flip[0]}', and the sentence that best "

@@ -110,7 +110,7 @@ _PLACE_SLOT = re.compile(
 )
 _IDENT_SLOT = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|name|title)\b", re.IGNORECASE)
 # "Which countries did not sign?", "What is never allowed?"; "not only ... but" and "whether or not" negate nothing.
-_NEGATED = re.compile(r"\b(not|never|no longer)\b|n[’']t\b", re.I)
+_NEGATED = re.compile(r"\b(not|never|no longer|cannot)\b|n[’']t\b", re.I)
 _NOT_NEGATING = re.compile(r"\bnot only\b|\bor not\b", re.I)
 _DEBATE = re.compile(
     r"\b(effective|work|works|better|worse|best|worst|safe|harmful|beneficial|good|bad|should|worth)\b", re.I

@@ -188,7 +188,8 @@ class AnswerabilitySettings(_Section):
     negation: bool = Field(
         default=True,
         description="Abstain before the LLM when the question asks what did not happen ('not', 'never') and the "
-        "sentence that best answers it says nothing negative (rag.answerability.negation_unmatched). Chosen on "
+        "sentence that best answers it says nothing negative (rag.answerability.negation_unmatched), or asks what is so "
+        "and that sentence negates the very word it asks with (negation_added). Chosen on "
         "SQuAD 2.0 dev articles and RealTimeQA dev (README).",
     )
     opposites: bool = Field(

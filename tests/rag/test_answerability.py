@@ -205,3 +205,29 @@ def test_a_best_sentence_that_puts_another_word_in_place_of_the_questions_specif
     other = _answer("The three sources of Baltic Council law are custom and treaties.", margin=5.0)
     assert substituted_specific("What are the sources of Baltic Council law?", [law, other]) is None
     assert substituted_specific("What are the sources of Baltic Council law?", []) is None
+
+
+def test_a_best_sentence_that_negates_what_the_question_asks_about_is_caught():
+    from rag.answerability import negation_added
+
+    q = "What are designed as a practical cooking device?"
+    neg = _answer("Solar ovens are not designed as a practical cooking device, but as a demonstration.", margin=2.0)
+    assert negation_added(q, [neg]) == ("not", "designed")
+    assert negation_added(q, [_answer("Solar ovens are designed as a practical cooking device.", 2.0)]) is None
+    assert negation_added(q, [_answer("Solar ovens weren't designed for kitchens.", 2.0)]) == ("n't", "designed")
+    # a negation of another word, in brackets, or inside a condition says nothing about the question's word
+    assert negation_added(q, [_answer("Solar ovens, not stoves, are designed as cooking devices.", 2.0)]) is None
+    assert negation_added("How many votes are needed?", [_answer("It needs 55 per cent of members (not votes).", 2.0)]) is None
+    assert negation_added("What is equal to NP?", [_answer("If the classes are not equal, nothing follows.", 2.0)]) is None
+    # the question's own negation is negation_unmatched's case; a yes/no question is answered No
+    assert negation_added("What cannot be designed as a cooking device?", [neg]) is None
+    assert negation_added("Are solar ovens designed as a practical cooking device?", [neg]) is None
+    # only the best-answering sentence counts
+    assert negation_added(q, [neg, _answer("Stoves are designed as a practical cooking device.", 5.0)]) is None
+
+
+def test_cannot_negates_a_question():
+    from rag.question import Question
+
+    assert Question.parse("Which measures cannot the court uphold?").negated
+    assert not Question.parse("Which measures can the court uphold?").negated
