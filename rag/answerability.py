@@ -267,10 +267,31 @@ def negation_unmatched(question: str | Question, answers) -> bool:
     answer the positive question. ``answers`` are :class:`rag.conflicts.answers.SourceAnswer` (``margin``,
     ``evidence``).
     """
+    q = Question.of(question)
     best = best_answer(answers)
-    if not Question.of(question).negated or best is None:
+    if not q.negated or best is None:
         return False
-    return not NEGATIVE_CUES.search(best.evidence.text)
+    return not NEGATIVE_CUES.search(best.evidence.text) or _asserts_negated_word(q, best.evidence.text)
+
+
+_QUESTION_NEGATION = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
+
+
+def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
+    """The first word the question negates ("What did the government not *fail* to implement?") is in ``text``, and
+    no negative word stands within ``reach`` words before any of its occurrences ("the government had failed to
+    implement"): the sentence says it happened. Its negation elsewhere ("may not aid") is about something else."""
+    if q.yes_no:
+        return False
+    clause = q.main_clause
+    m = _QUESTION_NEGATION.search(clause)
+    negated = next((t for t in _tokens(clause[m.end():]) if _is_content(t)), None) if m else None
+    if negated is None:
+        return False
+    toks = _tokens(text)
+    seen = [i for i, t in enumerate(toks) if t.stem == negated.stem]
+    return bool(seen) and not any(
+        NEGATIVE_CUES.search(text[toks[max(0, i - reach)].start : toks[i].start]) for i in seen)
 
 
 # A word of running text, accents and all ("Kücükdeveci"), or a number ("1,000,000", "2.5").
@@ -285,13 +306,14 @@ class _Tok:
     low: str  # folded, lower case
     stem: str
     joined: bool  # nothing but spaces between it and the word before (no comma, no bracket)
+    start: int
 
 
 def _tokens(text: str) -> list[_Tok]:
     out, last = [], 0
     for m in _TOKEN.finditer(text):
         low = fold(m.group()).lower()
-        out.append(_Tok(m.group(), low, stem(low) if low.isalpha() else low, not text[last:m.start()].strip()))
+        out.append(_Tok(m.group(), low, stem(low) if low.isalpha() else low, not text[last:m.start()].strip(), m.start()))
         last = m.end()
     return out
 

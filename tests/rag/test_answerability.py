@@ -146,6 +146,14 @@ def test_a_question_about_what_did_not_happen_needs_a_negative_answering_sentenc
     assert not negation_unmatched("Which countries signed not only the treaty but the protocol?", [listing])
     assert not negation_unmatched("Whether or not it rained, which countries signed the treaty?", [listing])
     assert not negation_unmatched(q, [])
+    # a sentence with a negation about something else still says the negated thing happened
+    q2 = "What did the council not fail to publish?"
+    failed = _answer("The council failed to publish the report, and members may not vote on it.", margin=2.0)
+    assert negation_unmatched(q2, [failed])
+    assert not negation_unmatched(q2, [_answer("The council did not fail to publish the report.", 2.0)])
+    assert not negation_unmatched(q2, [_answer("The council never failed to publish a report.", 2.0)])
+    # the negated word absent from the sentence: its negation may well be the answer
+    assert not negation_unmatched(q2, [_answer("The council did not release the report.", 2.0)])
 
 
 def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_caught():
