@@ -21,6 +21,7 @@ from importlib import resources
 
 from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, Question
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
+from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, WEEKDAYS
 from rag.text.numerals import CARDINALS, ORDINALS
 from rag.types import Evidence
@@ -294,8 +295,6 @@ def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
         NEGATIVE_CUES.search(text[toks[max(0, i - reach)].start : toks[i].start]) for i in seen)
 
 
-# A word of running text, accents and all ("Kücükdeveci"), or a number ("1,000,000", "2.5").
-_TOKEN = re.compile(r"[^\W\d_][\w-]*|\d+(?:[.,]\d+)*")
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 _CALENDAR = frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
 
@@ -305,16 +304,20 @@ class _Tok:
     text: str  # as written
     low: str  # folded, lower case
     stem: str
-    joined: bool  # nothing but spaces between it and the word before (no comma, no bracket)
+    joined: bool  # the token before it is a word or number too (no comma, bracket or dash between them)
     start: int
 
 
 def _tokens(text: str) -> list[_Tok]:
-    out, last = [], 0
-    for m in _TOKEN.finditer(text):
-        low = fold(m.group()).lower()
-        out.append(_Tok(m.group(), low, stem(low) if low.isalpha() else low, not text[last:m.start()].strip(), m.start()))
-        last = m.end()
+    """The words and numbers of ``text`` (:func:`rag.text.tokenize`), each knowing whether punctuation precedes it."""
+    out, prev_word = [], False
+    for t in tokenize(text):
+        if not (t.is_word or t.text[0].isdigit()):
+            prev_word = False
+            continue
+        low = fold(t.text).lower()
+        out.append(_Tok(t.text, low, stem(low) if low.isalpha() else low, prev_word, t.start))
+        prev_word = True
     return out
 
 

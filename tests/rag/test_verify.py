@@ -253,3 +253,28 @@ def test_a_second_source_supporting_the_sentence_alone_is_kept(fake_embedder):
     checked = verify_draft("Mali recalled its ambassador from Algiers [1][4].", both, "Who recalled an ambassador?",
                            fake_embedder, VerifySettings())
     assert checked[0].keys == [1, 4], "corroboration by another article is the point, not noise"
+
+
+def test_joined_spans_must_not_fuse_one_subjects_answer_with_anothers_claim():
+    q = "The foreign minister Lamamra travelled to which capital this week?"
+    lamamra = Evidence(key=1, doc_id="a", source="a.txt", title="A", start=0, end=10,
+                       text="Foreign minister Lamamra travelled this week for talks with his counterparts.")
+    other = Evidence(key=2, doc_id="b", source="b.txt", title="B", start=0, end=10,
+                     text="The president arrived in Niamey for a two-day visit.")
+    fused = "The foreign minister Lamamra travelled to Niamey this week."
+    ok, _, why = check_support(fused, [lamamra, other], "", set(), 0.8, VerifySettings(), question=q)
+    assert not ok and any(r.startswith("joins 'niamey'") for r in why), why
+    # the span that names the answer names the question's subject (here through its chunk): no fusion
+    ok, _, why = check_support(fused, [lamamra, other], "", set(), 0.8, VerifySettings(), question=q,
+                               span_contexts=["", "Lamamra met the president, who arrived in Niamey."])
+    assert not any(r.startswith("joins") for r in why), why
+    both = Evidence(key=3, doc_id="c", source="c.txt", title="C", start=0, end=10,
+                    text="Lamamra landed in Niamey on Tuesday.")
+    ok, _, why = check_support(fused, [lamamra, both], "", set(), 0.8, VerifySettings(), question=q)
+    assert not any(r.startswith("joins") for r in why), why
+    # one span alone is never a fusion, and a question that names no one gives nothing to anchor
+    ok, _, why = check_support(fused, [other], "", set(), 0.8, VerifySettings(), question=q)
+    assert not any(r.startswith("joins") for r in why)
+    ok, _, why = check_support("A minister travelled to Niamey.", [lamamra, other], "", set(), 0.8, VerifySettings(),
+                               question="Who travelled where this week?")
+    assert not any(r.startswith("joins") for r in why)
