@@ -391,3 +391,13 @@ def test_compare_by_source_falls_back_to_the_reader_when_no_typed_answers_exist(
     quiet = _reader_llm(["Yes"])
     assert all(v.answer is None for v in Pipeline(off, store=store, embedder=fake_embedder, llm=quiet).by_source(q))
     assert quiet.asked == []  # reader off: no LLM call for the comparison
+
+
+def test_a_question_whose_specific_the_best_sentence_swaps_is_abstained_on_before_the_llm(tmp_path, fake_embedder,
+                                                                                             scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(["entered Algerian airspace"]))
+    a = p.ask("Which aircraft entered Nigerien airspace before being shot down?")  # no LLM reply queued
+    assert a.abstained and "'Nigerien airspace'" in a.abstain_reason and "'Algerian airspace'" in a.abstain_reason
+    off = _qa_pipe(tmp_path / "off", fake_embedder, scripted_llm, SpanQA(["entered Algerian airspace"]),
+                   **{"answerability.substitution": "false"})
+    assert off.prepare("Which aircraft entered Nigerien airspace before being shot down?").abstain_reason is None
