@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, Question
+from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, WH_WORDS, Question
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, WEEKDAYS
@@ -275,7 +275,8 @@ def negation_unmatched(question: str | Question, answers) -> bool:
     return not NEGATIVE_CUES.search(best.evidence.text) or _asserts_negated_word(q, best.evidence.text)
 
 
-_QUESTION_NEGATION = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
+# "not", "never", "cannot", "n't": the words that negate the word right after them
+_NEGATES = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
 
 
 def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
@@ -285,7 +286,7 @@ def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
     if q.yes_no:
         return False
     clause = q.main_clause
-    m = _QUESTION_NEGATION.search(clause)
+    m = _NEGATES.search(clause)
     negated = next((t for t in _tokens(clause[m.end():]) if _is_content(t)), None) if m else None
     if negated is None:
         return False
@@ -295,7 +296,7 @@ def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
         NEGATIVE_CUES.search(text[toks[max(0, i - reach)].start : toks[i].start]) for i in seen)
 
 
-_WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_WH_WORD = re.compile(r"\b(" + "|".join(WH_WORDS) + r")\b", re.IGNORECASE)
 _CALENDAR = frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
 
 
@@ -388,8 +389,6 @@ def substituted_specific(question: str | Question, answers) -> tuple[str, str] |
     return None
 
 
-# "not", "never", "cannot", "n't", and the word it negates right after it
-_NEGATES = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
 _CONDITION = re.compile(r"\b(if|whether|unless)\b", re.IGNORECASE)
 
