@@ -298,6 +298,7 @@ def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
 
 _WH_WORD = re.compile(r"\b(" + "|".join(WH_WORDS) + r")\b", re.IGNORECASE)
 _CALENDAR = frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 
 
 @dataclass(frozen=True)
@@ -311,14 +312,19 @@ class _Tok:
 
 def _tokens(text: str) -> list[_Tok]:
     """The words and numbers of ``text`` (:func:`rag.text.tokenize`), each knowing whether punctuation precedes it."""
-    out, prev_word = [], False
+    out, prev_word, prev_end = [], False, -1
     for t in tokenize(text):
         if not (t.is_word or t.text[0].isdigit()):
             prev_word = False
             continue
         low = fold(t.text).lower()
-        out.append(_Tok(t.text, low, stem(low) if low.isalpha() else low, prev_word, t.start))
-        prev_word = True
+        if out and t.start == prev_end and out[-1].low[-1].isdigit() and low in _ORDINAL_SUFFIXES:  # "13th": one token
+            last = out.pop()
+            t_text, low, start, joined = last.text + t.text, last.low + low, last.start, last.joined
+        else:
+            t_text, start, joined = t.text, t.start, prev_word
+        out.append(_Tok(t_text, low, stem(low) if low.isalpha() else low, joined, start))
+        prev_word, prev_end = True, t.end
     return out
 
 

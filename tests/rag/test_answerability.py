@@ -204,6 +204,10 @@ def test_a_best_sentence_that_puts_another_word_in_place_of_the_questions_specif
     assert substituted_specific("What does EEA law say?", [_answer("European law says little.", 2.0)]) is None
     monday = _answer("On Monday Musk said the firm would sue.", margin=2.0)
     assert substituted_specific("Whom will Elon Musk sue?", [monday]) is None
+    # an ordinal is one word: "21st Amendment", not "st Amendment"
+    amend = _answer("The 21st Amendment ended prohibition.", margin=2.0)
+    assert substituted_specific("Which Baltic Amendment ended prohibition?", [amend]) == (
+        "Baltic Amendment", "21st Amendment")
     # the words must be adjacent in both: a comma between them breaks the pair
     assert substituted_specific("What collapsed in India, trapping workers?",
                                 [_answer("Dozens of workers became trapped.", 2.0)]) is None
