@@ -295,9 +295,9 @@ def verify_draft(
 
         def attempt(keys: list[int]) -> tuple[bool, float, list[str]]:
             sim = max(float(sims[si, key_index[k]]) for k in keys) if keys else 0.0
-            ctx = " ".join(contexts.get(k, "") for k in keys)
-            return check_support(s.text, [by_key[k] for k in keys], ctx, qterms, sim, cfg, contradiction,
-                                 question=question, nli=nli, span_contexts=[contexts.get(k, "") for k in keys])
+            span_contexts = [contexts.get(k, "") for k in keys]
+            return check_support(s.text, [by_key[k] for k in keys], " ".join(span_contexts), qterms, sim, cfg,
+                                 contradiction, question=question, nli=nli, span_contexts=span_contexts)
 
         ok, score, reasons = attempt(valid)
         if ok:
