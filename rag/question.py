@@ -213,7 +213,12 @@ class Question:
     @cached_property
     def measure(self) -> str | None:
         """The dimension a quantity question asks in ('what was the total distance' -> 'length', 'how much does it
-        weigh' -> 'mass'), or None: its answer is a figure in that dimension, not the count beside it."""
+        weigh' -> 'mass'), or None: its answer is a figure in that dimension, not the count beside it. A yes/no
+        question asks in the dimension of the figure it proposes ("Is its operating speed 65 km/h?" -> 'speed'): a
+        source answers it with its own speed, not with the train number beside it."""
+        if self.yes_no and self.expected_type == "quantity":
+            measured = {dim for dim, _ in _MEASURES}
+            return next((x.dimension for x in self.claim.quantities if x.dimension in measured), None)
         if not self.expects_quantity:
             return None
         return next((dim for dim, pattern in _MEASURES if pattern.search(self.text)), None)

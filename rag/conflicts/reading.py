@@ -121,7 +121,7 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
                  if q.measure is None or x.dimension == q.measure]
         if q.counted:  # "how many gliders" is answered by a number of gliders, not of troops: the noun follows it
             cands = [x for x in cands if q.counted & set(content_terms(_counted_phrase(sentence, x[1])))]
-        cands += [(d.text, d.start, d.end) for d in c.dates] if q.yes_no else []
+        cands += [(d.text, d.start, d.end) for d in c.dates] if q.yes_no and q.measure is None else []
     else:
         cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.entities)]
     if not q.yes_no:

@@ -199,6 +199,10 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
         ("What is the operating speed of the express?", "The express runs 1687 km in 26 hours (65 km/h) at speed.",
          "65 km/h"),
         ("What was the total distance of the race?", "The race had 8 stages over a long distance.", None),
+        # a yes/no question asks in the dimension of the figure it proposes: the source's speed, not the train number
+        ("Is the operating speed of the express 65 km/h?",
+         "Train 20921 covers 1687 kilometres in 27 hours (62 km/h).", "62 km/h"),
+        ("Does the adult brain weigh 1.5 kg on average?", "In 2010, 300 brains weighed on average 1.3 kg.", "1.3 kg"),
         ("Why did the hut burn down?", "The hut burned down after a lightning strike.", None),  # open: no type
         # class questions: what a sentence says the question's subject is
         ("What is Castle Donington?", "Castle Donington is a village in North West Leicestershire.", "village"),
