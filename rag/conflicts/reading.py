@@ -130,7 +130,10 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
     # Dates and numbers are read with a tight window (their own clause); a name needs two of the question's words
     # around it ("Foreign Minister X" does not answer "who is the security minister?").
     reach, need = (8, min(2, len(q.term_set))) if kind == "name" else (6, 1)
-    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.term_set), -a, (t, a, b)) for t, a, b in cands if t.strip()]
+    # "How many prisoners" answered by "50 prisoners": the counted noun is itself the question's word beside the value
+    counted = 1 if kind == "quantity" and q.counted else 0
+    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.term_set) + counted, -a, (t, a, b))
+              for t, a, b in cands if t.strip()]
     scored = [x for x in scored if x[0] >= max(1, need)]
     if not scored:
         return None

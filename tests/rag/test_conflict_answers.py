@@ -194,6 +194,12 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
          "Joseph Greenwood"),
         ("In 2011, how many stores were located at fuel stations?", "In 2011, 120,000 stores were at fuel stations.",
          "120,000 stores"),
+        # the counted noun is the question's word beside the value, even when the sentence names nothing else asked
+        ("How many prisoners did the army have in the battle?", "On 15 March the royalists had 7 wounded and 50 prisoners.",
+         "50 prisoners"),
+        ("How many gliders did the army use in the attack?", "At dawn, forty-two gliders carrying the troops took off.",
+         "forty-two gliders"),
+        ("How many prisoners did the army have in the battle?", "On 15 March the royalists had 7 wounded.", None),
         # a measure asked is answered in its dimension, not by the count beside it
         ("What was the total distance of the race?", "The race had 8 stages and a total distance of 630 km.", "630 km"),
         ("What is the operating speed of the express?", "The express runs 1687 km in 26 hours (65 km/h) at speed.",
