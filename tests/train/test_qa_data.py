@@ -111,3 +111,42 @@ def test_build_news_reads_only_the_train_quarter(tmp_path, monkeypatch):
     assert pos and all(e.context[e.answer_start :].startswith("Lisbon") for e in pos)
     assert pos[0].context.startswith("Storm hits coast\n\n")  # the headline is the title the runtime reads
     assert all("Lisbon" not in e.context[e.passage_start :] for e in ex if e.answer_start < 0)
+
+
+def test_perturb_swaps_an_opposite_when_the_sentence_has_the_word():
+    import random
+
+    seen = {data.perturb("What is the largest city of the region?", "Lodz is the largest city of the region.", "Lodz",
+                         {}, random.Random(s), {"largest": "smallest", "smallest": "largest"}) for s in range(30)}
+    # half the time the opposite (it goes first when there is one); else no other word of its kind to swap in
+    assert seen == {"What is the smallest city of the region?", None}
+
+
+def test_perturb_swaps_a_specific_for_one_of_the_same_kind_the_sentence_lacks():
+    import random
+
+    pool = {"cap": ["Krakow", "Poland"], "num4": ["1998", "2004"]}
+    sentence = "In 1998 the Warsaw bridge was opened by the mayor."
+    seen = {data.perturb("Who opened the Warsaw bridge in 1998?", sentence, "the mayor", pool, random.Random(s), {})
+            for s in range(30)}
+    seen.discard(None)
+    # a capitalised word for a capitalised word, a year for a year; never a word the sentence has
+    assert seen == {"Who opened the Krakow bridge in 1998?", "Who opened the Poland bridge in 1998?",
+                    "Who opened the Warsaw bridge in 2004?"}
+
+
+def test_perturb_leaves_the_answer_and_questions_it_cannot_change():
+    import random
+
+    # the only shared specific is the answer itself: nothing to swap, no auxiliary to negate
+    assert data.perturb("Who opened Lodz?", "Lodz opened.", "Lodz", {"cap": ["Krakow"]}, random.Random(0), {}) is None
+
+
+def test_build_perturbed_labels_the_answering_sentence_no_answer(tmp_path, monkeypatch):
+    _bench(tmp_path, monkeypatch)
+    ex = data.build_perturbed(["Alpha"], rate=1.0)
+    assert all(e.answer_start == -1 and e.unanswerable for e in ex)
+    assert all(e.question != "When did the Alpha bridge open?" for e in ex)
+    assert all("1998" in e.context[e.passage_start :] for e in ex)  # asked of the sentence that answered the original
+    with pytest.raises(ValueError, match="Gamma"):
+        data.build_perturbed(["Alpha", "Gamma"])

@@ -286,3 +286,125 @@ if __name__ == "__main__":
         print(name, len(ex), "examples,", sum(e.answer_start < 0 for e in ex), "without an answer")
     for e in build(train)[:3]:
         print(e.question, "->", repr(e.answer_text), e.context[e.answer_start : e.answer_start + len(e.answer_text)])
+
+
+# -- near-miss questions (``build_perturbed``) ----------------------------------------------------------------------
+_WORD = re.compile(r"[A-Za-z][\w'-]*|\d[\d,.]*\d|\d")
+_AUX = re.compile(r"\b(is|was|are|were|did|does|do|can|could|has|have|had|will|would)\b(?! not\b)")
+_SUFFIXES = ("ing", "ed", "ly", "ion", "al", "er", "s")
+
+
+def _suffix(word: str) -> str:
+    return next((s for s in _SUFFIXES if word.endswith(s)), "")
+
+
+_DETERMINERS = frozenset("the a an this that these those its their his her our each every some any many several "
+                         "most such".split())
+_AFTER_HEAD = frozenset("of in on at for to with by from that which who whose was is were are and or".split())
+
+
+def _kind(token: str, first: bool, before: str = "", after: str = "") -> str | None:
+    """What a word may be swapped for: a number (same digit count), a mid-sentence capitalised word, or a lowercase
+    noun (after a determiner and ending its phrase: 'the *defeat* of', so the swap stays grammatical)."""
+    if token[0].isdigit():
+        return f"num{len(token)}"
+    if token[0].isupper():
+        return None if first else "cap"
+    if len(token) < 4 or before.lower() not in _DETERMINERS or (after and after.lower() not in _AFTER_HEAD):
+        return None
+    return f"noun{_suffix(token)}"
+
+
+def _kinds(text: str) -> list[tuple[re.Match, str | None]]:
+    toks = list(_WORD.finditer(text))
+    out = []
+    for k, m in enumerate(toks):
+        before = toks[k - 1].group() if k else ""
+        after = toks[k + 1].group() if k + 1 < len(toks) and toks[k + 1].start() - m.end() <= 1 else ""
+        out.append((m, _kind(m.group(), k == 0, before, after)))
+    return out
+
+
+def _antonyms() -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    path = REPO / "rag" / "data" / "antonyms.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and not line.startswith("#"):
+            pairs.setdefault(parts[0], parts[1])
+            pairs.setdefault(parts[1], parts[0])
+    return pairs
+
+
+def perturb(question: str, sentence: str, answer: str, pool: dict[str, list[str]], rng: random.Random,
+            antonyms: dict[str, str]) -> str | None:
+    """The question changed so that ``sentence`` no longer answers it, the way SQuAD 2.0's writers made their
+    unanswerable questions: a word the sentence shares with the question swapped for an opposite or for another word
+    of the same kind from the same article (one the sentence does not have), or a negation added. None when no
+    change applies. ``pool`` maps a kind (:func:`_kind`) to the article's words of that kind."""
+    from rag.text import STOPWORDS
+
+    have = {w.lower() for w in _WORD.findall(sentence)}
+    shielded = {w.lower() for w in _WORD.findall(answer)}
+    kinds = _kinds(question)
+    anchored = [m for m, _ in kinds if m.group().lower() in have and m.group().lower() not in shielded
+                and m.group().lower() not in STOPWORDS]
+    opposite = [m for m in anchored if m.group().lower() in antonyms and antonyms[m.group().lower()] not in have]
+    roll = rng.random()
+    if opposite and roll < 0.5:
+        m = rng.choice(opposite)
+        new = antonyms[m.group().lower()]
+        return question[: m.start()] + new + question[m.end():]
+    aux = _AUX.search(question)
+    if aux and roll < 0.2 and not re.search(r"\bnot\b|n't\b", question):
+        return question[: aux.end()] + " not" + question[aux.end():]
+    kind_of = {m.start(): kind for m, kind in kinds}
+    swappable = []
+    for m in anchored:
+        kind = kind_of[m.start()]
+        choices = [w for w in pool.get(kind or "", []) if w.lower() not in have and w.lower() not in question.lower()]
+        if kind and choices:
+            swappable.append((m, choices))
+    if not swappable:
+        return None
+    m, choices = rng.choice(swappable)
+    return question[: m.start()] + rng.choice(choices) + question[m.end():]
+
+
+def build_perturbed(articles: list[str], rate: float = 1.0, seed: int = 13) -> list[QAExample]:
+    """Near-miss negatives: per answerable question (with probability ``rate``), a :func:`perturb`-ed copy asked of
+    the very sentence that answers the original, labelled "no answer". The model learns that a sentence answering a
+    question *like* this one is not an answer; SQuAD's own unanswerable questions are too few (1,315 here) to teach it."""
+    from rag.text import STOPWORDS
+
+    _refuse_test(articles)
+    rng = random.Random(seed)
+    antonyms = _antonyms()
+    paras = _paragraphs(articles)
+    pools: dict[str, dict[str, list[str]]] = {}
+    cache: dict[str, list[tuple[str, str, int]]] = {}
+    for a in articles:
+        kinds: dict[str, set[str]] = {}
+        for p in paras.get(a, []):
+            key = _doc_id(a, p)
+            text = (SQUAD / "docs" / f"{key}.txt").read_text(encoding="utf-8")
+            cache[key] = sentence_contexts(text)
+            for _, sent, _ in cache[key]:
+                for m, kind in _kinds(sent):
+                    if kind and m.group().lower() not in STOPWORDS:
+                        kinds.setdefault(kind, set()).add(m.group())
+        pools[a] = {k: sorted(v) for k, v in kinds.items()}
+    out: list[QAExample] = []
+    for q in load_questions(set(articles)):
+        if q["unanswerable"] or rng.random() >= rate:
+            continue
+        items = cache.get(_doc_id(q["article"], q["para"]), [])
+        answer = consensus(q["answers"])
+        holding = [it for it in items if answer in it[1]]
+        if not holding:
+            continue
+        ctx, sent, off = holding[0]
+        new = perturb(q["question"], sent, answer, pools[q["article"]], rng, antonyms)
+        if new and new != q["question"]:
+            out.append(QAExample(q["id"] + "-p", new, ctx, -1, "", q["article"], True, off))
+    return out

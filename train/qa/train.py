@@ -33,7 +33,7 @@ import torch  # noqa: E402
 
 from train.nli.train import packaged_base, prepare_base  # noqa: E402
 from rag.qa import best_span  # noqa: E402  (the runtime's own span decoding)
-from train.qa.data import QAExample, build, build_news, build_sentences, dev_articles  # noqa: E402
+from train.qa.data import QAExample, build, build_news, build_perturbed, build_sentences, dev_articles  # noqa: E402
 
 MAX_LENGTH = 384
 MAX_ANSWER_TOKENS = 30
@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="add RealTimeQA's train part (news, sentence contexts) this many times over (0: none)")
     ap.add_argument("--sentence-negatives", type=int, default=2,
                     help="per question, how many sentences that do not answer it (sentence contexts)")
+    ap.add_argument("--perturbed", type=float, default=0.0,
+                    help="share of answerable questions that also get a near-miss copy labelled 'no answer' "
+                         "(train.qa.data.build_perturbed; 0: none)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -144,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         train_ex += build(train_arts, negative_rate=args.negative_rate, seed=args.seed)
     if args.contexts in ("sentence", "both"):
         train_ex += build_sentences(train_arts, negatives=args.sentence_negatives, seed=args.seed)
+    if args.perturbed:
+        train_ex += build_perturbed(train_arts, rate=args.perturbed, seed=args.seed)
     train_ex += build_news() * args.news
     # Calibrated on the runtime's shape when it is trained on it.
     calib_ex = (build_sentences(calib_arts, seed=args.seed) if args.contexts != "paragraph"
