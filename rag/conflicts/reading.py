@@ -132,12 +132,24 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
     reach, need = (8, min(2, len(q.term_set))) if kind == "name" else (6, 1)
     # "How many prisoners" answered by "50 prisoners": the counted noun is itself the question's word beside the value
     counted = 1 if kind == "quantity" and q.counted else 0
-    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.term_set) + counted, -a, (t, a, b))
+    # Ties go to the candidate closest to a question word ("the hut on Mount Pleasant built by *Charles Crawford*",
+    # not the Crosbie Ward two words before), then to the earlier one.
+    scored = [(len(set(_near_stems(sentence, a, b, reach)) & q.term_set) + counted,
+               -_gap_to_question(sentence, a, b, q.term_set, reach), -a, (t, a, b))
               for t, a, b in cands if t.strip()]
     scored = [x for x in scored if x[0] >= max(1, need)]
     if not scored:
         return None
-    return max(scored)[2]
+    return max(scored)[-1]
+
+
+def _gap_to_question(sentence: str, start: int, end: int, terms: frozenset[str], reach: int) -> int:
+    """How many words lie between a span and the nearest word of the question within ``reach`` (``reach`` if none)."""
+    left = sentence[:start].split()[-reach:]
+    right = sentence[end:].split()[:reach]
+    gaps = [len(left) - 1 - i for i, w in enumerate(left) if set(content_terms(w)) & terms]
+    gaps += [i for i, w in enumerate(right) if set(content_terms(w)) & terms]
+    return min(gaps, default=reach)
 
 
 def _near_stems(sentence: str, start: int, end: int, reach: int = 8) -> list[str]:

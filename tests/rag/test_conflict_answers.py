@@ -192,6 +192,9 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
         ("How many gliders were used in the attack?", "The attack used 41 gliders carrying 493 troops.", "41 gliders"),
         ("In the 1840s, who built the hut near the peak?", "The hut was built by Joseph Greenwood in the 1840s.",
          "Joseph Greenwood"),
+        # two names by as many question words: the one beside a question word ("built by X") answers
+        ("In the 1920s, who built the shepherd's hut near the top of Green Hill?",
+         "Lena Ward, the elder sister of Ross Ward stood by the hut on Green Hill built by Carl Moss", "Carl Moss"),
         ("In 2011, how many stores were located at fuel stations?", "In 2011, 120,000 stores were at fuel stations.",
          "120,000 stores"),
         # the counted noun is the question's word beside the value, even when the sentence names nothing else asked
