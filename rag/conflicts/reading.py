@@ -143,10 +143,14 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
     return max(scored)[-1]
 
 
+def _window(sentence: str, start: int, end: int, reach: int) -> tuple[list[str], list[str]]:
+    """The ``reach`` words before and after a span."""
+    return sentence[:start].split()[-reach:], sentence[end:].split()[:reach]
+
+
 def _gap_to_question(sentence: str, start: int, end: int, terms: frozenset[str], reach: int) -> int:
     """How many words lie between a span and the nearest word of the question within ``reach`` (``reach`` if none)."""
-    left = sentence[:start].split()[-reach:]
-    right = sentence[end:].split()[:reach]
+    left, right = _window(sentence, start, end, reach)
     gaps = [len(left) - 1 - i for i, w in enumerate(left) if set(content_terms(w)) & terms]
     gaps += [i for i, w in enumerate(right) if set(content_terms(w)) & terms]
     return min(gaps, default=reach)
@@ -154,8 +158,7 @@ def _gap_to_question(sentence: str, start: int, end: int, terms: frozenset[str],
 
 def _near_stems(sentence: str, start: int, end: int, reach: int = 8) -> list[str]:
     """Content stems within ``reach`` words either side of a span (the context a name has in its sentence)."""
-    left = sentence[:start].split()[-reach:]
-    right = sentence[end:].split()[:reach]
+    left, right = _window(sentence, start, end, reach)
     return content_terms(" ".join(left + right))
 
 
