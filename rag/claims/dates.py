@@ -25,6 +25,12 @@ def _is_year(tok: Token) -> bool:
     return bool(re.fullmatch(r"(1[6-9]|20)\d\d", tok.text))
 
 
+def _day(text: str) -> int | None:
+    """A day of the month as written beside a month name: '13', or the ordinal '1st', '22nd'."""
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", text)
+    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 31 else None
+
+
 def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
     """Dates and the token indices they use."""
     out: list[DateMention] = []
@@ -48,8 +54,8 @@ def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
         if month:
             day = year = None
             k = skip_punct(i + 1, ".")
-            if k < n and re.fullmatch(r"\d{1,2}", tokens[k].text) and 1 <= int(tokens[k].text) <= 31:
-                day = int(tokens[k].text)
+            if k < n and (d := _day(tokens[k].text)):
+                day = d
                 k += 1
                 if k < n and tokens[k].low in ("st", "nd", "rd", "th"):
                     k += 1
@@ -60,12 +66,15 @@ def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
             elif k < n and _is_year(tokens[k]):
                 year = int(tokens[k].text)
                 k += 1
-            # '13 July 2014' style: a day right before the month
+            # '13 July 2014' style: a day right before the month ('1st February', 'the 2nd of March' too)
             start_i = i
-            if day is None and i > 0 and re.fullmatch(r"\d{1,2}", tokens[i - 1].text) and 1 <= int(tokens[i - 1].text) <= 31:
-                day = int(tokens[i - 1].text)
-                start_i = i - 1
-                out = [d for d in out if d.start != tokens[i - 1].start]
+            j = i - 1 if i > 0 and tokens[i - 1].low == "of" else i
+            ordinal = j > 1 and tokens[j - 1].low in ("st", "nd", "rd", "th") and tokens[j - 1].start == tokens[j - 2].end
+            j -= ordinal  # the ordinal's suffix is a token of its own; "of" needs an ordinal ('3 of March' is no date)
+            if day is None and j > 0 and (j == i or ordinal) and (d := _day(tokens[j - 1].text)):
+                day = d
+                start_i = j - 1
+                out = [x for x in out if x.start != tokens[start_i].start]
             if day is None and year is None and low not in _BARE_MONTHS:
                 i += 1
                 continue

@@ -36,12 +36,63 @@ def yes_no_stance(question: str | Question, answer: str) -> str | None:
         return None
     if core in (["yes"], ["no"]):
         return core[0]  # the source's own yes or no, as the reader gave it
+    holds = _holds(q, answer)
+    if holds is not None:
+        return "yes" if holds else "no"
     if all(w in q.words for w in core):
         return "yes"
     qnums, anums = q.numbers, numbers(answer)
     if anums and qnums:
         return "no"
     return None  # the question proposes no value this answer can be set against
+
+
+#: A comparison the question puts before the value it proposes ("more than 1,337 km", "before 1911"); the quantity
+#: reader keeps "more than" inside the quantity's own text, a date's comes before it.
+_GREATER = r"more than|greater than|over|above|exceeding|after|later than"
+_LESS = r"less than|fewer than|under|below|before|earlier than|prior to"
+_RELATION_BEFORE = re.compile(rf"\b(?:(?P<gt>{_GREATER})|(?P<lt>{_LESS}))\s*$", re.I)
+_RELATION_INSIDE = re.compile(rf"^\s*(?:(?P<gt>{_GREATER})|(?P<lt>{_LESS}))\b", re.I)
+
+
+def _holds(q: Question, answer: str) -> bool | None:
+    """Whether a side's value is what a yes/no question proposes ("born on the 1st February?" / "1 February 1972":
+    the same date; "more than 1,337 km?" / "1,333 km": not more), or None when they cannot be compared."""
+    from rag.claims.analysis import analyze
+    from rag.claims.dates import dates_conflict
+
+    c, a = q.claim, analyze(answer)
+    if c.dates and a.dates:
+        proposed, given = c.dates[0], a.dates[0]
+        kind = "date"
+    elif c.quantities and a.quantities:
+        proposed, given = c.quantities[0], a.quantities[0]
+        kind = "quantity"
+    else:
+        return None
+    m = _RELATION_INSIDE.search(proposed.text) or _RELATION_BEFORE.search(q.text[: proposed.start])
+    if m is None:
+        if kind == "date":
+            return not dates_conflict(proposed, given)
+        if not _comparable(proposed.dimension, given.dimension):
+            return None
+        if proposed.unit != given.unit:  # '65 km/h' and '40 mph' are the same speed, rounded
+            return abs(proposed.base_value - given.base_value) <= 0.03 * max(abs(proposed.base_value), 1e-9)
+        return proposed.value == given.value
+    if kind == "date":
+        if not (proposed.year and given.year):
+            return None
+        p_val, g_val = proposed.year, given.year
+    else:
+        if not _comparable(proposed.dimension, given.dimension):
+            return None
+        p_val, g_val = proposed.base_value, given.base_value
+    return g_val > p_val if m.group("gt") else g_val < p_val
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Two quantities' values can be compared as they stand: the same dimension, or both plain counts."""
+    return a == b or {a, b} <= {"count", "number"}
 
 
 def disagreement_answer(question: str | Question, conflict: Conflict, cite: Callable[[ConflictSide], int]) -> str:

@@ -101,6 +101,14 @@ def test_day_month_order_and_relative_weekday():
     assert (2014, 7, 13, None) in got and (None, None, None, 6) in got
 
 
+def test_ordinal_days_beside_a_month_are_dates():
+    got = lambda t: [(d.year, d.month, d.day) for d in analyze(t).dates]  # noqa: E731
+    assert got("She was born on the 1st February.") == [(None, 2, 1)]
+    assert got("It opened on February 1st, 1972.") == [(1972, 2, 1)]
+    assert got("The fair began on the 2nd of March 1990.") == [(1990, 3, 2)]
+    assert got("They won 3 of March's games.") == [(None, 3, None)]  # 'of' alone makes no day of a count
+
+
 def test_date_conflicts():
     d = lambda t: analyze(t).dates[0]  # noqa: E731
     assert dates_conflict(d("on August 25, 2024"), d("on August 26, 2024"))

@@ -118,6 +118,25 @@ def test_yes_no_questions_get_a_stance_per_side():
     assert yes_no_stance("When was he born?", "1211") is None
 
 
+@pytest.mark.parametrize(
+    "question, answer, stance",
+    [
+        ("Was she born on the 1st February?", "1 February 1972", "yes"),  # the same date, one more field stated
+        ("Was she born on the 1st February?", "10 February 1972", "no"),
+        ("Was the total distance less than 1337 km (831 mi)?", "1,333 km", "yes"),  # the comparison it proposes
+        ("Was the total distance greater than 1337 km (831 mi)?", "1,333 km", "no"),
+        ("Was the hall built before 1911?", "1920", "no"),
+        ("Did he attend a conclave after 1503?", "1513", "yes"),
+        ("Did the precinct cover more than 1.4 hectares?", "1.6 hectares (4.0 acres)", "yes"),
+        ("Is its operating speed 65 km/h?", "40 mph", "yes"),  # the same speed in other units, rounded
+        ("Is its operating speed 65 km/h?", "62 km/h", "no"),
+        ("Did the army take 50 prisoners?", "47 prisoners", "no"),
+    ],
+)
+def test_a_side_is_yes_when_its_value_is_what_the_question_proposes(question, answer, stance):
+    assert yes_no_stance(question, answer) == stance
+
+
 def test_disagreement_answer_states_each_answer_with_its_citation():
     q = "Was Muhammad III of Alamut born in 1213?"
     e1 = ev(1, "Muhammad III was born in 1213.", title="Muhammad III of Alamut")
