@@ -23,7 +23,7 @@ from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, WH_WORDS, Question
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, WEEKDAYS
-from rag.text.numerals import CARDINALS, ORDINALS
+from rag.text.numerals import CARDINALS, ORDINAL_SUFFIXES, ORDINALS
 from rag.types import Evidence
 from rag.verify import split_draft
 
@@ -298,7 +298,6 @@ def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
 
 _WH_WORD = re.compile(r"\b(" + "|".join(WH_WORDS) + r")\b", re.IGNORECASE)
 _CALENDAR = frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
-_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 
 
 @dataclass(frozen=True)
@@ -318,7 +317,7 @@ def _tokens(text: str) -> list[_Tok]:
             prev_word = False
             continue
         low = fold(t.text).lower()
-        if out and t.start == prev_end and out[-1].low[-1].isdigit() and low in _ORDINAL_SUFFIXES:  # "13th": one token
+        if out and t.start == prev_end and out[-1].low[-1].isdigit() and low in ORDINAL_SUFFIXES:  # "13th": one token
             last = out.pop()
             t_text, low, start, joined = last.text + t.text, last.low + low, last.start, last.joined
         else:

@@ -8,6 +8,7 @@ import re
 from rag.claims.model import DateMention
 from rag.claims.quantities import context_words
 from rag.text.months import MONTH_NAMES, MONTHS, WEEKDAYS
+from rag.text.numerals import ORDINAL_SUFFIXES
 from rag.text.tokens import Token
 from rag.text.units import CURRENCY_SYMBOLS, UNITS
 
@@ -57,7 +58,7 @@ def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
             if k < n and (d := _day(tokens[k].text)):
                 day = d
                 k += 1
-                if k < n and tokens[k].low in ("st", "nd", "rd", "th"):
+                if k < n and tokens[k].low in ORDINAL_SUFFIXES:
                     k += 1
                 k2 = skip_punct(k, ",")
                 if k2 < n and _is_year(tokens[k2]):
@@ -69,7 +70,7 @@ def parse_dates(tokens: list[Token]) -> tuple[list[DateMention], set[int]]:
             # '13 July 2014' style: a day right before the month ('1st February', 'the 2nd of March' too)
             start_i = i
             j = i - 1 if i > 0 and tokens[i - 1].low == "of" else i
-            ordinal = j > 1 and tokens[j - 1].low in ("st", "nd", "rd", "th") and tokens[j - 1].start == tokens[j - 2].end
+            ordinal = j > 1 and tokens[j - 1].low in ORDINAL_SUFFIXES and tokens[j - 1].start == tokens[j - 2].end
             j -= ordinal  # the ordinal's suffix is a token of its own; "of" needs an ordinal ('3 of March' is no date)
             if day is None and j > 0 and (j == i or ordinal) and (d := _day(tokens[j - 1].text)):
                 day = d

@@ -16,6 +16,8 @@ ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+"""What follows the digits of an ordinal ('1st', '13th'); the tokenizer gives it as a token of its own."""
 NUMBER_WORDS = {**CARDINALS, "dozen": 12}
 """Words that count something: the cardinals and 'dozen'."""
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
