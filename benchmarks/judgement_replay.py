@@ -232,7 +232,9 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
            "flagged": 0, "both_docs": 0, "two_doc": 0, "consistent": 0, "false_flags": 0, "flagged_ids": []}
     for r in recs:
         best = max((a.margin for a in r["answers"]), default=float("-inf"))
-        refused = bool(r["reason"]) or best < min_qa_margin or (specifics and bool(r.get("missing")))
+        before_margin = bool(r["reason"]) or (specifics and bool(r.get("missing")))
+        margin_only = not before_margin and best < min_qa_margin
+        refused = before_margin or margin_only
         # as Pipeline.prepare: a question about what did not happen, answered by a sentence with no negation
         refused = refused or (negation and (negation_unmatched(r["question"], r["answers"])
                                             or negation_added(r["question"], r["answers"]) is not None))
@@ -247,6 +249,10 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
                 refused = True
             elif cfg.reading and not one_party:
                 flags = reading_conflicts(r["question"], r["readings"], second_reader(r["answers"]))
+        # as Pipeline._ask_one: a refusal on the QA margin alone gives way to sources the reader finds disagreeing
+        if margin_only and cfg.reading and cfg.reading_when_unsure and not one_party and r.get("readings"):
+            flags = reading_conflicts(r["question"], r["readings"], second_reader(r["answers"]))
+            refused = not flags
         if r["unanswerable"]:
             out["unans"] += 1
             out["unans_refused"] += refused

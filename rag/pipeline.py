@@ -56,6 +56,8 @@ class Prepared:
     abstain_reason: str | None
     # evidence keys whose sentence the QA model reads as answering; None when the QA test is off
     answering: set[int] | None = None
+    # the abstention rests on the QA margin alone, which sources the reader finds answering differently override
+    margin_only: bool = False
 
 
 class Pipeline:
@@ -285,7 +287,8 @@ class Pipeline:
         floor = self.settings.answerability.min_qa_margin
         best = max((a.margin for a in answers), default=float("-inf"))
         if best < floor:
-            return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})")
+            return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})",
+                            margin_only=True)
         if self.settings.answerability.negation and negation_unmatched(q, answers):
             return Prepared(chunks, ev, answers, "the question asks what did not happen, and the sentence that best "
                                                  "answers it says nothing negative")
@@ -358,6 +361,12 @@ class Pipeline:
         timings.retrieval = time.perf_counter() - t0
         base = dict(id=id, question=q.text, evidence=pre.evidence.items, config_hash=self.settings.config_hash())
         if pre.abstain_reason:
+            # The QA model's margin is one reader's doubt; two sources the LLM reads as answering differently
+            # are a disagreement the person should see (conflicts.reading_when_unsure).
+            if pre.margin_only and self.settings.conflicts.reading_when_unsure:
+                disputed = self._read_disputes(q, pre, timings)[1]
+                if disputed:
+                    return self._disagreement(q, disputed, base, timings, t0)
             timings.total = time.perf_counter() - t0
             return self._abstained(q, pre.abstain_reason, base, timings)
         tc = time.perf_counter()
@@ -383,18 +392,21 @@ class Pipeline:
         disagreement); None otherwise."""
         from rag.conflicts.source_reading import no_source_answers
 
-        tc = time.perf_counter()
-        readings = self.read_sources(q, pre.evidence.items)
-        timings.reading = time.perf_counter() - tc
-        timings.conflicts += timings.reading
+        readings, disputed = self._read_disputes(q, pre, timings)
         min_close = self.settings.conflicts.reading_min_sources
         if self.settings.answerability.reader and no_source_answers(readings, min_close):
             timings.total = time.perf_counter() - t0
             return self._abstained(q, "no source answers the question, as the LLM reads each one", base, timings)
+        return self._disagreement(q, disputed, base, timings, t0) if disputed else None
+
+    def _read_disputes(self, q: Question, pre: Prepared, timings: Timings) -> tuple[list, list[Conflict]]:
+        """Each source's reading, and the disagreement between them ([] when they agree), timed into ``timings``."""
         tc = time.perf_counter()
+        readings = self.read_sources(q, pre.evidence.items)
+        timings.reading = time.perf_counter() - tc
         disputed = self.reading_conflicts(q, readings, pre.answers)
         timings.conflicts += time.perf_counter() - tc
-        return self._disagreement(q, disputed, base, timings, t0) if disputed else None
+        return readings, disputed
 
     def _disagreement(self, q: Question, disputed: list[Conflict], base: dict, timings: Timings, t0: float) -> Answer:
         """The sources give different answers to the very question: say so, each answer with its citation, instead

@@ -286,6 +286,12 @@ class ConflictSettings(_Section):
         "after the retrieval and the answer's prefill only, and a disagreement (or no source answering) the reading "
         "finds replaces the answer. False reads first and skips the answer call when the reading decides.",
     )
+    reading_when_unsure: bool = Field(
+        default=True,
+        description="Read the sources of a question the QA margin alone would refuse (answerability.min_qa_margin), and "
+        "show the disagreement instead when they answer differently. WikiContradict dev: 3 of its 5 margin refusals "
+        "were such disagreements; SQuAD 2.0 dev: 39 of its 98 were read, none disagreed (README, session 15).",
+    )
     reading_min_sources: int = Field(
         default=2, ge=1, description="Sources about the question needed before the reader is asked (1: always read, "
         "which also lets answerability.reader abstain on single-source questions)."

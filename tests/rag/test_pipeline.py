@@ -376,6 +376,32 @@ def test_when_the_reader_finds_no_source_answering_the_pipeline_abstains(tmp_pat
     assert a.abstain_reason == "no source answers the question, as the LLM reads each one"
 
 
+UNSURE_QA = {"answerability.qa": "true", "answerability.min_qa_margin": "0"}  # SpanQA([]) reads every margin -6
+
+
+def test_sources_the_reader_finds_disagreeing_override_a_refusal_on_the_qa_margin_alone(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes", "No"])  # no answer call queued: the refusal is replaced by the disagreement
+    settings, store = _reader_store(tmp_path, fake_embedder, **UNSURE_QA)
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm, qa=SpanQA([])).ask(q)
+    assert len(llm.asked) >= 2 and not a.abstained
+    assert a.mode == "disagreement" and a.conflicts[0].basis == "reading"
+    assert "one source says yes: “" in a.answer and "another says no: “" in a.answer
+
+
+def test_a_refusal_on_the_qa_margin_stands_when_the_sources_agree_or_the_override_is_off(tmp_path, fake_embedder):
+    q = "Did the Algerian air defence shoot down the drone?"
+    llm = _reader_llm(["Yes"])
+    settings, store = _reader_store(tmp_path, fake_embedder, **UNSURE_QA)
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm, qa=SpanQA([])).ask(q)
+    assert len(llm.asked) >= 2 and a.abstained and "QA margin" in a.abstain_reason
+    llm = _reader_llm(["Yes", "No"])
+    settings, store = _reader_store(tmp_path / "off", fake_embedder,
+                                    **{**UNSURE_QA, "conflicts.reading_when_unsure": "false"})
+    a = Pipeline(settings, store=store, embedder=fake_embedder, llm=llm, qa=SpanQA([])).ask(q)
+    assert llm.asked == [] and a.abstained and "QA margin" in a.abstain_reason
+
+
 def test_compare_by_source_falls_back_to_the_reader_when_no_typed_answers_exist(tmp_path, fake_embedder):
     q = "Did the Algerian air defence shoot down the drone?"
     llm = _reader_llm(["Yes", "No"])
