@@ -94,6 +94,14 @@ def store_for(name: str, stores: Path, settings):
     return s
 
 
+def store_weights(name: str, stores: Path) -> dict[str, float]:
+    """The term weights of a set's store (``rag/term_weights.py``), as the pipeline computes them over it."""
+    from rag.store import get_store
+    from rag.term_weights import StoreTermWeights
+
+    return dict(StoreTermWeights().of(get_store(store_for(name, stores, get_settings()))))
+
+
 def collect(name: str, part: str, stores: Path, cache: Path, sample: int | None = None) -> Path:
     from eval.loaders import select
     from rag.answerability import missing_specifics
@@ -226,8 +234,8 @@ def load_cache(path: Path) -> list[dict]:
 
 
 def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, reader: bool = False,
-          negation: bool = False, opposites: bool = False, substitution: bool = False) -> dict:
-    """Abstentions and answer-conflict flags under these thresholds."""
+          negation: bool = False, opposites: bool = False, substitution: bool = False, weights=None) -> dict:
+    """Abstentions and answer-conflict flags under these thresholds (``weights``: the set's store term weights)."""
     out = {"n": len(recs), "unans": 0, "unans_refused": 0, "ans": 0, "ans_refused": 0, "conflict": 0,
            "flagged": 0, "both_docs": 0, "two_doc": 0, "consistent": 0, "false_flags": 0, "flagged_ids": []}
     for r in recs:
@@ -243,7 +251,7 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
         # as Pipeline._ask_one: typed answers first; the reader (read only when they found no conflict) may abstain,
         # else its readings may conflict
         one_party = asks_one_party(r["question"])
-        flags = [] if refused or one_party else answer_conflicts(r["question"], r["answers"], cfg)
+        flags = [] if refused or one_party else answer_conflicts(r["question"], r["answers"], cfg, weights)
         if not refused and not flags and r.get("readings"):
             if reader and no_source_answers(r["readings"], cfg.reading_min_sources):
                 refused = True
@@ -323,15 +331,17 @@ def main(argv: list[str] | None = None) -> int:
         if path.is_file():
             ids = {q.id for q in questions_of(n, args.part)}
             caches[n] = [r for r in load_cache(path) if r["id"] in ids]
+    weights = {}
     for n, recs in caches.items():
         attach_readings(recs, args.cache / f"{n}-{args.part}-reading.jsonl", settings)
+        weights[n] = store_weights(n, args.stores)
     if args.action == "report":
         print(f"part {args.part}; min_qa_margin {settings.answerability.min_qa_margin}; answer_min_margin "
               f"{settings.conflicts.answer_min_margin}; answer_min_coverage {settings.conflicts.answer_min_coverage}")
         for n, recs in caches.items():
             m = judge(recs, settings.answerability.min_qa_margin, settings.conflicts, settings.answerability.specifics,
                       settings.answerability.reader, settings.answerability.negation, settings.answerability.opposites,
-                      settings.answerability.substitution)
+                      settings.answerability.substitution, weights[n])
             print(fmt(n, m))
             if m["flagged_ids"]:
                 print("   false flags:", ", ".join(m["flagged_ids"][:20]))
@@ -341,15 +351,27 @@ def main(argv: list[str] | None = None) -> int:
                            for t in (-1e9, *(float(x) for x in args.taus.split(",")))]:
         line = [f"min_qa_margin {tau:>5} specifics {spec!s:5} negation {neg!s:5}:"]
         for n, recs in caches.items():
-            m = judge(recs, tau, settings.conflicts, spec, negation=neg)
+            m = judge(recs, tau, settings.conflicts, spec, negation=neg, weights=weights[n])
             line.append(f"{n}: unans {m['unans_refused']}/{m['unans']} ans {m['ans_refused']}/{m['ans']}")
+        print("  ".join(line))
+    for wcov in (None, 0.55, 0.5, 0.45, 0.4, 0.35):  # answer_min_weighted_coverage
+        cfg = settings.conflicts.model_copy(update={"answer_min_weighted_coverage": wcov})
+        line = [f"weighted coverage {wcov!s:>4}:"]
+        for n, recs in caches.items():
+            m = judge(recs, settings.answerability.min_qa_margin, cfg, settings.answerability.specifics,
+                      settings.answerability.reader, settings.answerability.negation, settings.answerability.opposites,
+                      settings.answerability.substitution, weights[n])
+            if m["conflict"]:
+                line.append(f"{n}: flagged {m['flagged']}/{m['conflict']} both {m['both_docs']}/{m['two_doc']}")
+            if m["consistent"]:
+                line.append(f"{n}: false {m['false_flags']}/{m['consistent']}")
         print("  ".join(line))
     for margin in (None, 0, 2, 4):
         for cov in (0.4, 0.5, 0.6, 0.7):
             cfg = settings.conflicts.model_copy(update={"answer_min_margin": margin, "answer_min_coverage": cov})
             line = [f"QA spans at margin {margin!s:>4}, coverage {cov}:"]
             for n, recs in caches.items():
-                m = judge(recs, -1e9, cfg)
+                m = judge(recs, -1e9, cfg, weights=weights[n])
                 if m["conflict"]:
                     line.append(f"{n}: flagged {m['flagged']}/{m['conflict']} both {m['both_docs']}/{m['two_doc']}")
                 if m["consistent"]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from prompts import DISAGREE_PREFIX
 from rag.answerability import (
@@ -38,6 +38,7 @@ from rag.question import Question
 from rag.retrieve import Retriever
 from rag.settings import Settings
 from rag.store import Store, get_store
+from rag.term_weights import StoreTermWeights
 from rag.types import Answer, Conflict, Evidence, ScoredChunk, SourceView, Timings
 from rag.verify import CITATION_GROUP, parse_keys, verify_draft
 
@@ -89,6 +90,7 @@ class Pipeline:
         self._verify_nli = verify_nli
         self._qa = qa
         self._lock = threading.Lock()
+        self._term_weights = StoreTermWeights()
 
     @property
     def llm(self):
@@ -198,7 +200,14 @@ class Pipeline:
         q = Question.of(question)
         if q.one_party:
             return []  # "According to Mali, ...?" asks for one side's account
-        return answer_conflicts(q, answers, cfg)
+        return answer_conflicts(q, answers, cfg, self.term_weights())
+
+    def term_weights(self) -> Mapping[str, float] | None:
+        """How rare each content word is among the stored chunks (``rag/term_weights.py``), for the sides' coverage;
+        None when ``conflicts.answer_min_weighted_coverage`` is off."""
+        if self.settings.conflicts.answer_min_weighted_coverage is None:
+            return None
+        return self._term_weights.of(self.store)
 
     def read_sources(self, question: str | Question, evidence: list[Evidence]):
         """Each source's own answer as the LLM reads it (``rag/conflicts/source_reading.py``), checked against the
@@ -238,7 +247,7 @@ class Pipeline:
 
         q = Question.of(question)
         pre = prepared or self.prepare(q)
-        views = per_source(q, pre.answers, self.settings.conflicts)
+        views = per_source(q, pre.answers, self.settings.conflicts, self.term_weights())
         if sum(v.answer is not None for v in views) >= 2 or not self.settings.conflicts.reading or pre.abstain_reason:
             return views
         # Fewer than two articles give a date, number, name or QA span: ask the LLM for each article's own answer

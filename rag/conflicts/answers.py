@@ -11,7 +11,8 @@ they share is that two sources give *different answers to the question asked*. S
    "this sentence does not answer".
 2. **Which answers count.** A span whose margin is at least ``answer_min_margin``, that is not just words
    of the question, from a sentence that is about the question (at least ``answer_min_coverage`` of the
-   question's content words appear in the title, the sentence or the sentence before it).
+   question's content words appear in the title, the sentence or the sentence before it; or, weighting each
+   word by how rare it is among the stored chunks, ``answer_min_weighted_coverage`` of them).
 3. **Do two answers agree?** (:func:`answers_agree`) The same value read tolerantly: dates that agree on
    every field both state (``1972`` and ``10 February 1972``), the same numbers (after unit conversion),
    the same name in another spelling, or one answer's words contained in the other's (``Curran`` /
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 from rag.claims.analysis import analyze
 from rag.claims.dates import dates_conflict
@@ -140,22 +142,36 @@ def _kind(a: str, b: str) -> str:
     return "general"
 
 
-def _usable(question: Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceAnswer]:
+def about_question(question: Question, context: str, settings: ConflictSettings,
+                   weights: Mapping[str, float] | None = None) -> bool:
+    """Whether a side's context (title, sentence before, sentence) is about the question: it holds
+    ``answer_min_coverage`` of the question's content words, or, given the store's term ``weights``, at least
+    ``answer_min_weighted_coverage`` of them weighted by how rare each is (the subject's rare words, worded
+    otherwise around them)."""
+    if question_coverage(question, context) >= settings.answer_min_coverage:
+        return True
+    floor = settings.answer_min_weighted_coverage
+    return weights is not None and floor is not None and question_coverage(question, context, weights) >= floor
+
+
+def _usable(question: Question, answers: list[SourceAnswer], settings: ConflictSettings,
+            weights: Mapping[str, float] | None = None) -> list[SourceAnswer]:
     yes_no = question.yes_no
     spans_count = settings.answer_min_margin is not None
     return [
         a for a in answers
         if (a.typed or (spans_count and a.margin >= settings.answer_min_margin))
         and (yes_no or not only_question_words(a.text, question))
-        and question_coverage(question, a.context) >= settings.answer_min_coverage
+        and about_question(question, a.context, settings, weights)
     ]
 
 
-def _grouped(question: Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[tuple[SourceAnswer, int]]:
+def _grouped(question: Question, answers: list[SourceAnswer], settings: ConflictSettings,
+             weights: Mapping[str, float] | None = None) -> list[tuple[SourceAnswer, int]]:
     """Usable answers, surest first, each with its camp: the first camp whose lead answer it agrees with."""
     leads: list[str] = []
     out = []
-    for a in sorted(_usable(question, answers, settings), key=lambda a: -a.margin):
+    for a in sorted(_usable(question, answers, settings, weights), key=lambda a: -a.margin):
         camp = next((i for i, lead in enumerate(leads) if answers_agree(a.text, lead)), None)
         if camp is None:
             leads.append(a.text)
@@ -164,14 +180,16 @@ def _grouped(question: Question, answers: list[SourceAnswer], settings: Conflict
     return out
 
 
-def per_source(question: str | Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[SourceView]:
-    """Each document's own answer (its best usable span per camp of agreeing answers).
+def per_source(question: str | Question, answers: list[SourceAnswer], settings: ConflictSettings,
+               weights: Mapping[str, float] | None = None) -> list[SourceView]:
+    """Each document's own answer (its best usable span per camp of agreeing answers; ``weights`` as for
+    :func:`answer_conflicts`).
 
     A document whose sentences give two different answers is listed once per answer; documents among the
     evidence with no usable answer are listed with ``answer=None``. The leading answer is the surest one;
     ``disagrees`` marks answers that differ from it.
     """
-    grouped = _grouped(Question.of(question), answers, settings)
+    grouped = _grouped(Question.of(question), answers, settings, weights)
     lead = grouped[0][0] if grouped else None
     views: list[SourceView] = []
     seen: set[tuple[str, int]] = set()
@@ -192,10 +210,15 @@ def per_source(question: str | Question, answers: list[SourceAnswer], settings: 
     return views
 
 
-def answer_conflicts(question: str | Question, answers: list[SourceAnswer], settings: ConflictSettings) -> list[Conflict]:
-    """At most one conflict: the camps of disagreeing answers to the question (see the module docstring)."""
+def answer_conflicts(question: str | Question, answers: list[SourceAnswer], settings: ConflictSettings,
+                     weights: Mapping[str, float] | None = None) -> list[Conflict]:
+    """At most one conflict: the camps of disagreeing answers to the question (see the module docstring).
+
+    ``weights`` (the store's term weights, ``rag.term_weights``) let a side whose context holds the question's rare
+    words count as about the question (``answer_min_weighted_coverage``); without them only plain coverage counts.
+    """
     question = Question.of(question)
-    grouped = _grouped(question, answers, settings)
+    grouped = _grouped(question, answers, settings, weights)
     camps = [[a for a, c in grouped if c == k] for k in range(len({c for _, c in grouped}))]
     # Only camps whose answers can be compared with the strongest camp's: a name is no rival to a year.
     if len(camps) < 2:

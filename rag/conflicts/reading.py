@@ -8,7 +8,7 @@ sentence is read with its article title and the sentence before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rag.claims import same_entity
@@ -188,12 +188,22 @@ def source_answers(
     return out
 
 
-def question_coverage(question: str | Question, text: str) -> float:
-    """Share of the question's content words (stemmed) found in ``text``."""
+def question_coverage(question: str | Question, text: str, weights: Mapping[str, float] | None = None) -> float:
+    """Share of the question's content words (stemmed) found in ``text``.
+
+    With ``weights`` (``rag.term_weights``: how rare each word is in the store), each word counts by its weight,
+    and words no stored chunk holds are left out: they cannot tell one source from another.
+    """
     q = Question.of(question).term_set
+    if weights is not None:
+        q = frozenset(t for t in q if t in weights)
     if not q:
         return 1.0
-    return len(q & set(content_terms(text))) / len(q)
+    found = q & set(content_terms(text))
+    if weights is None:
+        return len(found) / len(q)
+    total = sum(weights[t] for t in q)
+    return sum(weights[t] for t in found) / total if total > 0 else 1.0
 
 
 def core_words(answer: str) -> list[str]:

@@ -280,3 +280,40 @@ def test_an_outdated_answer_cites_only_the_sides_it_quotes_in_the_order_it_quote
     text = disagreement_answer(q, c, numbering.cite_span)
     assert [cit.text for cit in numbering.citations] == [old.text, new.text], "no citation the text does not show"
     assert "[1]" in text and "[2]" in text and "[3]" not in text
+
+
+GLIDERS_Q = "During the siege of Fort Eben-Emael, how many gliders were used by the German army in the assault?"
+GLIDER_CHUNKS = [  # a store where "gliders" and "Eben-Emael" are rare and "German", "army", "used" common
+    "Fort Eben-Emael fell to 42 gliders.", "The Germans landed 41 gliders at Eben-Emael.",
+    *[f"The German army used {n} tanks in the assault on town {n}." for n in range(12)],
+]
+
+
+def test_a_side_naming_the_subjects_rare_words_in_other_words_counts_with_the_stores_term_weights():
+    from rag.term_weights import term_weights
+
+    e1 = ev(1, GLIDER_CHUNKS[0], title="")
+    e2 = ev(2, GLIDER_CHUNKS[1], title="")
+    sides = [answer(e1, "42 gliders"), answer(e2, "41 gliders")]
+    assert question_coverage(GLIDERS_Q, e2.text) < ConflictSettings().answer_min_coverage  # by plain count: no
+    assert answer_conflicts(GLIDERS_Q, sides, ConflictSettings()) == []
+    weights = term_weights(GLIDER_CHUNKS)
+    assert question_coverage(GLIDERS_Q, e2.text, weights) >= 0.45
+    [c] = answer_conflicts(GLIDERS_Q, sides, ConflictSettings(), weights)
+    assert {s.answer for s in c.sides} == {"42 gliders", "41 gliders"}
+    off = ConflictSettings(answer_min_weighted_coverage=None)
+    assert answer_conflicts(GLIDERS_Q, sides, off, weights) == []
+
+
+def test_weighted_coverage_counts_rare_words_more_and_ignores_words_no_chunk_holds():
+    from rag.term_weights import term_weights
+
+    weights = term_weights(GLIDER_CHUNKS)
+    assert weights["glider"] > weights["armi"] > 0
+    # "siege" and "Eben-Emael"-less text: the common words alone weigh little
+    common = "The German army used them in the assault."
+    assert question_coverage(GLIDERS_Q, common, weights) < question_coverage(GLIDERS_Q, common)
+    # "siege" is in no chunk: it is left out rather than counted as missing
+    assert "sieg" not in weights
+    full = "Eben-Emael fort: German army gliders used in the assault; many."
+    assert question_coverage(GLIDERS_Q, full, weights) == 1.0 > question_coverage(GLIDERS_Q, full)

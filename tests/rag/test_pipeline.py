@@ -262,6 +262,16 @@ def test_sources_answering_differently_give_both_answers_with_citations(tmp_path
     assert any(v.disagrees for v in views) and any(v.answer and not v.disagrees for v in views)
 
 
+def test_the_sides_coverage_weighs_words_by_their_rarity_in_the_store_unless_off(tmp_path, fake_embedder, scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA([]))
+    w = p.term_weights()
+    assert w and all(v > 0 for v in w.values())
+    assert w["drone"] < max(w.values())  # the corpus's own subject is in many chunks: it weighs less than rare words
+    off = _qa_pipe(tmp_path / "off", fake_embedder, scripted_llm, SpanQA([]),
+                   **{"conflicts.answer_min_weighted_coverage": "none"})
+    assert off.term_weights() is None
+
+
 def _reader_llm(stances: list[str], answer: str | None = None, delay: float = 0.0):
     """An LLM that answers the reader's per-source prompts in turn with these stances, citing the source's first
     sentence, each after ``delay`` seconds; the answer prompt gets ``answer`` (None: it fails the test)."""

@@ -111,3 +111,16 @@ def test_a_preset_sits_below_the_environment_and_the_config_file(settings_of, tm
     assert s.retrieval.evidence_sentences == 9 and s.verify.nli == "none", "the file wins; the preset fills the rest"
     s = settings_of("--preset", "fast", env={"RAG_RETRIEVAL__EVIDENCE_SENTENCES": "7"})
     assert s.retrieval.evidence_sentences == 7
+
+
+def test_none_turns_an_optional_setting_off_and_a_required_one_refuses_it(monkeypatch):
+    from rag.errors import ConfigError
+    from rag.settings import get_settings
+
+    s = get_settings(overrides={"conflicts.answer_min_weighted_coverage": "none", "answerability.llm_refusal": "Null"})
+    assert s.conflicts.answer_min_weighted_coverage is None and s.answerability.llm_refusal is None
+    assert get_settings(overrides={"conflicts.nli": "none"}).conflicts.nli == "none"  # a value of its own there
+    monkeypatch.setenv("RAG_CONFLICTS__ANSWER_MIN_WEIGHTED_COVERAGE", "none")
+    assert get_settings().conflicts.answer_min_weighted_coverage is None
+    with pytest.raises(ConfigError, match="retrieval.top_k"):
+        get_settings(overrides={"retrieval.top_k": "none"})
