@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -331,6 +332,10 @@ def _is_content(t: _Tok) -> bool:
     return len(t.low) > 1 and t.low not in STOPWORDS
 
 
+def _capitalised(t: _Tok) -> bool:
+    return t.text[0].isupper()
+
+
 def _is_specific(t: _Tok, first: bool) -> bool:
     """A number, a number word ("three", "second"), or a capitalised word that is not the sentence's first and
     not an acronym ("EU" is often written out in full elsewhere)."""
@@ -368,23 +373,54 @@ def substituted_specific(question: str | Question, answers) -> tuple[str, str] |
     best = best_answer(answers)
     if best is None or q.asks_yes_no or not _WH_WORD.search(q.main_clause):
         return None
-    asked = _tokens(q.main_clause)
-    said = _tokens(best.evidence.text)
     known: set[str] = set()
     for a in answers:
         known.update(t.low for t in _tokens(a.context))
+    return _swap(q, best.evidence.text, lambda mod, head: mod.low in known)
+
+
+def side_swaps_specific(question: str | Question, sentence: str, context: str) -> tuple[str, str] | None:
+    """(what the question asks about, what this sentence says instead) when one source's sentence, read with its own
+    ``context`` (title, the sentence before, the sentence), puts another word where the question puts a specific
+    that context lacks (with the word after it: "national security" is no "Security Minister"): asked "Who is
+    Mali's Security Minister?", the sentence "Foreign Minister Abdoulaye Diop said …" answers about another office.
+    The test of :func:`substituted_specific`, on one side of a disagreement instead of the best answer: such a side
+    is about something else, not a second account.
+
+    Example:
+        >>> side_swaps_specific("Who is the Security Minister?", "Foreign Minister Diop said so.", "Mali")
+        ('Security Minister', 'Foreign Minister')
+        >>> side_swaps_specific("Who is the Security Minister?", "Security Minister Diop said so.", "Mali") is None
+        True
+    """
+    q = Question.of(question)
+    if q.asks_yes_no or not _WH_WORD.search(q.main_clause):
+        return None
+    toks = _tokens(f"{context} {sentence}")
+    pairs = {(a.low, b.stem) for a, b in zip(toks, toks[1:])}
+    return _swap(q, sentence, lambda mod, head: (mod.low, head.stem) in pairs, titles=True)
+
+
+def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], titles: bool = False) -> tuple[str, str] | None:
+    """The first specific of the question's asking clause (a word before the next one) that is not ``known`` and
+    that ``sentence`` puts another word in place of (see :func:`substituted_specific`). ``titles``: only in a
+    capitalised two-word title on both sides ("Security Minister" / "Foreign Minister")."""
+    asked = _tokens(q.main_clause)
+    said = _tokens(sentence)
     in_question = {t.low for t in asked} | {t.stem for t in asked}
     for i in range(len(asked) - 1):
         mod, head = asked[i], asked[i + 1]
         if not (head.joined and _is_content(mod) and _is_content(head) and _is_specific(mod, first=i == 0)):
             continue
-        if mod.low in known:
+        if known(mod, head):
             continue
         for j in range(len(said) - 1):
             other, same = said[j], said[j + 1]
             if same.stem != head.stem or not same.joined or not _is_content(other) or other.stem == mod.stem:
                 continue
             if other.low in in_question or other.stem in in_question or other.low in _CALENDAR:
+                continue
+            if titles and not all(_capitalised(t) for t in (mod, head, other, same)):
                 continue
             if mod.low.startswith(other.low) or other.low.startswith(mod.low):  # "Gov" / "Governor"
                 continue

@@ -34,6 +34,7 @@ import re
 import string
 from dataclasses import dataclass
 
+from rag.answerability import side_swaps_specific
 from rag.conflicts.answers import answers_agree, two_camps
 from rag.conflicts.reading import core_words, only_question_words, question_coverage
 from rag.question import Question
@@ -223,6 +224,9 @@ def corroborated(question: str | Question, readings: list[SourceReading], second
             other = (second or {}).get(r.evidence.key)
             if not other or not set(core_words(other)) & set(core_words(r.answer)):
                 continue
+        context = " ".join([r.group.title, *(e.text for e in r.group.evidence)])
+        if side_swaps_specific(q, r.evidence.text, context) is not None:
+            continue  # "Foreign Minister X" answers about another office than the "Security Minister" asked
         out.append(r)
     return out
 

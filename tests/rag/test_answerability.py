@@ -243,3 +243,21 @@ def test_cannot_negates_a_question():
 
     assert Question.parse("Which measures cannot the court uphold?").negated
     assert not Question.parse("Which measures can the court uphold?").negated
+
+
+@pytest.mark.parametrize(
+    "sentence, context, expected",
+    [
+        ("Foreign Minister Abdoulaye Diop signed it.", "Mali", ("Security Minister", "Foreign Minister")),
+        ("Foreign Minister Abdoulaye Diop signed it.", "Mali's Security Minister spoke", None),  # that side names it
+        # "national security" is not the title asked: that side still answers about another office
+        ("Foreign Minister Abdoulaye Diop signed it.", "national security", ("Security Minister", "Foreign Minister")),
+        ("The Security Minister, General Mohammedine, spoke.", "", None),
+        ("The foreign minister Abdoulaye Diop signed it.", "", None),  # not a capitalised title
+    ],
+)
+def test_a_side_from_a_sentence_about_another_office_swaps_the_questions_specific(sentence, context, expected):
+    from rag.answerability import side_swaps_specific
+
+    assert side_swaps_specific("Who is Mali's Security Minister?", sentence, context) == expected
+    assert side_swaps_specific("Is Diop Mali's Security Minister?", sentence, context) is None  # yes/no: answered No

@@ -179,6 +179,20 @@ def test_an_open_answer_is_a_side_only_where_a_second_reader_picks_the_same_word
     assert not reading_conflicts(q, readings)  # no second reader: only yes/no stances are compared
 
 
+def test_a_reading_from_a_sentence_about_another_office_is_no_side():
+    q = "Who is the harbour's Port Director?"
+    docs = [ev(1, "The harbour's Port Director, Ana Ruiz, opened the bridge.", "a"),
+            ev(2, "The harbour's Finance Director Tom Wei signed the bridge contract.", "b")]
+    a, b = group_sources(q, docs, 3, 0.5)
+    readings = [parse_reading("Ana Ruiz [1]", q, a, 0.75), parse_reading("Tom Wei [2]", q, b, 0.75)]
+    second = {1: "Ana Ruiz", 2: "Tom Wei"}
+    assert not reading_conflicts(q, readings, second)  # "Finance Director" answers about another office
+    docs[1] = ev(2, "The harbour's Port Director Tom Wei signed the bridge contract.", "b")
+    a, b = group_sources(q, docs, 3, 0.5)
+    readings = [parse_reading("Ana Ruiz [1]", q, a, 0.75), parse_reading("Tom Wei [2]", q, b, 0.75)]
+    assert reading_conflicts(q, readings, second)  # two accounts of the one office do disagree
+
+
 GLIDERS = [
     ev(1, "The force used in the attack was dispersed around several locations.", "a", title="Fort"),
     ev(2, "At dawn, forty-two gliders carrying the 493 troops lifted off.", "a", title="Fort"),
