@@ -98,6 +98,7 @@ _CLASS = re.compile(
     r"|^\s*(?i:what)\s+(?i:is|was|are|were)\s+[A-Z][\w'’.-]*(\s+[A-Z][\w'’.-]*)*\s*\?\s*$"
 )
 _YES_NO_CLASS = re.compile(r"^\s*(?i:is|was|are|were)\b.*\b(?i:an?)\s+\w+", re.S)
+_PROPOSED_CLASS = re.compile(r".*\b(?i:an?)\s+((?:[\w'’-]+\s*){1,3}?)\s*[?.!]*\s*$", re.S)
 _ONE_PARTY = re.compile(
     r"\baccording to\b|\b(say|says|said|claim|claims|claimed|call|calls|called|describe|describes|described|"
     r"accuse|accuses|accused|allege|alleges|alleged|maintain|maintains|maintained|insist|insists|insisted|"
@@ -279,6 +280,15 @@ class Question:
         if _CLASS.search(self.text):
             return "class"
         return None
+
+    @cached_property
+    def proposed_class(self) -> str | None:
+        """What a yes/no question proposes its subject is ("Is Castle Donington considered a town?" -> 'town'), the
+        words after its last "a" / "an"; None for other questions."""
+        if self.expected_type != "class":
+            return None
+        m = _PROPOSED_CLASS.search(self.text)
+        return m.group(1).strip() if m else None
 
     @cached_property
     def slot(self) -> str | None:

@@ -39,6 +39,9 @@ def yes_no_stance(question: str | Question, answer: str) -> str | None:
     holds = _holds(q, answer)
     if holds is not None:
         return "yes" if holds else "no"
+    if q.proposed_class:  # "Is it considered a town?": "a market town" is one, "a village" is not
+        head = q.proposed_class.split()[-1].lower()
+        return "yes" if head in {w.removesuffix("'s").removesuffix("’s") for w in core} else "no"
     if all(w in q.words for w in core):
         return "yes"
     qnums, anums = q.numbers, numbers(answer)

@@ -131,6 +131,10 @@ def test_yes_no_questions_get_a_stance_per_side():
         ("Is its operating speed 65 km/h?", "40 mph", "yes"),  # the same speed in other units, rounded
         ("Is its operating speed 65 km/h?", "62 km/h", "no"),
         ("Did the army take 50 prisoners?", "47 prisoners", "no"),
+        ("Is Castle Donington considered a town?", "a market town", "yes"),  # the class it proposes, qualified
+        ("Is Castle Donington considered a village?", "a market town", "no"),
+        ("Was the site of the Carandiru massacre an actual penitentiary?", "detention center", "no"),
+        ("Was the Carandiru site a penitentiary?", "Carandiru Penitentiary's wing", "yes"),
     ],
 )
 def test_a_side_is_yes_when_its_value_is_what_the_question_proposes(question, answer, stance):
@@ -317,3 +321,19 @@ def test_weighted_coverage_counts_rare_words_more_and_ignores_words_no_chunk_hol
     assert "sieg" not in weights
     full = "Eben-Emael fort: German army gliders used in the assault; many."
     assert question_coverage(GLIDERS_Q, full, weights) == 1.0 > question_coverage(GLIDERS_Q, full)
+
+
+@pytest.mark.parametrize(
+    "question, proposed",
+    [
+        ("Is Castle Donington considered a village?", "village"),
+        ("Was the site of the Carandiru massacre an actual penitentiary?", "actual penitentiary"),
+        ("Is Scout a member of the European Union?", None),  # more than a class: not read as one
+        ("Was he born in 1213?", None),
+        ("What is Castle Donington?", None),
+    ],
+)
+def test_the_class_a_yes_no_question_proposes(question, proposed):
+    from rag.question import Question
+
+    assert Question.of(question).proposed_class == proposed
