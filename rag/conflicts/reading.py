@@ -126,6 +126,10 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
         cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.entities)]
     if not q.yes_no:
         cands = [x for x in cands if not all(w.removesuffix("'s") in qwords for w in core_words(x[0]))]
+    elif kind in ("date", "quantity"):
+        # "Was the play-off of the 2021 Carlow Championship played in 2021?": the "2021" before "Carlow" is the
+        # name the question gives, in the sentence as in the question, not the value it proposes
+        cands = [x for x in cands if not _in_question_name(q.text, sentence, x[1], x[2])]
     # The value must sit by words of the question: a date beside "report published" does not date the airstrike.
     # Dates and numbers are read with a tight window (their own clause); a name needs two of the question's words
     # around it ("Foreign Minister X" does not answer "who is the security minister?").
@@ -141,6 +145,16 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
     if not scored:
         return None
     return max(scored)[-1]
+
+
+def _in_question_name(question: str, sentence: str, start: int, end: int) -> bool:
+    """Whether the value at ``sentence[start:end]`` begins a name the question also writes: the question has the
+    value followed by the same capitalised word ("2021 Carlow")."""
+    after = sentence[end:].split()[:1]
+    if not after or not after[0][:1].isupper():
+        return False
+    phrase = f"{sentence[start:end]} {after[0].strip('.,;:')}"
+    return phrase in " ".join(question.split())
 
 
 def _window(sentence: str, start: int, end: int, reach: int) -> tuple[list[str], list[str]]:

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 from rag.answerability import side_swaps_specific
 from rag.conflicts.answers import answers_agree, two_camps
-from rag.conflicts.reading import core_words, only_question_words, question_coverage
+from rag.conflicts.reading import core_words, only_question_words, question_coverage, typed_answer
+from rag.conflicts.wording import value_holds
 from rag.question import Question
 from rag.settings import ConflictSettings
 from rag.text import STOPWORDS, fold, numbers, words
@@ -192,7 +193,7 @@ def parse_reading(reply: str, question: str | Question, group: SourceGroup, min_
             return none
         # the reader saw only this source: a stance citing no sentence of it (or another number) rests on its best one
         sentence = _best_sentence(answer, group, cited) or group.evidence[0]
-        stance = fold(m.group(1))
+        stance = _stance_by_value(q, sentence) or fold(m.group(1))
         return SourceReading(group, stance, stance, sentence, raw)
     if len(words(answer)) > MAX_ANSWER_WORDS:
         return none  # a sentence copied whole, not the answer in it: compared, it would differ from anything
@@ -229,6 +230,17 @@ def corroborated(question: str | Question, readings: list[SourceReading], second
             continue  # "Foreign Minister X" answers about another office than the "Security Minister" asked
         out.append(r)
     return out
+
+
+def _stance_by_value(q: Question, sentence: Evidence) -> str | None:
+    """For a yes/no question that proposes a date or a figure, the stance its sentence's own value gives ("played
+    in 2021?" / "played on 24 September 2019": no), or None. The rule-based reading of a value beats the small
+    LLM's yes, which leans to agreeing with the question."""
+    if q.expected_type not in ("date", "quantity"):
+        return None
+    typed = typed_answer(q, sentence.text)
+    holds = value_holds(q, typed[0]) if typed else None
+    return None if holds is None else ("yes" if holds else "no")
 
 
 def _typed_in_sentence(q: Question, r: SourceReading) -> bool:

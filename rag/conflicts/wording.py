@@ -36,7 +36,7 @@ def yes_no_stance(question: str | Question, answer: str) -> str | None:
         return None
     if core in (["yes"], ["no"]):
         return core[0]  # the source's own yes or no, as the reader gave it
-    holds = _holds(q, answer)
+    holds = value_holds(q, answer)
     if holds is not None:
         return "yes" if holds else "no"
     if q.proposed_class:  # "Is it considered a town?": "a market town" is one, "a village" is not
@@ -58,7 +58,7 @@ _RELATION_BEFORE = re.compile(rf"\b(?:(?P<gt>{_GREATER})|(?P<lt>{_LESS}))\s*$", 
 _RELATION_INSIDE = re.compile(rf"^\s*(?:(?P<gt>{_GREATER})|(?P<lt>{_LESS}))\b", re.I)
 
 
-def _holds(q: Question, answer: str) -> bool | None:
+def value_holds(q: Question, answer: str) -> bool | None:
     """Whether a side's value is what a yes/no question proposes ("born on the 1st February?" / "1 February 1972":
     the same date; "more than 1,337 km?" / "1,333 km": not more), or None when they cannot be compared."""
     from rag.claims.analysis import analyze

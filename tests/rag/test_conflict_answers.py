@@ -337,3 +337,12 @@ def test_the_class_a_yes_no_question_proposes(question, proposed):
     from rag.question import Question
 
     assert Question.of(question).proposed_class == proposed
+
+
+def test_a_yes_no_question_is_answered_by_the_sentences_own_value_not_by_the_name_it_shares_with_the_question():
+    from rag.conflicts.answers import typed_answer
+
+    q = "Was the final of the 2021 Harbour Cup played in 2021?"
+    assert typed_answer(q, "The final of the 2021 Harbour Cup was played on 24 September 2019.")[0] == "24 September 2019"
+    assert typed_answer(q, "The 2021 Harbour Cup was the 12th edition.") is None  # only the name's year
+    assert typed_answer("Was he born in 1213?", "He was born in 1213 in Paris.")[0] == "1213"  # the proposed value

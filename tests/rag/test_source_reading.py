@@ -193,6 +193,20 @@ def test_a_reading_from_a_sentence_about_another_office_is_no_side():
     assert reading_conflicts(q, readings, second)  # two accounts of the one office do disagree
 
 
+@pytest.mark.parametrize(
+    "sentence, reply, stance",
+    [
+        ("The final of the 2021 Harbour Cup was played on 24 September 2019.", "Yes [1]", "no"),  # its date says no
+        ("The final of the 2021 Harbour Cup was played on 3 October 2021.", "No [1]", "yes"),
+        ("The 2021 Harbour Cup was the 12th edition of the tournament.", "Yes [1]", "yes"),  # no date of its own
+    ],
+)
+def test_a_yes_no_reading_takes_its_stance_from_the_value_its_sentence_gives(sentence, reply, stance):
+    q = "Was the final of the 2021 Harbour Cup played in 2021?"
+    [g] = group_sources(q, [ev(1, sentence, "a", title="Harbour Cup")], 3, 0.3)
+    assert parse_reading(reply, q, g, 0.75).stance == stance
+
+
 GLIDERS = [
     ev(1, "The force used in the attack was dispersed around several locations.", "a", title="Fort"),
     ev(2, "At dawn, forty-two gliders carrying the 493 troops lifted off.", "a", title="Fort"),
