@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO))
 from eval.loaders import doc_key, load_set, split_part  # noqa: E402
 from rag.answerability import (  # noqa: E402
     negation_added, negation_unmatched, opposite_qualifier, substituted_specific)
+from rag.answerability import asked_years as _asked_years  # noqa: E402
 from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
 from rag.conflicts.relevance import asks_one_party  # noqa: E402
 from rag.conflicts.source_reading import no_source_answers, reading_conflicts, second_reader  # noqa: E402
@@ -234,13 +235,16 @@ def load_cache(path: Path) -> list[dict]:
 
 
 def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, reader: bool = False,
-          negation: bool = False, opposites: bool = False, substitution: bool = False, weights=None) -> dict:
+          negation: bool = False, opposites: bool = False, substitution: bool = False, weights=None,
+          asked_years: bool = False) -> dict:
     """Abstentions and answer-conflict flags under these thresholds (``weights``: the set's store term weights)."""
     out = {"n": len(recs), "unans": 0, "unans_refused": 0, "ans": 0, "ans_refused": 0, "conflict": 0,
            "flagged": 0, "both_docs": 0, "two_doc": 0, "consistent": 0, "false_flags": 0, "flagged_ids": []}
     for r in recs:
         best = max((a.margin for a in r["answers"]), default=float("-inf"))
-        before_margin = bool(r["reason"]) or (specifics and bool(r.get("missing")))
+        # as Pipeline.prepare: a year the asking clause names that no retrieved chunk has (``missing`` holds them)
+        year = asked_years and any(y in (r.get("missing") or []) for y in _asked_years(r["question"]))
+        before_margin = bool(r["reason"]) or (specifics and bool(r.get("missing"))) or year
         margin_only = not before_margin and best < min_qa_margin
         refused = before_margin or margin_only
         # as Pipeline.prepare: a question about what did not happen, answered by a sentence with no negation
@@ -341,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         for n, recs in caches.items():
             m = judge(recs, settings.answerability.min_qa_margin, settings.conflicts, settings.answerability.specifics,
                       settings.answerability.reader, settings.answerability.negation, settings.answerability.opposites,
-                      settings.answerability.substitution, weights[n])
+                      settings.answerability.substitution, weights[n], settings.answerability.asked_years)
             print(fmt(n, m))
             if m["flagged_ids"]:
                 print("   false flags:", ", ".join(m["flagged_ids"][:20]))
@@ -360,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         for n, recs in caches.items():
             m = judge(recs, settings.answerability.min_qa_margin, cfg, settings.answerability.specifics,
                       settings.answerability.reader, settings.answerability.negation, settings.answerability.opposites,
-                      settings.answerability.substitution, weights[n])
+                      settings.answerability.substitution, weights[n], settings.answerability.asked_years)
             if m["conflict"]:
                 line.append(f"{n}: flagged {m['flagged']}/{m['conflict']} both {m['both_docs']}/{m['two_doc']}")
             if m["consistent"]:

@@ -191,6 +191,36 @@ def _is_year(value: float) -> bool:
     return value.is_integer() and 1000 <= value <= 2100
 
 
+def asked_years(question: str | Question) -> tuple[str, ...]:
+    """The years the asking clause of a wh-question names, as written ("Who wrote the paper in 1974?" -> '1974').
+    None for a yes/no question: "Was it built in 1974?" is answered No by a source's own year.
+
+    Example:
+        >>> asked_years("Who wrote the paper in 1974?"), asked_years("Was the paper written in 1974?")
+        (('1974',), ())
+    """
+    q = Question.of(question)
+    if q.asks_yes_no:
+        return ()
+    clause = q.main_clause
+    return tuple(w for w, values in q.named_numbers  # a year is written as four digits: not "1,000"
+                 if re.fullmatch(r"\d{4}", w) and any(_is_year(v) for v in values)
+                 and re.search(rf"(?<![\w.,]){re.escape(w)}(?!\w)", clause))
+
+
+def missing_year(question: str | Question, context: str) -> str | None:
+    """A year the question's asking clause names (:func:`asked_years`) that ``context`` (the retrieved chunks' titles
+    and text) never mentions, or None. Narrower than :func:`missing_specifics`, which news questions' names and
+    preambles trip: a year asked about that no article gives means the articles answer about another year.
+
+    Example:
+        >>> missing_year("Who proved it in 1974?", "In 1972, Karp proved it."), missing_year("Who proved it in 1972?", "In 1972, Karp proved it.")
+        ('1974', None)
+    """
+    have = numbers(context)
+    return next((w for w in asked_years(question) if not numbers(w) & have), None)
+
+
 def other_specific(question: str | Question, evidence: list[Evidence], min_cover: float = 0.5) -> str | None:
     """When the question names a number or year no evidence sentence has, and a sentence about the rest of the
     question gives another: "None of the articles mentions 2001; the closest: “The stadium was built in 1998.”

@@ -16,6 +16,7 @@ from rag.answerability import (
     declines,
     delivers_answer_type,
     missing_specifics,
+    missing_year,
     negation_added,
     negation_unmatched,
     opposite_qualifier,
@@ -286,10 +287,15 @@ class Pipeline:
             return Prepared(chunks, ev, answers, "no relevant evidence")
         if not can_answer(q, ev.items):
             return Prepared(chunks, ev, answers, "no evidence sentence has the kind of answer asked for")
+        context = evidence_context(chunks, ev.items)
         if self.settings.answerability.specifics:
-            missing = missing_specifics(q, evidence_context(chunks, ev.items))
+            missing = missing_specifics(q, context)
             if missing:
                 return Prepared(chunks, ev, answers, "the articles do not mention " + ", ".join(missing))
+        if self.settings.answerability.asked_years:
+            year = missing_year(q, context)
+            if year:
+                return Prepared(chunks, ev, answers, f"the articles do not mention {year}")
         answers = self.source_answers(q, chunks, ev.items)
         if not (self.settings.answerability.qa and self.qa is not None):
             return Prepared(chunks, ev, answers, None)

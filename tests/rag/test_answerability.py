@@ -261,3 +261,29 @@ def test_a_side_from_a_sentence_about_another_office_swaps_the_questions_specifi
 
     assert side_swaps_specific("Who is Mali's Security Minister?", sentence, context) == expected
     assert side_swaps_specific("Is Diop Mali's Security Minister?", sentence, context) is None  # yes/no: answered No
+
+
+@pytest.mark.parametrize(
+    "question, years",
+    [
+        ("Who wrote the paper in 1974?", ("1974",)),
+        ("What was developed in the 1980's by the partners?", ("1980",)),
+        ("Was the paper written in 1974?", ()),  # yes/no: a source's own year answers No
+        ("The CDC declared measles eliminated in 2000. Which state reported a case?", ()),  # the preamble's year is no part of what is asked
+        ("Which state saw a 1-in-1,000-year flood?", ()),  # "1,000" is no year
+        ("How many people live there?", ()),
+    ],
+)
+def test_the_years_a_wh_question_asks_about(question, years):
+    from rag.answerability import asked_years
+
+    assert asked_years(question) == years
+
+
+def test_a_year_asked_about_that_no_chunk_mentions_is_missing():
+    from rag.answerability import missing_year
+
+    context = "Karp (1972 paper). In 1972, Richard Karp showed 21 problems are NP-complete."
+    assert missing_year("Who showed 21 problems NP-complete in 1974?", context) == "1974"
+    assert missing_year("Who showed 21 problems NP-complete in 1972?", context) is None
+    assert missing_year("Did Karp show it in 1974?", context) is None

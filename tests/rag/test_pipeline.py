@@ -246,6 +246,16 @@ def test_no_sentence_answering_abstains_before_the_llm_with_the_reason(tmp_path,
     assert a.public_dict()["abstain_reason"] == a.abstain_reason
 
 
+def test_a_year_asked_about_that_no_article_mentions_abstains_before_the_llm_with_the_reason(tmp_path, fake_embedder,
+                                                                                            scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(["9.5km"]))
+    a = p.ask("Where was the wreckage found in 1987?")  # no reply queued: calling the LLM would fail the test
+    assert a.abstained and a.abstain_reason == "the articles do not mention 1987"
+    off = _qa_pipe(tmp_path / "off", fake_embedder, scripted_llm, SpanQA(["9.5km"]),
+                   **{"answerability.asked_years": "false"})
+    assert off.prepare("Where was the wreckage found in 1987?").abstain_reason is None
+
+
 def test_sources_answering_differently_give_both_answers_with_citations(tmp_path, fake_embedder, scripted_llm):
     p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(["9.5km", "2km"]),
                  **{"conflicts.answer_min_coverage": "0", "conflicts.answer_min_margin": "0"})
