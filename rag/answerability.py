@@ -503,7 +503,14 @@ def antonyms() -> dict[str, frozenset[str]]:
 
 
 # lowercase words only: a capitalised "Last" or "Minor" is usually part of a name
-_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")  # lower case: a capitalised word inside a sentence is a name ("Little Rock")
+_FIRST_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b")
+
+
+def _first_word(sentence: str) -> set[str]:
+    """The sentence's first word, lower-cased: capitalised for its place, not for being a name."""
+    m = _FIRST_WORD.match(sentence)
+    return {m.group(1).lower()} if m else set()
 
 
 def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | None:
@@ -516,6 +523,7 @@ def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | N
     if best is None:
         return None
     asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(best.evidence.text))
+    said |= _first_word(best.evidence.text)  # "Accepted principles include ..." says "accepted"
     table = antonyms()
     for w in sorted(asked - said):
         for opposite in sorted(table.get(w, ())):

@@ -172,6 +172,9 @@ def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_c
     # only the best-answering sentence counts
     assert opposite_qualifier("What is the least important open question?",
                               [most, _answer("The least important one is trivial.", margin=5.0)]) is None
+    # the sentence's first word is capitalised for its place, not for being a name
+    accepted = _answer("Accepted general principles of EU law include legal certainty.", margin=3.0)
+    assert opposite_qualifier("What are the rejected general principles of EU law?", [accepted]) == ("rejected", "accepted")
 
 
 def test_the_refusal_probability_sums_the_capitalised_starts_of_the_refusal_phrase():
