@@ -460,6 +460,8 @@ def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], title
     return None
 
 
+#: "not only X but also Y" asserts X
+_NOT_NEGATED = frozenset({"only", "just", "merely", "simply"})
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
 _CONDITION = re.compile(r"\b(if|whether|unless)\b", re.IGNORECASE)
 
@@ -486,6 +488,11 @@ def negation_added(question: str | Question, answers) -> tuple[str, str] | None:
         if _CONDITION.search(" ".join(text[: m.start()].split()[-8:])):
             continue
         word = _tokens(nxt.group(1))[0]
+        if not _is_content(word) and word.low not in _NOT_NEGATED:
+            # "is not more difficult": the negation reaches the content word past one degree word
+            after = _NEXT_WORD.match(text, nxt.end())
+            if after is not None:
+                nxt, word = after, _tokens(after.group(1))[0]
         if _is_content(word) and word.stem in asked:
             return m.group().strip(), nxt.group(1)
     return None

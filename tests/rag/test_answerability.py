@@ -239,6 +239,11 @@ def test_a_best_sentence_that_negates_what_the_question_asks_about_is_caught():
     assert negation_added("Are solar ovens designed as a practical cooking device?", [neg]) is None
     # only the best-answering sentence counts
     assert negation_added(q, [neg, _answer("Stoves are designed as a practical cooking device.", 5.0)]) is None
+    # past one degree word ("not more difficult"), but "not only X" asserts X
+    harder = _answer("Squaring is not more difficult than multiplication.", 2.0)
+    assert negation_added("What is more difficult than multiplication?", [harder]) == ("not", "difficult")
+    only = _answer("Solar ovens are not only designed as cooking devices but as heaters.", 2.0)
+    assert negation_added(q, [only]) is None
 
 
 def test_cannot_negates_a_question():
