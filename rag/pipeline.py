@@ -274,7 +274,8 @@ class Pipeline:
         """Everything before the LLM: retrieval, evidence, each sentence's own answer, and the early abstentions.
 
         ``abstain_reason`` is set when the evidence cannot answer: nothing relevant, no sentence with the kind
-        of answer asked for, (learned) no sentence whose QA margin reaches ``answerability.min_qa_margin``, a
+        of answer asked for, a year the question asks about that no chunk mentions, (learned) no sentence whose QA
+        margin reaches ``answerability.min_qa_margin`` (``margin_only``: the reader may still find a disagreement), a
         question about what did not happen whose best answering sentence says nothing negative, or one whose best
         answering sentence says the opposite of a word it asks with ("most" for "least"), or one whose best answering
         sentence puts another word where the question names a specific no evidence has ("European Union" for
