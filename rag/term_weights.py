@@ -24,7 +24,9 @@ from rag.text import content_terms
 
 
 def term_weights(texts: list[str]) -> dict[str, float]:
-    """BM25 inverse document frequency of every content term of ``texts`` (one text per chunk).
+    """BM25 inverse document frequency of every content word of ``texts`` (one text per chunk). Numbers and years
+    get none: they are the question's specifics, not its subject ("the 2015 agreement" names a year that the
+    agreement's own signing date shares, which says nothing about the agreement's ending).
 
     Example:
         >>> w = term_weights(["the glider landed", "the glider crashed", "a boat sank"])
@@ -33,7 +35,7 @@ def term_weights(texts: list[str]) -> dict[str, float]:
     """
     df: Counter[str] = Counter()
     for text in texts:
-        df.update(set(content_terms(text)))
+        df.update(t for t in set(content_terms(text)) if not any(c.isdigit() for c in t))
     n = len(texts)
     return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 

@@ -34,6 +34,18 @@ def test_rarer_terms_weigh_more_and_every_weight_is_positive():
     assert "the" not in w  # stopwords are not content terms
 
 
+def test_numbers_and_years_get_no_weight_they_are_specifics_not_the_subject():
+    from rag.conflicts.reading import question_coverage
+
+    w = term_weights(["The 2015 agreement was signed in June 2015.", "The council ended it in 2024.",
+                      "The council met.", "Rain fell."])
+    assert "2015" not in w and "2024" not in w and "agreement" in w
+    q = "When did the council end the 2015 agreement?"
+    # the signing sentence shares the year with the question, which says nothing about the ending
+    assert question_coverage(q, "The 2015 agreement was signed in June 2015.", w) < question_coverage(
+        q, "The 2015 agreement was signed in June 2015.")
+
+
 def test_store_weights_count_titles_and_rebuild_only_when_the_revision_changes():
     store = FakeStore({"a": ("Elemi", ["The resin is used in varnish."]), "b": ("Copal", ["A resin.", "Varnish."])})
     cache = StoreTermWeights()
