@@ -27,6 +27,9 @@ Sets and their fixed dev/test parts (every threshold is chosen on ``dev`` only):
 - ``rgb``: RGB's swapped-answer set (dev only, like bundled): does the abstention gate cost conflicts there?
 
 Stores are ingested once into ``--stores`` (default ``/tmp/corroborate-bench-stores``).
+
+Not replayed: a question that asks two things is read whole here, while ``rag ask`` answers it part by part
+(``rag/parts.py``); a part's own conflicts show only in a ``rag eval`` run (session 15 found one that way).
 """
 
 from __future__ import annotations
