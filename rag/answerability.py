@@ -193,7 +193,7 @@ def _is_year(value: float) -> bool:
 
 def asked_years(question: str | Question) -> tuple[str, ...]:
     """The years the asking clause of a wh-question names, as written ("Who wrote the paper in 1974?" -> '1974').
-    None for a yes/no question: "Was it built in 1974?" is answered No by a source's own year.
+    None of them for a yes/no question: "Was it built in 1974?" is answered No by a source's own year.
 
     Example:
         >>> asked_years("Who wrote the paper in 1974?"), asked_years("Was the paper written in 1974?")
