@@ -510,7 +510,7 @@ def antonyms() -> dict[str, frozenset[str]]:
 
 
 # lowercase words only: a capitalised "Last" or "Minor" is usually part of a name
-_LOWER_WORD = re.compile(r"\b[a-z]+\b")  # lower case: a capitalised word inside a sentence is a name ("Little Rock")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _FIRST_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b")
 
 

@@ -26,9 +26,12 @@ def _is_year(tok: Token) -> bool:
     return bool(re.fullmatch(r"(1[6-9]|20)\d\d", tok.text))
 
 
+_DAY = re.compile(rf"(\d{{1,2}})(?:{'|'.join(sorted(ORDINAL_SUFFIXES))})?")
+
+
 def _day(text: str) -> int | None:
     """A day of the month as written beside a month name: '13', or the ordinal '1st', '22nd'."""
-    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", text)
+    m = _DAY.fullmatch(text)
     return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 31 else None
 
 
