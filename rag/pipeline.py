@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from dataclasses import dataclass
@@ -322,8 +323,12 @@ class Pipeline:
                                                  "and never mention it")
         return Prepared(chunks, ev, answers, None, {a.evidence.key for a in answers if a.margin >= floor})
 
-    def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+    def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None,
+            as_of: datetime.date | None = None) -> Answer:
         """Answer one question; ``on_token`` receives the unverified draft as it streams.
+
+        ``as_of`` is the day the question is asked on (default today): articles published later are left out,
+        and "this week" means the week before it.
 
         A question that asks two things ("When was it signed, and who brokered it?") is answered part by part
         (``rag/parts.py``): each part the articles answer is answered, and each part they do not is said so.
@@ -336,13 +341,13 @@ class Pipeline:
             raise InputError("The question is empty.")
         if len(question) > MAX_QUESTION_CHARS:
             raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.")
-        q = Question.parse(question)
+        q = Question.parse(question, as_of)
         parts = q.parts
         if len(parts) == 1:
             return self._ask_one(q, id, on_token)
         answers = []
         for part in parts:
-            a = self._ask_one(Question.parse(standalone(part, parts[0])), None, on_token)
+            a = self._ask_one(Question.parse(standalone(part, parts[0]), as_of), None, on_token)
             answers.append(a.model_copy(update={"question": part}))
         return merge_answers(question, answers).model_copy(update={"id": id})
 

@@ -14,6 +14,7 @@ also read on answers (``rag/answerability.py``): :data:`DATE_WORDS` (what counts
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -113,6 +114,12 @@ _IDENT_SLOT = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|n
 # "Which countries did not sign?", "What is never allowed?"; "not only ... but" and "whether or not" negate nothing.
 _NEGATED = re.compile(r"\b(not|never|no longer|cannot)\b|n[’']t\b", re.I)
 _NOT_NEGATING = re.compile(r"\bnot only\b|\bor not\b", re.I)
+# A question about the time it is asked in ("on Wednesday": the last one). "new" and "now" are left out: "New York",
+# "now-defunct".
+_RECENT = re.compile(
+    r"\b(this|last|past) (week|weekend|month|year)\b|\b(recently|latest|currently|so far|today|yesterday)\b"
+    r"|\bon (mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I
+)
 _DEBATE = re.compile(
     r"\b(effective|work|works|better|worse|best|worst|safe|harmful|beneficial|good|bad|should|worth)\b", re.I
 )
@@ -129,12 +136,14 @@ class Question:
     """
 
     text: str
+    as_of: datetime.date | None = None
+    """The day it is asked on: articles published later did not exist yet (``None``: today)."""
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
-    def parse(text: str) -> Question:
+    def parse(text: str, as_of: datetime.date | None = None) -> Question:
         """The question read from ``text`` (the same object for the same text, so its readings are shared)."""
-        return Question(text)
+        return Question(text, as_of)
 
     @staticmethod
     def of(question: str | Question) -> Question:
@@ -166,6 +175,11 @@ class Question:
     def search_focus(self) -> tuple[str, ...]:
         """The focus of the 'who/what is the X' kind only (``attributes=False``): what retrieval weighs."""
         return tuple(focus_terms(self.text, attributes=False))
+
+    @cached_property
+    def asks_recent(self) -> bool:
+        """It asks about the time it is asked in ("this week", "recently", "latest"): newer articles answer it."""
+        return bool(_RECENT.search(self.text))
 
     # -- the specifics it names --------------------------------------------------------------------------
     @cached_property

@@ -8,6 +8,7 @@ long article cannot crowd out the others) and the per-list ranks for diagnostics
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 from rag.embed import Embedder, get_embedder
@@ -56,6 +57,30 @@ class _BM25Index:
         self._retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(30, len(nodes)))
 
 
+class _DocDates:
+    """Each document's publication date, read from the store's records and cached until the store changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rev: str | None = None
+        self._dates: dict[str, datetime.date] = {}
+
+    def get(self, store: Store) -> dict[str, datetime.date]:
+        with self._lock:
+            rev = store.revision()
+            if rev != self._rev:
+                self._dates = {r.doc_id: d for r in store.list_documents() if (d := _day(r.meta.published))}
+                self._rev = rev
+            return self._dates
+
+
+def _day(iso: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
+
+
 def rrf_fuse(ranked_lists: list[list[str]], k: int = 60) -> dict[str, float]:
     """Reciprocal rank fusion: score(id) = sum over lists of 1 / (k + rank)."""
     scores: dict[str, float] = {}
@@ -94,6 +119,7 @@ class Retriever:
         self.store = store or get_store(settings)
         self.embedder = embedder or get_embedder(settings)
         self._bm25 = _BM25Index()
+        self._dates = _DocDates()
 
     def retrieve(self, question: str | Question, top_k: int | None = None) -> list[ScoredChunk]:
         """The fused, diversified top chunks for ``question``."""
@@ -103,10 +129,19 @@ class Retriever:
         if top_k <= 0:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}")
         qvec = self.embedder.embed_query(q.text)
-        dense = self.store.dense_search(qvec, cfg.candidates)
+        dates = self._dates.get(self.store) if q.as_of or (q.asks_recent and cfg.recent_days) else {}
+        # Articles published after the day the question is asked did not exist then (a question asked "as of"
+        # an earlier day, as RealTimeQA's weekly quizzes are): they are left out, and more candidates are
+        # fetched so that leaving them out does not thin the lists.
+        later = {d for d, day in dates.items() if q.as_of and day > q.as_of}
+        n = cfg.candidates * (3 if later else 1)
+        dense = self.store.dense_search(qvec, n)
         if not dense:
             raise EmptyStoreError("The store is empty: ingest articles first, e.g. `rag ingest corpus/`.")
-        sparse = self._bm25.search(self.store, q.text, cfg.candidates)
+        sparse = self._bm25.search(self.store, q.text, n)
+        if later:
+            dense = [(c, s) for c, s in dense if c.doc_id not in later][: cfg.candidates]
+            sparse = [(c, s) for c, s in sparse if c.doc_id not in later][: cfg.candidates]
         by_id = {c.chunk_id: c for c, _ in dense}
         by_id.update({c.chunk_id: c for c, _ in sparse})
         dense_ids = [c.chunk_id for c, _ in dense]
@@ -124,6 +159,9 @@ class Retriever:
             naming = [cid for cid, _ in sorted(fused.items(), key=lambda kv: (-share[kv[0]], -kv[1], kv[0]))
                       if share[cid] > 0]
             lists.append(naming)
+        recent = self._recent(q, fused, dates, by_id) if q.asks_recent and cfg.recent_days else []
+        if recent:
+            lists.append(recent)
         fused = rrf_fuse(lists, k=cfg.rrf_k)
         dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
         sparse_rank = {cid: i for i, cid in enumerate(sparse_ids, 1)}
@@ -132,3 +170,16 @@ class Retriever:
             for cid, s in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         return diversify(ordered, top_k, cfg.max_chunks_per_doc)
+
+    def _recent(self, q: Question, fused: dict[str, float], dates: dict[str, datetime.date],
+                by_id: dict[str, Chunk]) -> list[str]:
+        """The candidates published in the ``retrieval.recent_days`` before the question's day, in fused order.
+
+        A question about the time it is asked in ("Which airline apologised this week?") is answered by the
+        articles of that time; older ones tell an earlier story with the same words. A ranked list in the fusion,
+        not a filter: an older article that alone holds the answer still ranks by its other lists.
+        """
+        today = q.as_of or datetime.date.today()
+        start = today - datetime.timedelta(days=self.settings.retrieval.recent_days)
+        return [cid for cid, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+                if (day := dates.get(by_id[cid].doc_id)) and start <= day <= today]

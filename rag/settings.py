@@ -122,6 +122,12 @@ class RetrievalSettings(_Section):
     focus_weight: float = Field(
         default=0.15, ge=0, le=1, description="Evidence score added for a sentence naming the question's focus."
     )
+    recent_days: int | None = Field(
+        default=7,
+        ge=1,
+        description="A question about the time it is asked in ('this week', 'recently') ranks the articles published "
+        "in this many days before it higher (a fourth list in the fusion); none turns it off.",
+    )
     max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
     evidence_sentences: int = Field(
         default=8, ge=1, description="Evidence sentences judged (QA, conflicts, quotes); the best of them go to the LLM."

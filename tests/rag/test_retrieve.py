@@ -70,3 +70,69 @@ def test_diversify_caps_chunks_per_document_and_fills_up_when_sources_run_out():
     ordered = [_sc("a", 0), _sc("a", 1), _sc("a", 2), _sc("b", 0), _sc("a", 3)]
     assert [s.chunk.chunk_id for s in diversify(ordered, top_k=3, per_doc=2)] == ["a0", "a1", "b0"]
     assert [s.chunk.chunk_id for s in diversify(ordered, top_k=4, per_doc=1)] == ["a0", "b0", "a1", "a2"]
+
+
+# -- the day a question is asked on ------------------------------------------------------------------------------
+OLD_STORIES = [
+    "Southwest Airlines cancelled thousands of flights as a winter storm hit its network in December.",
+    "Passengers stranded by the winter storm waited days for Southwest Airlines to rebook their flights.",
+    "Southwest Airlines flights were cancelled across the country as the winter storm spread east.",
+    "The winter storm cancelled Southwest Airlines flights and left bags piled up at airports.",
+]
+NEW_STORY = "The carrier will hand 25,000 frequent flyer points to travellers hit by the meltdown, it said this week."
+LATER_STORY = "Southwest Airlines flights were cancelled again in February after another winter storm."
+RECENT_Q = "Which airline that cancelled flights in the winter storm said this week it would reward passengers?"
+
+
+@pytest.fixture
+def dated_store(tmp_path, fake_embedder):
+    import json
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    dated = [(t, "2022-12-28") for t in OLD_STORIES] + [(NEW_STORY, "2023-01-05"), (LATER_STORY, "2023-02-20")]
+    meta = []
+    for i, (text, day) in enumerate(dated):
+        (docs / f"d{i}.txt").write_text(f"{text}\n", encoding="utf-8")
+        meta.append(json.dumps({"id": f"d{i}", "title": f"Story {i}", "date": day}))
+    (docs / "docs_meta.jsonl").write_text("\n".join(meta) + "\n", encoding="utf-8")
+    settings = get_settings(overrides={"store.path": str(tmp_path / "store")})
+    ingest_paths([docs], settings, store=ChromaStore(settings), embedder=fake_embedder)
+    return tmp_path / "store"
+
+
+def _dated(store_path, embedder, question: str, as_of, top_k: int = 3, **over) -> list[str]:
+    import datetime
+
+    from rag.question import Question
+
+    settings = get_settings(overrides={"store.path": str(store_path), "retrieval.focus_search": False, **over})
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    hits = Retriever(settings, ChromaStore(settings), embedder).retrieve(Question.parse(question, day), top_k=top_k)
+    return [" ".join(h.chunk.text.split()) for h in hits]
+
+
+def test_articles_published_after_the_day_asked_are_left_out(dated_store, fake_embedder):
+    q = "When were Southwest Airlines flights cancelled after a winter storm?"
+    assert any("February" in t for t in _dated(dated_store, fake_embedder, q, None, top_k=6))
+    asked = _dated(dated_store, fake_embedder, q, "2023-01-06", top_k=6)
+    assert asked and not any("February" in t for t in asked), asked
+
+
+def test_a_question_about_this_week_ranks_that_weeks_articles_higher(dated_store, fake_embedder):
+    on = _dated(dated_store, fake_embedder, RECENT_Q, "2023-01-06", top_k=2)
+    off = _dated(dated_store, fake_embedder, RECENT_Q, "2023-01-06", top_k=2, **{"retrieval.recent_days": "none"})
+    assert any("frequent flyer points" in t for t in on), on
+    assert not any("frequent flyer points" in t for t in off), off  # the control: the retellings outrank it
+
+
+def test_questions_about_the_time_they_are_asked_in_are_recognised():
+    from rag.question import Question
+
+    for q in ("Which former pope was laid to rest this week?", "Who recently resigned as CEO?",
+              "What is the latest country to join NATO?", "How many votes has he won so far?",
+              "Which team did he play for last year?", "Which Republican was elected House speaker on Wednesday?"):
+        assert Question.parse(q).asks_recent, q
+    for q in ("Where is the New York office?", "Who now-defunct company made it?", "When was the treaty signed?",
+              "What did the weekly newspaper report?", "Which day is Good Friday?"):
+        assert not Question.parse(q).asks_recent, q
