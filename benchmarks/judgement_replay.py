@@ -54,6 +54,7 @@ from rag.answerability import asked_years as _asked_years  # noqa: E402
 from rag.conflicts.answers import SourceAnswer, answer_conflicts  # noqa: E402
 from rag.conflicts.relevance import asks_one_party  # noqa: E402
 from rag.conflicts.source_reading import no_source_answers, reading_conflicts, second_reader  # noqa: E402
+from rag.question import Question  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 from rag.types import Evidence  # noqa: E402
 
@@ -125,7 +126,7 @@ def collect(name: str, part: str, stores: Path, cache: Path, sample: int | None 
         for i, q in enumerate(qs):
             if q.id in done:
                 continue
-            pre = pipe.prepare(q.question)
+            pre = pipe.prepare(Question.parse(q.question, q.asked_at))  # as rag eval asks it: as of its day
             rec = {
                 "id": q.id, "question": q.question, "conflict": q.conflict, "unanswerable": q.unanswerable,
                 "conflict_docs": q.conflict_docs, "answers_gold": q.answers, "reason": pre.abstain_reason,

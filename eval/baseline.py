@@ -14,6 +14,7 @@ from ``start``/``end`` in the metadata and the document's clean text.
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 from typing import Any
@@ -144,8 +145,9 @@ class BaselinePipeline:
             score=float(nws.score or 0.0),
         )
 
-    def ask(self, question: str, id: str | None = None) -> Answer:
-        """Answer one question with the stock llama-index citation engine."""
+    def ask(self, question: str, id: str | None = None, as_of: datetime.date | None = None) -> Answer:
+        """Answer one question with the stock llama-index citation engine (which reads no dates: ``as_of`` is
+        accepted so that a set's dated questions run on both systems, and left unused, as stock)."""
         from llama_index.core.schema import QueryBundle
 
         t0 = time.perf_counter()

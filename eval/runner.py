@@ -154,7 +154,7 @@ def answer_one(system_obj, q: EvalQuestion, system: System, judge: Judge) -> Res
     """Ask one system one question and score the answer; a failure becomes an error record."""
     t0 = time.perf_counter()
     try:
-        a: Answer = system_obj.ask(q.question, id=q.id)
+        a: Answer = system_obj.ask(q.question, id=q.id, as_of=q.asked_at)
     except KeyboardInterrupt:
         raise
     except Exception as e:  # one bad question must not stop a long run

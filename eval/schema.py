@@ -19,11 +19,15 @@ The files in ``../shared/bench/*/questions.jsonl`` follow this schema as they ar
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 System = Literal["ours", "baseline"]
+#: A note that opens with a set's name and the day the question was asked ("RealTimeQA 2023/01/05 CNN news quiz").
+_DATED_NOTE = re.compile(r"^[A-Za-z][\w.-]*(?: [\w.-]+){0,2}? (\d{4})/(\d{2})/(\d{2})\b")
 
 
 class EvalQuestion(BaseModel):
@@ -65,6 +69,11 @@ class EvalQuestion(BaseModel):
     unanswerable: bool = Field(default=False, description="True when the corpus does not hold the answer.")
     tags: list[str] = Field(default_factory=list, description="Categories for the report, e.g. single, conflict.")
     note: str = Field(default="", description="Supporting quotes '[doc] sentence | [doc] sentence || comment'.")
+    asked_at: datetime.date | None = Field(
+        default=None,
+        description="The day the question was asked (ISO date): the system answers as of that day. Read from a note "
+        "that opens with the set's name and a date ('RealTimeQA 2023/01/05 CNN news quiz') when not given.",
+    )
 
     @field_validator("id", mode="before")
     @classmethod
@@ -76,6 +85,9 @@ class EvalQuestion(BaseModel):
     def _sides(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        dated = _DATED_NOTE.match(str(data.get("note") or ""))
+        if dated and not data.get("asked_at"):
+            data = {**data, "asked_at": "-".join(dated.groups())}
         docs = data.get("conflict_docs")
         if isinstance(docs, list) and docs and all(isinstance(d, str) for d in docs):
             gold = set(data.get("gold_docs") or [])

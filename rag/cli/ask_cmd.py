@@ -73,7 +73,21 @@ def render_by_source(question: str, views) -> str:
     return "\n".join(lines)
 
 
-def _batch(pipeline, path: str, debug: bool) -> None:
+def _day(value: str | None, where: str):
+    """An ISO date (YYYY-MM-DD), or a clear error naming where it came from."""
+    import datetime
+
+    from rag.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not a date; give it as YYYY-MM-DD, e.g. 2023-01-05.") from None
+
+
+def _batch(pipeline, path: str, debug: bool, as_of) -> None:
     from rag.errors import RagError
 
     with open(path, encoding="utf-8") as fh:
@@ -87,7 +101,8 @@ def _batch(pipeline, path: str, debug: bool) -> None:
                 click.echo(json.dumps({"id": None, "line": lineno, "error": f"bad line: {e}"}))
                 continue
             try:
-                a = pipeline.ask(question, id=None if qid is None else str(qid))
+                day = _day(item.get("as_of"), f"{path}:{lineno}: as_of") if "as_of" in item else as_of
+                a = pipeline.ask(question, id=None if qid is None else str(qid), as_of=day)
                 out = a.model_dump() if debug else a.public_dict()
             except RagError as e:
                 out = {"id": qid, "question": question, "error": str(e)}
@@ -105,9 +120,12 @@ def _batch(pipeline, path: str, debug: bool) -> None:
 @click.option("--by-source", is_flag=True,
               help="Each article's own answer with its quote, marking the ones that disagree (typed values and QA "
               "spans; when fewer than two articles give one, the LLM reads each article: one short call per article).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Answer as of this day: articles published later are left out, and 'this week' is the week "
+              "before it (default today). A --batch line's own \"as_of\" wins.")
 @click.pass_obj
 def ask(state: State, question: str | None, json_: bool, batch: str | None, evidence: bool, debug: bool,
-        by_source: bool) -> None:
+        by_source: bool, as_of: str | None) -> None:
     """Answer QUESTION from the ingested articles, citing exact spans.
 
     The model's draft streams first (marked unverified); the answer printed
@@ -119,9 +137,13 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
         rag ask --json "Where did the drone crash according to Mali?"
         rag ask --batch questions.jsonl > answers.jsonl
         rag ask --by-source "When was the drone downed?"
+        rag ask --as-of 2025-04-05 "What happened this week?"
     """
     from rag.errors import InputError
     from rag.pipeline import Pipeline
+    from rag.question import Question
+
+    day = _day(as_of, "--as-of")
 
     if batch and question:
         raise InputError("Give either a QUESTION or --batch FILE, not both.")
@@ -129,7 +151,7 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
         raise InputError('No question given. Example: rag ask "Who brought the drone down?"')
     pipeline = Pipeline(state.settings)
     if by_source and not batch:
-        views = pipeline.by_source(question)
+        views = pipeline.by_source(Question.parse(question, day))
         if json_:
             click.echo(json.dumps({"question": question, "sources": [v.model_dump() for v in views]},
                                   ensure_ascii=False, indent=2))
@@ -137,10 +159,10 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
             click.echo(render_by_source(question, views))
         return
     if batch:
-        _batch(pipeline, batch, debug)
+        _batch(pipeline, batch, debug, day)
         return
     if json_:
-        a = pipeline.ask(question)
+        a = pipeline.ask(question, as_of=day)
         click.echo(json.dumps(a.model_dump() if debug else a.public_dict(), ensure_ascii=False, indent=2))
         return
     started = False
@@ -152,7 +174,7 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
             started = True
         click.secho(piece, dim=True, nl=False, err=True)
 
-    a = pipeline.ask(question, on_token=on_token)
+    a = pipeline.ask(question, on_token=on_token, as_of=day)
     if started:
         click.echo("\n", err=True)
     click.echo(render_answer(a, show_evidence=evidence))

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import datetime
 import base64
 import hmac
 import json
@@ -73,6 +74,9 @@ class AskRequest(BaseModel):
 
     question: str = Field(description="The question, up to 2000 characters.")
     id: str | None = Field(default=None, description="Your id for the question, echoed back in the answer.")
+    as_of: datetime.date | None = Field(
+        default=None, description="Answer as of this day (YYYY-MM-DD): articles published later are left out, and "
+        "'this week' is the week before it. Default today.")
 
 
 class ChatMessage(BaseModel):
@@ -427,7 +431,7 @@ def build_router(service: Service, auth: ApiAuth | None = None, *, raise_errors:
         """Wait in line for a slot, then answer; the body is exactly what `rag ask --json` prints."""
         q = service.check_question(body.question)
         ticket = service.line.join(client_id(request))
-        answer = await run_in_threadpool(service.answer_in_turn, ticket, q)
+        answer = await run_in_threadpool(service.answer_in_turn, ticket, q, as_of=body.as_of)
         if body.id is not None:
             answer = answer.model_copy(update={"id": body.id})
         return JSONResponse(answer.public_dict())
@@ -435,7 +439,7 @@ def build_router(service: Service, auth: ApiAuth | None = None, *, raise_errors:
     @router.post("/search", response_model=SearchResult, summary="Evidence for a question (no LLM)")
     async def search(body: AskRequest) -> SearchResult:
         """Retrieval and evidence selection only: exact spans a question could be answered from; no line."""
-        evidence, reason = await run_in_threadpool(service.search, body.question)
+        evidence, reason = await run_in_threadpool(service.search, body.question, body.as_of)
         return SearchResult(question=body.question.strip(), evidence=evidence, abstain_reason=reason)
 
     @router.get("/models", response_model=ModelList, summary="The model list (OpenAI-compatible)")

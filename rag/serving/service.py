@@ -10,12 +10,14 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import EmptyStoreError, InputError
 from rag.pipeline_cache import PipelineCache
+from rag.question import Question
 from rag.serving.line import AskLine, Ticket
 from rag.settings import Settings
 from rag.types import Answer, Conflict, DocRecord, Evidence
@@ -72,17 +74,18 @@ class Service:
 
     def answer_in_turn(self, ticket: Ticket, question: str, *,
                        on_wait: Callable[[int, float | None], None] | None = None,
-                       on_token: Callable[[str], None] | None = None) -> Answer:
-        """Answer a question that already joined the line (``ticket``): wait for its slot, answer, give the slot back."""
+                       on_token: Callable[[str], None] | None = None, as_of: datetime.date | None = None) -> Answer:
+        """Answer a question that already joined the line (``ticket``): wait for its slot, answer, give the slot back.
+        ``as_of``: the day it is asked on (default today; ``Pipeline.ask``)."""
         try:
             self.line.wait(ticket, on_wait)
-            return self.pipeline().ask(question, on_token=on_token)
+            return self.pipeline().ask(question, on_token=on_token, as_of=as_of)
         finally:
             self.line.leave(ticket)
 
-    def search(self, question: str) -> tuple[list[Evidence], str | None]:
+    def search(self, question: str, as_of: datetime.date | None = None) -> tuple[list[Evidence], str | None]:
         """Evidence sentences for the question and why it would abstain (None when answerable); no LLM, no line."""
-        pre = self.pipeline().prepare(self.check_question(question))
+        pre = self.pipeline().prepare(Question.parse(self.check_question(question), as_of))
         return list(pre.evidence.items), pre.abstain_reason
 
     # -- corpus

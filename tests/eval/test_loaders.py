@@ -168,3 +168,17 @@ def test_bench_splits_are_disjoint_and_complete():
         dev, test = split_part(evset, "dev"), split_part(evset, "test")
         assert not {q.id for q in dev} & {q.id for q in test}
         assert len(dev) + len(test) == len(evset.questions)
+
+
+def test_the_day_a_question_was_asked_comes_from_its_field_or_its_dated_note():
+    import datetime
+
+    q = EvalQuestion(id="a", question="Which pope was laid to rest this week?",
+                     note="RealTimeQA 2023/01/05 CNN news quiz; multiple choice A | B")
+    assert q.asked_at == datetime.date(2023, 1, 5)
+    given = EvalQuestion(id="b", question="?", asked_at="2024-02-29", note="RealTimeQA 2023/01/05 CNN news quiz")
+    assert given.asked_at == datetime.date(2024, 2, 29), "an explicit date wins over the note"
+    for note in ("SQuAD 2.0 dev, article Warsaw, paragraph 3", "[001_4455a967edf0368c] On 2025/04/01 it fell. || x", ""):
+        assert EvalQuestion(id="c", question="?", note=note).asked_at is None, note
+    with pytest.raises(ValueError, match="asked_at"):
+        EvalQuestion(id="d", question="?", asked_at="last Tuesday")

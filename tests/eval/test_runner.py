@@ -138,3 +138,24 @@ def test_gold_ids_of_duplicate_files_map_to_the_stored_copy(tmp_path, settings, 
     run_eval(qset, settings, out, corpus=corpus, embedder=fake_embedder, llm=scripted_llm)
     assert json.loads((out / "run.json").read_text())["doc_aliases"] == {"005_dup": "001_4455a967edf0368c"}
     assert load_results(out)[("ours", "w")].question.gold_docs == ["001_4455a967edf0368c"]
+
+
+def test_each_question_is_asked_as_of_its_own_day(tmp_path, settings, fake_embedder, scripted_llm, monkeypatch):
+    import datetime
+
+    from rag.pipeline import Pipeline
+
+    p = tmp_path / "dated.jsonl"
+    p.write_text(json.dumps({**QUESTIONS[0], "note": "RealTimeQA 2023/01/05 CNN news quiz"}) + "\n"
+                 + json.dumps(QUESTIONS[2]) + "\n")
+    seen = {}
+    real = Pipeline.ask
+
+    def ask(self, question, id=None, on_token=None, as_of=None):
+        seen[id] = as_of
+        return real(self, question, id=id, on_token=on_token, as_of=as_of)
+
+    monkeypatch.setattr(Pipeline, "ask", ask)
+    _fill(scripted_llm)
+    run_eval(p, settings, tmp_path / "run", corpus=CORPUS, baseline=False, embedder=fake_embedder, llm=scripted_llm)
+    assert seen == {"w": datetime.date(2023, 1, 5), "u": None}

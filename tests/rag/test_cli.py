@@ -105,3 +105,18 @@ def test_ask_by_source_lists_each_articles_own_answer_without_the_llm(cli):
     obj = json.loads(r.output)
     assert obj["sources"] and all({"doc_id", "answer", "disagrees", "camp"} <= set(s) for s in obj["sources"])
     assert llm.history == [], "--by-source never calls the LLM"
+
+
+def test_ask_as_of_a_day_names_a_bad_date_and_a_batch_line_keeps_going(cli, tmp_path):
+    run, llm = cli
+    r = run("ask", "--as-of", "yesterday", "Who brought the drone down?")
+    assert r.exit_code == 1
+    assert "--as-of: 'yesterday' is not a date; give it as YYYY-MM-DD" in r.output
+    run("ingest", str(CORPUS))
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "What colour was the drone according to Mali?", "as_of": "01/04/2025"}\n'
+                     '{"id": "b", "question": "What colour was the drone according to Algeria?", "as_of": "2025-04-05"}\n')
+    llm.enqueue(CANNOT_ANSWER_PHRASE)
+    lines = [json.loads(x) for x in run("ask", "--batch", str(batch)).output.strip().splitlines()]
+    assert f"{batch}:1: as_of: '01/04/2025' is not a date" in lines[0]["error"]
+    assert lines[1]["id"] == "b" and "error" not in lines[1]

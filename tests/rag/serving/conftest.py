@@ -26,13 +26,15 @@ class FakePipeline:
         self.answer, self.delay, self.error = answer, delay, error
         self.nli = self.llm = None
         self.asked: list[str] = []
+        self.days: list = []  # each question's as_of
         self.running = 0
         self.most = 0
         self._lock = threading.Lock()
 
-    def ask(self, question, id=None, on_token=None):
+    def ask(self, question, id=None, on_token=None, as_of=None):
         with self._lock:
             self.asked.append(question)
+            self.days.append(as_of)
             self.running += 1
             self.most = max(self.most, self.running)
         try:

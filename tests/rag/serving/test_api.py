@@ -248,3 +248,15 @@ def test_helpers():
     text = "one two three four five six seven eight [1]."
     assert "".join(pieces(text, 3)) == text
     assert pieces("", 3) == [""]
+
+
+def test_ask_as_of_a_day_reaches_the_pipeline_and_a_bad_day_is_named(served):
+    import datetime
+
+    c = client_for(served)
+    r = c.post("/v1/ask", json={"question": "What happened this week?", "as_of": "2023-01-05"})
+    assert r.status_code == 200, r.text
+    assert served.pipeline.days == [datetime.date(2023, 1, 5)]
+    r = c.post("/v1/ask", json={"question": "What happened this week?", "as_of": "soon"})
+    assert r.status_code == 400 and r.json()["error"]["message"].startswith("Invalid request: as_of:")
+    assert served.pipeline.days == [datetime.date(2023, 1, 5)], "a bad day is refused before the pipeline"
