@@ -247,7 +247,8 @@ def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, 
     for r in recs:
         best = max((a.margin for a in r["answers"]), default=float("-inf"))
         # as Pipeline.prepare: a year the asking clause names that no retrieved chunk has (``missing`` holds them)
-        year = asked_years and any(y in (r.get("missing") or []) for y in _asked_years(r["question"]))
+        year = asked_years and any(y in (r.get("missing") or [])
+                                   for y in _asked_years(Question.parse(r["question"], r.get("as_of"))))
         before_margin = bool(r["reason"]) or (specifics and bool(r.get("missing"))) or year
         margin_only = not before_margin and best < min_qa_margin
         refused = before_margin or margin_only
@@ -337,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         path = args.cache / f"{n}-{args.part}.jsonl"
         if path.is_file():
-            ids = {q.id for q in questions_of(n, args.part)}
-            caches[n] = [r for r in load_cache(path) if r["id"] in ids]
+            days = {q.id: q.asked_at for q in questions_of(n, args.part)}
+            caches[n] = [{**r, "as_of": days[r["id"]]} for r in load_cache(path) if r["id"] in days]
     weights = {}
     for n, recs in caches.items():
         attach_readings(recs, args.cache / f"{n}-{args.part}-reading.jsonl", settings)

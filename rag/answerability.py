@@ -13,6 +13,7 @@ the small LLM's way of saying the evidence does not answer.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Callable
@@ -192,8 +193,9 @@ def _is_year(value: float) -> bool:
 
 
 def asked_years(question: str | Question) -> tuple[str, ...]:
-    """The years the asking clause of a wh-question names, as written ("Who wrote the paper in 1974?" -> '1974').
-    None of them for a yes/no question: "Was it built in 1974?" is answered No by a source's own year.
+    """The years the asking clause of a wh-question names, as written ("Who wrote the paper in 1974?" -> '1974'),
+    but the year it is asked in (``Question.as_of``, default today). None of them for a yes/no question: "Was it
+    built in 1974?" is answered No by a source's own year.
 
     Example:
         >>> asked_years("Who wrote the paper in 1974?"), asked_years("Was the paper written in 1974?")
@@ -203,8 +205,10 @@ def asked_years(question: str | Question) -> tuple[str, ...]:
     if q.asks_yes_no:
         return ()
     clause = q.main_clause
+    # The year it is asked in is no specific: news writes it "this year" ("the deadliest shooting in 2023?").
+    now = (q.as_of or datetime.date.today()).year
     return tuple(w for w, values in q.named_numbers  # a year is written as four digits: not "1,000"
-                 if re.fullmatch(r"\d{4}", w) and any(_is_year(v) for v in values)
+                 if re.fullmatch(r"\d{4}", w) and any(_is_year(v) for v in values) and now not in values
                  and re.search(rf"(?<![\w.,]){re.escape(w)}(?!\w)", clause))
 
 

@@ -295,3 +295,11 @@ def test_a_year_asked_about_that_no_chunk_mentions_is_missing():
     assert missing_year("Who showed 21 problems NP-complete in 1974?", context) == "1974"
     assert missing_year("Who showed 21 problems NP-complete in 1972?", context) is None
     assert missing_year("Did Karp show it in 1974?", context) is None
+    # the year it is asked in: news writes "this year"
+    import datetime
+
+    from rag.question import Question
+
+    shooting = "Which state suffered the deadliest mass shooting in 2023?"
+    assert missing_year(Question.parse(shooting, datetime.date(2023, 12, 22)), "The deadliest this year was in Maine.") is None
+    assert missing_year(Question.parse(shooting, datetime.date(2024, 12, 22)), "The deadliest this year was in Maine.") == "2023"
