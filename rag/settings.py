@@ -305,6 +305,12 @@ class ConflictSettings(_Section):
         "Chosen on dev (README, session 15): WikiContradict dev 42 -> 46 / 91 flagged, SQuAD 2.0 dev false flags "
         "13 -> 17 / 839, RealTimeQA dev and bundled unchanged.",
     )
+    answer_min_evidence_score: float | None = Field(
+        default=0.6, ge=0, le=1,
+        description="Or its sentence's evidence score (embedding similarity and shared words, rag/evidence.py) is at "
+        "least this: a sentence close in meaning to the question, worded otherwise ('started using it in 1892' for "
+        "'when did it enter service?'). None: off. Chosen on dev (README, session 16).",
+    )
     reading: bool = Field(
         default=True,
         description="Ask the LLM for each source's own answer (one call, checked against the sources) and flag sources "

@@ -12,7 +12,8 @@ they share is that two sources give *different answers to the question asked*. S
 2. **Which answers count.** A span whose margin is at least ``answer_min_margin``, that is not just words
    of the question, from a sentence that is about the question (at least ``answer_min_coverage`` of the
    question's content words appear in the title, the sentence or the sentence before it; or, weighting each
-   word by how rare it is among the stored chunks, ``answer_min_weighted_coverage`` of them).
+   word by how rare it is among the stored chunks, ``answer_min_weighted_coverage`` of them; or a sentence whose
+   evidence score, embedding similarity with shared words, reaches ``answer_min_evidence_score``).
 3. **Do two answers agree?** (:func:`answers_agree`) The same value read tolerantly: dates that agree on
    every field both state (``1972`` and ``10 February 1972``), the same numbers (after unit conversion),
    the same name in another spelling, or one answer's words contained in the other's (``Curran`` /
@@ -143,12 +144,16 @@ def _kind(a: str, b: str) -> str:
 
 
 def about_question(question: Question, context: str, settings: ConflictSettings,
-                   weights: Mapping[str, float] | None = None) -> bool:
+                   weights: Mapping[str, float] | None = None, score: float | None = None) -> bool:
     """Whether a side's context (title, sentence before, sentence) is about the question: it holds
     ``answer_min_coverage`` of the question's content words, or, given the store's term ``weights``, at least
     ``answer_min_weighted_coverage`` of them weighted by how rare each is (the subject's rare words, worded
-    otherwise around them)."""
+    otherwise around them), or its sentence's evidence ``score`` reaches ``answer_min_evidence_score`` (close in
+    meaning, worded otherwise)."""
     if question_coverage(question, context) >= settings.answer_min_coverage:
+        return True
+    if score is not None and settings.answer_min_evidence_score is not None \
+            and score >= settings.answer_min_evidence_score:
         return True
     floor = settings.answer_min_weighted_coverage
     return weights is not None and floor is not None and question_coverage(question, context, weights) >= floor
@@ -162,7 +167,7 @@ def _usable(question: Question, answers: list[SourceAnswer], settings: ConflictS
         a for a in answers
         if (a.typed or (spans_count and a.margin >= settings.answer_min_margin))
         and (yes_no or not only_question_words(a.text, question))
-        and about_question(question, a.context, settings, weights)
+        and about_question(question, a.context, settings, weights, a.evidence.score)
     ]
 
 

@@ -346,3 +346,19 @@ def test_a_yes_no_question_is_answered_by_the_sentences_own_value_not_by_the_nam
     assert typed_answer(q, "The final of the 2021 Harbour Cup was played on 24 September 2019.")[0] == "24 September 2019"
     assert typed_answer(q, "The 2021 Harbour Cup was the 12th edition.") is None  # only the name's year
     assert typed_answer("Was he born in 1213?", "He was born in 1213 in Paris.")[0] == "1213"  # the proposed value
+
+
+def test_a_side_close_in_meaning_but_worded_otherwise_counts_by_its_evidence_score():
+    q = "In what year did the Whitehead torpedo enter service?"
+    e1 = ev(1, "Whitehead torpedoes entered service in 1894.", title="Howell torpedo")
+    e2 = ev(2, "The navy started using the Whitehead torpedo in 1892.", title="Howell torpedo")
+    sides = [answer(e1, "1894"), answer(e2, "1892")]
+    assert question_coverage(q, f"{e2.title} {e2.text}") < ConflictSettings().answer_min_coverage
+    settings = ConflictSettings(answer_min_weighted_coverage=None)
+    assert answer_conflicts(q, sides, settings) == [], "the evidence score is not known: by wording alone, no side"
+    close = [answer(e1.model_copy(update={"score": 0.8}), "1894"), answer(e2.model_copy(update={"score": 0.65}), "1892")]
+    [c] = answer_conflicts(q, close, settings)
+    assert {s.answer for s in c.sides} == {"1894", "1892"}
+    far = [close[0], answer(e2.model_copy(update={"score": 0.5}), "1892")]
+    assert answer_conflicts(q, far, settings) == []
+    assert answer_conflicts(q, close, settings.model_copy(update={"answer_min_evidence_score": None})) == []
