@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, WH_WORDS, Question
+from rag.text.months import MONTH_PATTERN
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, WEEKDAYS
@@ -68,7 +69,14 @@ def can_answer(question: str | Question, evidence: list[Evidence]) -> bool:
     if q.expects_money:
         return any(_MONEY.search(e.text) for e in evidence)
     focus = q.term_set - _FRAME
+    if _SINCE_WHEN.search(q.text) and any(_SINCE.search(e.text) for e in evidence):
+        return True  # "How long has it been recognised?" / "recognised since the 1960s"
     return any(_number_near_focus(e.text, focus, q.numbers) for e in evidence)
+
+
+#: A duration asked in the perfect ("how long has it been ...") is answered by the time it began.
+_SINCE_WHEN = re.compile(r"\bhow long (has|have|had)\b", re.I)
+_SINCE = re.compile(r"\bsince\s+(the\s+)?(early\s+|mid-?\s*|late\s+)?(\d{4}s?\b|" + MONTH_PATTERN + r")", re.I)
 
 
 

@@ -48,7 +48,7 @@ _DATE = re.compile(
 #: Date expressions (month, weekday, year, 'yesterday'): the ones a question gives, and those an answer must add.
 DATE_WORDS = re.compile(
     rf"\b({MONTH_PATTERN}|{'|'.join(WEEKDAYS)}|"
-    r"(1[89]|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
+    r"(1[89]|20)\d(\d|0s)|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
     r"earlier this (week|month|year)|this (week|month|year))\b",
     re.IGNORECASE,
 )
@@ -240,8 +240,9 @@ class Question:
 
     @cached_property
     def expects_money(self) -> bool:
-        """It is about a cost, price or payment (a quantity question then needs an amount of money)."""
-        return bool(_MONEY.search(self.text))
+        """It is about a cost, price or payment (a quantity question then needs an amount of money). "How many paid
+        holiday days" counts days: a count is never money."""
+        return bool(_MONEY.search(self.text)) and not self.counted
 
     @cached_property
     def expects_date(self) -> bool:

@@ -35,6 +35,15 @@ def test_cost_questions_need_money_and_numbers_must_sit_near_the_subject():
     assert can_answer("How many migrants did Algeria expel in 2024?", _ev("In 2024 Algeria expelled 30,000 migrants."))
 
 
+
+def test_a_duration_asked_in_the_perfect_is_answered_by_the_time_it_began():
+    since = _ev("Legal certainty is recognised as a general principle by the European Court of Justice since the 1960s.")
+    assert can_answer("How long has legal certainty been recognised as a general principle?", since)
+    assert not can_answer("How long is the bridge over the principle?", since), "a length is not 'since'"
+    assert not can_answer("How long has legal certainty been recognised?", _ev("Legal certainty is recognised by the court."))
+    assert can_answer("How many paid holiday days do most states require?", _ev("Most states require more than 28 holiday days."))
+
+
 @pytest.mark.parametrize("question, answer, ok", [
     ("On what calendar date was the drone shot down?", "Algeria said the drone penetrated 2km before being shot down.", False),
     ("On what calendar date was the drone shot down?", "The drone was shot down on the night of March 31.", True),
@@ -56,6 +65,11 @@ def test_cost_questions_need_money_and_numbers_must_sit_near_the_subject():
     ("Approximately how many refugees are there worldwide?",
      "The number of refugees worldwide is approaching 35 million people.", True),
     ("How far inside Mali did the drone crash?", "It crashed 9.5km inside Mali.", True),
+    # a decade is a date; a count of paid things is no amount of money
+    ("When did the judges argue it?", "In the early 1990s three judges argued it.", True),
+    ("When did the judges argue it?", "Three judges argued it persuasively.", False),
+    ("How many paid holiday days do most states require?", "Most states require more than 28 days.", True),
+    ("How much were the workers paid?", "Most states require more than 28 days.", False),
 ])
 def test_delivers_answer_type(question, answer, ok):
     from rag.answerability import delivers_answer_type
