@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from rag.embed import Embedder
 from rag.focus import focus_share
 from rag.question import Question
+from rag.recency import in_window, published_day
 from rag.safety import looks_like_injection
 from rag.store import Store
 from rag.text import content_terms
@@ -66,6 +67,8 @@ def select_evidence(
     per_doc: int = 3,
     stored_vectors: bool = True,
     focus_weight: float = 0.15,
+    recent_days: int | None = None,
+    recent_weight: float = 0.0,
 ) -> EvidenceSet:
     """Score every sentence of the retrieved chunks against the question; keep the best ``n``.
 
@@ -101,7 +104,13 @@ def select_evidence(
     if focus and focus_weight:
         score = score + focus_weight * np.array([focus_share(focus, c[3]) for c in cands])
     records = store.get_records([c[0].chunk.doc_id for c in cands])
-    order = np.argsort(-score, kind="stable")
+    rank = score
+    if recent_days and recent_weight and q.asks_recent:
+        # A question about the time it is asked in: a sentence of that week's articles ranks higher (not its score:
+        # that stays its relevance, which the abstention and the conflict checks read).
+        fresh = {d for d, r in records.items() if in_window(published_day(r.meta.published), q.as_of, recent_days)}
+        rank = score + recent_weight * np.array([c[0].chunk.doc_id in fresh for c in cands])
+    order = np.argsort(-rank, kind="stable")
     items: list[Evidence] = []
     per: dict[str, int] = {}
     for i in order:

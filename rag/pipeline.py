@@ -178,6 +178,7 @@ class Pipeline:
         ev = select_evidence(
             q, chunks, self.store, self.embedder, cfg.evidence_sentences, cfg.max_sentences_per_doc,
             stored_vectors=cfg.stored_sentence_vectors, focus_weight=cfg.focus_weight,
+            recent_days=cfg.recent_days, recent_weight=cfg.recent_weight,
         )
         return chunks, ev
 

@@ -15,6 +15,7 @@ from rag.embed import Embedder, get_embedder
 from rag.errors import EmptyStoreError
 from rag.focus import focus_share
 from rag.question import Question
+from rag.recency import in_window, published_day
 from rag.settings import Settings
 from rag.store import Store, get_store
 from rag.types import Chunk, ScoredChunk
@@ -69,16 +70,9 @@ class _DocDates:
         with self._lock:
             rev = store.revision()
             if rev != self._rev:
-                self._dates = {r.doc_id: d for r in store.list_documents() if (d := _day(r.meta.published))}
+                self._dates = {r.doc_id: d for r in store.list_documents() if (d := published_day(r.meta.published))}
                 self._rev = rev
             return self._dates
-
-
-def _day(iso: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(iso[:10]) if iso else None
-    except ValueError:
-        return None
 
 
 def rrf_fuse(ranked_lists: list[list[str]], k: int = 60) -> dict[str, float]:
@@ -179,7 +173,6 @@ class Retriever:
         articles of that time; older ones tell an earlier story with the same words. A ranked list in the fusion,
         not a filter: an older article that alone holds the answer still ranks by its other lists.
         """
-        today = q.as_of or datetime.date.today()
-        start = today - datetime.timedelta(days=self.settings.retrieval.recent_days)
+        days = self.settings.retrieval.recent_days
         return [cid for cid, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
-                if (day := dates.get(by_id[cid].doc_id)) and start <= day <= today]
+                if in_window(dates.get(by_id[cid].doc_id), q.as_of, days)]

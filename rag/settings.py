@@ -128,6 +128,11 @@ class RetrievalSettings(_Section):
         description="A question about the time it is asked in ('this week', 'recently') ranks the articles published "
         "in this many days before it higher (a fourth list in the fusion); none turns it off.",
     )
+    recent_weight: float = Field(
+        default=0.2, ge=0, le=1,
+        description="Evidence rank added for a sentence of those articles, for such a question (its relevance score "
+        "is unchanged).",
+    )
     max_chunks_per_doc: int = Field(default=2, ge=1, description="Source diversity: at most this many chunks per document.")
     evidence_sentences: int = Field(
         default=8, ge=1, description="Evidence sentences judged (QA, conflicts, quotes); the best of them go to the LLM."

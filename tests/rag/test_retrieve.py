@@ -136,3 +136,25 @@ def test_questions_about_the_time_they_are_asked_in_are_recognised():
     for q in ("Where is the New York office?", "Who now-defunct company made it?", "When was the treaty signed?",
               "What did the weekly newspaper report?", "Which day is Good Friday?"):
         assert not Question.parse(q).asks_recent, q
+
+
+def test_a_question_about_this_week_puts_that_weeks_sentences_first_in_the_evidence(dated_store, fake_embedder):
+    import datetime
+
+    from rag.evidence import select_evidence
+    from rag.question import Question
+
+    settings = get_settings(overrides={"store.path": str(dated_store), "retrieval.focus_search": False})
+    store = ChromaStore(settings)
+    q = Question.parse(RECENT_Q, datetime.date(2023, 1, 6))
+    chunks = Retriever(settings, store, fake_embedder).retrieve(q, top_k=6)
+
+    def first(weight: float) -> str:
+        ev = select_evidence(q, chunks, store, fake_embedder, recent_days=7, recent_weight=weight)
+        return ev.items[0].text
+
+    assert "frequent flyer points" in first(1.0)
+    assert "frequent flyer points" not in first(0.0)  # the control: by relevance alone a retelling comes first
+    ranked = select_evidence(q, chunks, store, fake_embedder, recent_days=7, recent_weight=1.0)
+    plain = select_evidence(q, chunks, store, fake_embedder, recent_days=7, recent_weight=0.0)
+    assert {e.text: e.score for e in ranked.items} == {e.text: e.score for e in plain.items}, "scores stay relevance"
