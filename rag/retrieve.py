@@ -4,6 +4,9 @@ BM25 is llama-index's ``BM25Retriever`` (bm25s + Snowball stemming) built over t
 store's chunks and cached until the store's revision changes. We fuse ourselves
 instead of using ``QueryFusionRetriever`` because we need a per-document cap (so one
 long article cannot crowd out the others) and the per-list ranks for diagnostics.
+
+A question carries the day it is asked on (``Question.as_of``): articles published later are left out, and
+a question about the time it is asked in ranks that week's articles higher (``rag/recency.py``).
 """
 
 from __future__ import annotations
