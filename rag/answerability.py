@@ -22,10 +22,9 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, WH_WORDS, Question
-from rag.text.months import MONTH_PATTERN
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.text.tokens import tokenize
-from rag.text.months import MONTH_NAMES, WEEKDAYS
+from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
 from rag.text.numerals import CARDINALS, ORDINAL_SUFFIXES, ORDINALS
 from rag.types import Evidence
 from rag.verify import split_draft
@@ -77,7 +76,6 @@ def can_answer(question: str | Question, evidence: list[Evidence]) -> bool:
 #: A duration asked in the perfect ("how long has it been ...") is answered by the time it began.
 _SINCE_WHEN = re.compile(r"\bhow long (has|have|had)\b", re.I)
 _SINCE = re.compile(r"\bsince\s+(the\s+)?(early\s+|mid-?\s*|late\s+)?(\d{4}s?\b|" + MONTH_PATTERN + r")", re.I)
-
 
 
 def _data_lines(name: str) -> list[str]:

@@ -21,15 +21,25 @@ VICTIMS = "Local humanitarian sources insist that most of the victims were civil
 QUESTION = "Who were the victims of the August drone strikes near Tin Zaouatine?"
 
 
-@pytest.fixture
-def store_path(tmp_path, fake_embedder):
+def _store(tmp_path, embedder, texts: list[str], days: list[str] | None = None):
+    """A store of one article per text (``a{i}``), each published on its day when ``days`` are given."""
+    import json
+
     docs = tmp_path / "docs"
     docs.mkdir()
-    for i, text in enumerate(RETELLINGS + [VICTIMS]):
+    for i, text in enumerate(texts):
         (docs / f"a{i}.txt").write_text(f"Article {i}\n\n{text}\n", encoding="utf-8")
+    if days:
+        (docs / "docs_meta.jsonl").write_text("".join(
+            json.dumps({"id": f"a{i}", "title": f"Story {i}", "date": d}) + "\n" for i, d in enumerate(days)))
     settings = get_settings(overrides={"store.path": str(tmp_path / "store")})
-    ingest_paths([docs], settings, store=ChromaStore(settings), embedder=fake_embedder)
+    ingest_paths([docs], settings, store=ChromaStore(settings), embedder=embedder)
     return tmp_path / "store"
+
+
+@pytest.fixture
+def store_path(tmp_path, fake_embedder):
+    return _store(tmp_path, fake_embedder, RETELLINGS + [VICTIMS])
 
 
 def _retrieve(store_path, embedder, question: str, focus: bool, top_k: int) -> list[str]:
@@ -86,19 +96,8 @@ RECENT_Q = "Which airline that cancelled flights in the winter storm said this w
 
 @pytest.fixture
 def dated_store(tmp_path, fake_embedder):
-    import json
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    dated = [(t, "2022-12-28") for t in OLD_STORIES] + [(NEW_STORY, "2023-01-05"), (LATER_STORY, "2023-02-20")]
-    meta = []
-    for i, (text, day) in enumerate(dated):
-        (docs / f"d{i}.txt").write_text(f"{text}\n", encoding="utf-8")
-        meta.append(json.dumps({"id": f"d{i}", "title": f"Story {i}", "date": day}))
-    (docs / "docs_meta.jsonl").write_text("\n".join(meta) + "\n", encoding="utf-8")
-    settings = get_settings(overrides={"store.path": str(tmp_path / "store")})
-    ingest_paths([docs], settings, store=ChromaStore(settings), embedder=fake_embedder)
-    return tmp_path / "store"
+    days = ["2022-12-28"] * len(OLD_STORIES) + ["2023-01-05", "2023-02-20"]
+    return _store(tmp_path, fake_embedder, OLD_STORIES + [NEW_STORY, LATER_STORY], days)
 
 
 def _dated(store_path, embedder, question: str, as_of, top_k: int = 3, **over) -> list[str]:
