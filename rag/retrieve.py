@@ -12,7 +12,6 @@ a question about the time it is asked in ranks that week's articles higher (``ra
 from __future__ import annotations
 
 import datetime
-import threading
 
 from rag.embed import Embedder, get_embedder
 from rag.errors import EmptyStoreError
@@ -20,7 +19,7 @@ from rag.focus import focus_share
 from rag.question import Question
 from rag.recency import in_window, published_day
 from rag.settings import Settings
-from rag.store import Store, get_store
+from rag.store import RevisionCache, Store, get_store
 from rag.types import Chunk, ScoredChunk
 
 
@@ -28,18 +27,10 @@ class _BM25Index:
     """A BM25 index over chunks, rebuilt when the store changes."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rev: str | None = None
-        self._retriever = None
-        self._chunks: dict[str, Chunk] = {}
+        self._index = RevisionCache(_bm25_index)
 
     def search(self, store: Store, query: str, k: int) -> list[tuple[Chunk, float]]:
-        with self._lock:
-            rev = store.revision()
-            if rev != self._rev:
-                self._build(store)
-                self._rev = rev
-            retriever, chunks = self._retriever, self._chunks
+        retriever, chunks = self._index.of(store)
         if retriever is None:
             return []
         retriever.similarity_top_k = min(k, len(chunks))
@@ -48,34 +39,23 @@ class _BM25Index:
         hits = retriever.retrieve(QueryBundle(query_str=query))
         return [(chunks[h.node.node_id], float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]
 
-    def _build(self, store: Store) -> None:
-        from llama_index.core.schema import TextNode
-        from llama_index.retrievers.bm25 import BM25Retriever
 
-        all_chunks = store.all_chunks()
-        self._chunks = {c.chunk_id: c for c in all_chunks}
-        if not all_chunks:
-            self._retriever = None
-            return
-        nodes = [TextNode(id_=c.chunk_id, text=c.text) for c in all_chunks]
-        self._retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(30, len(nodes)))
+def _bm25_index(store: Store) -> tuple[object | None, dict[str, Chunk]]:
+    """llama-index's BM25 retriever over every chunk of ``store`` (None when it has none), and the chunks by id."""
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    all_chunks = store.all_chunks()
+    chunks = {c.chunk_id: c for c in all_chunks}
+    if not all_chunks:
+        return None, chunks
+    nodes = [TextNode(id_=c.chunk_id, text=c.text) for c in all_chunks]
+    return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(30, len(nodes))), chunks
 
 
-class _DocDates:
-    """Each document's publication date, read from the store's records and cached until the store changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rev: str | None = None
-        self._dates: dict[str, datetime.date] = {}
-
-    def get(self, store: Store) -> dict[str, datetime.date]:
-        with self._lock:
-            rev = store.revision()
-            if rev != self._rev:
-                self._dates = {r.doc_id: d for r in store.list_documents() if (d := published_day(r.meta.published))}
-                self._rev = rev
-            return self._dates
+def _doc_dates(store: Store) -> dict[str, datetime.date]:
+    """Each document's publication day, for those that have one."""
+    return {r.doc_id: d for r in store.list_documents() if (d := published_day(r.meta.published))}
 
 
 def rrf_fuse(ranked_lists: list[list[str]], k: int = 60) -> dict[str, float]:
@@ -116,7 +96,7 @@ class Retriever:
         self.store = store or get_store(settings)
         self.embedder = embedder or get_embedder(settings)
         self._bm25 = _BM25Index()
-        self._dates = _DocDates()
+        self._dates = RevisionCache(_doc_dates)
 
     def retrieve(self, question: str | Question, top_k: int | None = None) -> list[ScoredChunk]:
         """The fused, diversified top chunks for ``question``."""
@@ -126,7 +106,7 @@ class Retriever:
         if top_k <= 0:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}")
         qvec = self.embedder.embed_query(q.text)
-        dates = self._dates.get(self.store) if q.as_of or (q.asks_recent and cfg.recent_days) else {}
+        dates = self._dates.of(self.store) if q.as_of or (q.asks_recent and cfg.recent_days) else {}
         # Articles published after the day the question is asked did not exist then (a question asked "as of"
         # an earlier day, as RealTimeQA's weekly quizzes are): they are left out, and more candidates are
         # fetched so that leaving them out does not thin the lists.

@@ -27,7 +27,8 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Protocol
+from collections.abc import Callable
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -120,6 +121,29 @@ class Store(Protocol):
     def revision(self) -> str:
         """Changes whenever the set of committed documents changes."""
         ...
+
+
+T = TypeVar("T")
+
+
+class RevisionCache(Generic[T]):
+    """A value computed from a store, rebuilt when the store's revision changes (thread-safe): the BM25 index,
+    the term weights, the documents' dates are each one pass over the store that every question reads."""
+
+    def __init__(self, build: Callable[[Store], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._rev: str | None = None
+        self._value: T | None = None
+
+    def of(self, store: Store) -> T:
+        """The value for ``store`` as it is now."""
+        with self._lock:
+            rev = store.revision()
+            if rev != self._rev or self._value is None:
+                self._value = self._build(store)
+                self._rev = rev
+            return self._value
 
 
 # -- conversions between our types and Chroma's flat metadata ------------------

@@ -16,10 +16,9 @@ we count them ourselves.
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
-from collections.abc import Mapping
 
+from rag.store import RevisionCache, Store
 from rag.text import content_terms
 
 
@@ -40,20 +39,13 @@ def term_weights(texts: list[str]) -> dict[str, float]:
     return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
 
-class StoreTermWeights:
-    """The term weights of a store's chunks, rebuilt when the store changes (thread-safe)."""
+def _store_weights(store: Store) -> dict[str, float]:
+    titles = {d.doc_id: d.meta.title or "" for d in store.list_documents()}
+    return term_weights([f"{titles.get(c.doc_id, '')} {c.text}" for c in store.all_chunks()])
+
+
+class StoreTermWeights(RevisionCache[dict[str, float]]):
+    """The term weights of a store's chunks, rebuilt when the store changes (thread-safe): ``.of(store)``."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rev: str | None = None
-        self._weights: dict[str, float] = {}
-
-    def of(self, store) -> Mapping[str, float]:
-        """The weights for ``store`` as it is now (a :class:`rag.store.Store`)."""
-        with self._lock:
-            rev = store.revision()
-            if rev != self._rev:
-                titles = {d.doc_id: d.meta.title or "" for d in store.list_documents()}
-                self._weights = term_weights([f"{titles.get(c.doc_id, '')} {c.text}" for c in store.all_chunks()])
-                self._rev = rev
-            return self._weights
+        super().__init__(_store_weights)
