@@ -7,6 +7,7 @@ sentence is read with its article title and the sentence before it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -216,8 +217,9 @@ def question_coverage(question: str | Question, text: str, weights: Mapping[str,
     found = q & set(content_terms(text))
     if weights is None:
         return len(found) / len(q)
-    total = sum(weights[t] for t in q)
-    return sum(weights[t] for t in found) / total if total > 0 else 1.0
+    # fsum: correctly rounded whatever the set's iteration order (hash seed), so a source holding every word is 1.0
+    total = math.fsum(weights[t] for t in q)
+    return math.fsum(weights[t] for t in found) / total if total > 0 else 1.0
 
 
 def core_words(answer: str) -> list[str]:
