@@ -13,7 +13,6 @@ the small LLM's way of saying the evidence does not answer.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, WH_WORDS, Question
+from rag.recency import asked_day
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, proper_names, stem, words
 from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
@@ -194,6 +194,11 @@ def missing_specifics(question: str | Question, context: str) -> list[str]:
     return out
 
 
+# "January 6, 2021", "6 January 2021": group 1 is the year
+_FULL_DATE = re.compile(rf"\b(?:{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_PATTERN},?)\s+(\d{{4}})\b",
+                        re.I)
+
+
 def _is_year(value: float) -> bool:
     return value.is_integer() and 1000 <= value <= 2100
 
@@ -212,10 +217,14 @@ def asked_years(question: str | Question) -> tuple[str, ...]:
         return ()
     clause = q.main_clause
     # The year it is asked in is no specific: news writes it "this year" ("the deadliest shooting in 2023?").
-    now = (q.as_of or datetime.date.today()).year
+    now = asked_day(q.as_of).year
+    # A year that ends a full date names a day, and the day often names an event ("the January 6, 2021, attack"),
+    # which an article calls otherwise ("the Capitol insurrection"); the whole date stays a specific for
+    # missing_specifics.
+    in_dates = {m.group(1) for m in _FULL_DATE.finditer(clause)}
     return tuple(w for w, values in q.named_numbers  # a year is written as four digits: not "1,000"
                  if re.fullmatch(r"\d{4}", w) and any(_is_year(v) for v in values) and now not in values
-                 and re.search(rf"(?<![\w.,]){re.escape(w)}(?!\w)", clause))
+                 and w not in in_dates and re.search(rf"(?<![\w.,]){re.escape(w)}(?!\w)", clause))
 
 
 def missing_year(question: str | Question, context: str) -> str | None:

@@ -13,6 +13,11 @@ def published_day(iso: str | None) -> datetime.date | None:
         return None
 
 
+def asked_day(as_of: datetime.date | None) -> datetime.date:
+    """The day a question is asked on: ``as_of``, or today when it has none."""
+    return as_of or datetime.date.today()
+
+
 def in_window(day: datetime.date | None, as_of: datetime.date | None, days: int) -> bool:
     """Whether ``day`` falls in the ``days`` before ``as_of`` (default today), that day included.
 
@@ -20,5 +25,5 @@ def in_window(day: datetime.date | None, as_of: datetime.date | None, days: int)
         >>> in_window(datetime.date(2023, 1, 3), datetime.date(2023, 1, 5), 7), in_window(None, None, 7)
         (True, False)
     """
-    end = as_of or datetime.date.today()
+    end = asked_day(as_of)
     return day is not None and end - datetime.timedelta(days=days) <= day <= end

@@ -294,6 +294,10 @@ def test_a_side_from_a_sentence_about_another_office_swaps_the_questions_specifi
         ("The CDC declared measles eliminated in 2000. Which state reported a case?", ()),  # the preamble's year is no part of what is asked
         ("Which state saw a 1-in-1,000-year flood?", ()),  # "1,000" is no year
         ("How many people live there?", ()),
+        # a year that ends a full date names a day, often an event the articles call otherwise
+        ("Which network aired false depictions of the January 6, 2021, attack this week?", ()),
+        ("Who spoke on 3 March 2019 and in 2020?", ("2020",)),
+        ("Who won the race in March 2019?", ("2019",)),  # a month and a year are no day
     ],
 )
 def test_the_years_a_wh_question_asks_about(question, years):
