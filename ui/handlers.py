@@ -20,8 +20,10 @@ from typing import Any
 import gradio as gr
 
 from rag.conflicts import scan_store
-from rag.errors import ConfigError, EmptyStoreError, RagError
+from rag.errors import ConfigError, EmptyStoreError, InputError, RagError
+from rag.pipeline import asked_day
 from rag.pipeline_cache import PipelineCache
+from rag.question import Question
 from rag.serving.line import AskLine, describe_wait
 from rag.settings import Settings
 from rag.types import Answer
@@ -35,6 +37,8 @@ EMPTY_STORE_MESSAGE = "No articles ingested yet: ingest articles first (Corpus t
 #: Settings a user may change from the Settings tab (anything else needs the config file).
 UI_SETTINGS = ("retrieval.top_k", "retrieval.evidence_sentences", "conflicts.enabled", "llm.backend", "llm.api_base", "llm.api_model")
 MAX_TURNS = 50  # a session keeps its last 50 questions (each holds its evidence)
+#: The label of the boxes that take the day a question is asked as of; a bad day's message names it.
+AS_OF_LABEL = "As of"
 
 
 def _raise_errors() -> bool:
@@ -138,10 +142,12 @@ class CorroborateUI:
         return R.render_transcript([], self.empty_hint())
 
     # -- chat
-    def ask(self, question: str, turns: list | None, overrides: dict | None) -> Iterator[tuple[str, str, list]]:
+    def ask(self, question: str, turns: list | None, overrides: dict | None,
+            as_of: str | None = None) -> Iterator[tuple[str, str, list]]:
         """Stream one answer: the unverified draft as it is written, then the verified answer.
 
-        Yields (transcript HTML, new question box value, turns).
+        ``as_of`` is the As of box: the day the question is asked on (YYYY-MM-DD; empty: today), as
+        ``rag ask --as-of``. Yields (transcript HTML, new question box value, turns).
         """
         turns = list(turns or [])
         q = (question or "").strip()
@@ -149,7 +155,14 @@ class CorroborateUI:
             notify("Type a question first.")
             yield R.render_transcript(turns, self.empty_hint()), question or "", turns
             return
-        turn = R.ChatTurn(question=q)
+        try:
+            day = asked_day(as_of, AS_OF_LABEL)
+        except InputError as e:
+            # Nothing is asked, and the question stays in its box to ask again once the day is mended.
+            notify(str(e))
+            yield R.render_transcript(turns, self.empty_hint()) + R.render_notice(str(e)), question, turns
+            return
+        turn = R.ChatTurn(question=q, as_of=day)
         turns = turns[-(MAX_TURNS - 1):] + [turn]
         yield R.render_transcript(turns), "", turns
         try:
@@ -170,7 +183,7 @@ class CorroborateUI:
             try:
                 self.line.wait(ticket, on_wait=lambda pos, est: pieces.put(_Place(describe_wait(pos, est))))
                 pieces.put(_Place(""))
-                result["answer"] = pipeline.ask(q, on_token=pieces.put)
+                result["answer"] = pipeline.ask(q, on_token=pieces.put, as_of=day)
             except BaseException as e:  # reported to the user below
                 result["error"] = e
             finally:
@@ -242,29 +255,36 @@ class CorroborateUI:
         return self.view(str(data["doc_id"]), start, end)
 
     # -- compare
-    def compare(self, question: str, turns: list | None, overrides: dict | None) -> str:
+    def compare(self, question: str, turns: list | None, overrides: dict | None, as_of: str | None = None) -> str:
         """One column per article: its own answer to the question (marked when it disagrees) and its best evidence.
 
-        Reuses the chat's answer to the same question when there is one (with its citations and
-        conflicts); otherwise runs retrieval and evidence selection only (no LLM call).
+        ``as_of`` is the day it is asked on (YYYY-MM-DD; empty: today, or the chat's day for the chat's last
+        question). Reuses the chat's answer to the same question asked as of the same day when there is one
+        (with its citations and conflicts); otherwise runs retrieval and evidence selection only (no LLM call).
         """
+        try:
+            day = asked_day(as_of, AS_OF_LABEL)
+        except InputError as e:
+            notify(str(e))
+            return R.render_notice(str(e))
         q = (question or "").strip()
         if not q:
-            for t in reversed(turns or []):
-                if t.answer is not None:
-                    q = t.question
-                    break
+            last = next((t for t in reversed(turns or []) if t.answer is not None), None)
+            if last is not None:
+                # "the last question asked" is the question as it was asked, on its day, unless a day is given
+                q, day = last.question, day or last.as_of
         if not q:
             return R.render_notice("Type a question (or ask one in the Ask tab first).", "info")
         answer: Answer | None = None
         for t in reversed(turns or []):
-            if t.answer is not None and t.question.strip().lower() == q.lower():
+            if t.answer is not None and t.question.strip().lower() == q.lower() and t.as_of == day:
                 answer = t.answer
                 break
+        asked = Question.parse(q, day)
         try:
             pipeline = self.pipelines.get(overrides)
-            pre = pipeline.prepare(q)  # one retrieval serves the columns and each article's own answer
-            views = pipeline.by_source(q, pre)
+            pre = pipeline.prepare(asked)  # one retrieval serves the columns and each article's own answer
+            views = pipeline.by_source(asked, pre)
             if answer is None:
                 ev = pre.evidence
                 answer = Answer(question=q, answer="", abstained=not ev.items, evidence=ev.items, mode="extractive")
@@ -275,7 +295,7 @@ class CorroborateUI:
                 raise
             notify(user_message(e))
             return R.render_notice(user_message(e))
-        return R.render_compare(answer, groups, records, views)
+        return R.render_compare(answer, groups, records, views, as_of=day)
 
     # -- corpus
     def corpus(self) -> tuple[str, Any]:

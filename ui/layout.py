@@ -10,7 +10,7 @@ import gradio as gr
 from rag.serving.line import AskLine
 from rag.settings import Settings
 from ui import render as R
-from ui.handlers import CorroborateUI
+from ui.handlers import AS_OF_LABEL, CorroborateUI
 
 # Clickable HTML: any <button data-doc> inside asks the server to open that span in the viewer.
 REF_JS = """
@@ -31,6 +31,12 @@ const go = () => {
 watch('value', go);
 go();
 """
+
+
+def _as_of_box(elem_id: str) -> gr.Textbox:
+    """The optional day a question is asked as of, beside its question box (empty: today)."""
+    return gr.Textbox(label=AS_OF_LABEL, placeholder="YYYY-MM-DD (default: today)", lines=1, max_lines=1, scale=2,
+                      min_width=150, elem_id=elem_id)
 
 
 def build_app(
@@ -73,6 +79,7 @@ def build_app(
                         with gr.Row():
                             question = gr.Textbox(label="Question", placeholder="e.g. Who brought down the drone?  (Enter to ask)",
                                                   lines=1, max_lines=3, scale=6, autofocus=True, elem_id="cr-question")
+                            as_of = _as_of_box("cr-as-of")
                             ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="cr-ask")
                         clear_btn = gr.Button("Clear conversation", size="sm", variant="secondary")
                     with gr.Column(scale=2, elem_classes="cr-sticky"):
@@ -80,10 +87,11 @@ def build_app(
                                          elem_classes="cr-viewer", label="Source", max_height=640, container=True)
             with gr.Tab("Compare", id="compare"):
                 gr.Markdown("What each article says about one question, side by side. Uses the chat's answer when "
-                            "you asked the same question there; otherwise retrieval only (no LLM).")
+                            "you asked the same question there, as of the same day; otherwise retrieval only (no LLM).")
                 with gr.Row():
                     cmp_q = gr.Textbox(label="Question", lines=1, scale=6, elem_id="cr-compare-question",
                                        placeholder="Leave empty to use the last question asked")
+                    cmp_as_of = _as_of_box("cr-compare-as-of")
                     cmp_btn = gr.Button("Compare sources", variant="primary", scale=1, min_width=80)
                 cmp_out = gr.HTML("", js_on_load=REF_JS, elem_id="cr-compare")
                 cmp_viewer = gr.HTML(R.render_viewer_placeholder(), js_on_load=VIEWER_JS, elem_classes="cr-viewer",
@@ -153,19 +161,22 @@ def build_app(
                 settings_out = gr.HTML(ui.settings_summary({}), js_on_load=None)
 
         # chat
-        ask_args = dict(fn=ui.ask, inputs=[question, turns, overrides], outputs=[transcript, question, turns],
+        # as_of comes last, so the API's /ask and /compare still take the question alone (the day defaults to today)
+        ask_args = dict(fn=ui.ask, inputs=[question, turns, overrides, as_of], outputs=[transcript, question, turns],
                         concurrency_id="ask", concurrency_limit=concurrency, show_progress="hidden")
         question.submit(**ask_args, api_name="ask")
         ask_btn.click(**ask_args, api_visibility="private")
+        as_of.submit(**ask_args, api_visibility="private")
         clear_btn.click(ui.clear_chat, outputs=[transcript, turns], api_visibility="private")
         # every clickable reference opens its tab's viewer
         for source, target in ((transcript, viewer), (cmp_out, cmp_viewer), (scan_out, scan_viewer),
                                (corpus_html, corpus_viewer)):
             source.click(ui.on_ref, outputs=target, api_visibility="private", show_progress="minimal")
-        cmp_args = dict(fn=ui.compare, inputs=[cmp_q, turns, overrides], outputs=cmp_out, concurrency_id="ask",
-                        concurrency_limit=concurrency)
+        cmp_args = dict(fn=ui.compare, inputs=[cmp_q, turns, overrides, cmp_as_of], outputs=cmp_out,
+                        concurrency_id="ask", concurrency_limit=concurrency)
         cmp_btn.click(**cmp_args, api_name="compare")
         cmp_q.submit(**cmp_args, api_visibility="private")
+        cmp_as_of.submit(**cmp_args, api_visibility="private")
         scan_btn.click(ui.scan, outputs=scan_out, concurrency_id="heavy", concurrency_limit=1, api_name="scan")
         # corpus
         refresh_btn.click(ui.corpus, outputs=[corpus_html, remove_dd], api_visibility="private")

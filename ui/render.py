@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -97,6 +98,12 @@ class ChatTurn:
     answer: Answer | None = None
     error: str | None = None
     waiting: str = ""  # "2nd in line, about 40 s" while the question waits for its turn
+    as_of: datetime.date | None = None  # the day it was asked as of (None: today)
+
+
+def as_of_note(as_of: datetime.date | None) -> str:
+    """' as of 2023-01-05' after a question asked as of a given day (its answer depends on the day); '' for today."""
+    return f' <span class="cr-muted cr-as-of">as of {as_of.isoformat()}</span>' if as_of else ""
 
 
 def render_draft(text: str, waiting: str = "") -> str:
@@ -202,7 +209,7 @@ def render_notice(message: str, kind: str = "error") -> str:
 
 def render_turn(turn: ChatTurn) -> str:
     """A question and its answer, draft or error."""
-    q = f'<div class="cr-q"><span class="cr-who-q">You</span> {esc(turn.question)}</div>'
+    q = f'<div class="cr-q"><span class="cr-who-q">You</span> {esc(turn.question)}{as_of_note(turn.as_of)}</div>'
     if turn.error:
         draft = render_notice("Unverified draft: " + turn.draft, "info") if turn.draft else ""
         body = draft + render_notice(turn.error)
@@ -376,8 +383,9 @@ def render_source_answer(view) -> str:
 
 
 def render_compare(answer: Answer, groups: Sequence[DocEvidence], records: dict[str, DocRecord] | None = None,
-                   views: Sequence | None = None) -> str:
-    """Side by side: each article's own answer and what it says about the question (one column per article)."""
+                   views: Sequence | None = None, as_of: datetime.date | None = None) -> str:
+    """Side by side: each article's own answer and what it says about the question (one column per article);
+    ``as_of``: the day it was asked as of (None: today)."""
     records = records or {}
     by_doc: dict[str, list] = {}
     for v in views or []:
@@ -404,7 +412,7 @@ def render_compare(answer: Answer, groups: Sequence[DocEvidence], records: dict[
             f'<ol class="cr-evidence">{"".join(items)}</ol></section>'
         )
     head = (
-        f'<div class="cr-compare-answer"><div class="cr-q">{esc(answer.question)}</div>'
+        f'<div class="cr-compare-answer"><div class="cr-q">{esc(answer.question)}{as_of_note(as_of)}</div>'
         f'{render_answer(answer) if answer.answer else ""}</div>'
     )
     return f'{head}<div class="cr-compare" style="--cr-n:{len(groups)}">{"".join(cols)}</div>'

@@ -73,22 +73,9 @@ def render_by_source(question: str, views) -> str:
     return "\n".join(lines)
 
 
-def _day(value: str | None, where: str):
-    """An ISO date (YYYY-MM-DD), or a clear error naming where it came from."""
-    import datetime
-
-    from rag.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"{where}: {value!r} is not a date; give it as YYYY-MM-DD, e.g. 2023-01-05.") from None
-
-
 def _batch(pipeline, path: str, debug: bool, as_of) -> None:
     from rag.errors import RagError
+    from rag.pipeline import asked_day
 
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -101,7 +88,7 @@ def _batch(pipeline, path: str, debug: bool, as_of) -> None:
                 click.echo(json.dumps({"id": None, "line": lineno, "error": f"bad line: {e}"}))
                 continue
             try:
-                day = _day(item.get("as_of"), f"{path}:{lineno}: as_of") if "as_of" in item else as_of
+                day = asked_day(item.get("as_of"), f"{path}:{lineno}: as_of") if "as_of" in item else as_of
                 a = pipeline.ask(question, id=None if qid is None else str(qid), as_of=day)
                 out = a.model_dump() if debug else a.public_dict()
             except RagError as e:
@@ -140,10 +127,10 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
         rag ask --as-of 2025-04-05 "What happened this week?"
     """
     from rag.errors import InputError
-    from rag.pipeline import Pipeline
+    from rag.pipeline import Pipeline, asked_day
     from rag.question import Question
 
-    day = _day(as_of, "--as-of")
+    day = asked_day(as_of, "--as-of")
 
     if batch and question:
         raise InputError("Give either a QUESTION or --batch FILE, not both.")

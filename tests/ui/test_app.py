@@ -1,6 +1,8 @@
 """The web app builds, and its handlers work when called directly with a fake pipeline and a real store."""
 
+import datetime
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -35,10 +37,12 @@ class FakePipeline:
         self.answer, self.tokens, self.error = answer, tokens, error
         self.asked: list[str] = []
         self.prepared: list[str] = []
+        self.days: list = []  # each ask's and each prepare's as_of, in order
         self.llm = self.nli = None
 
-    def ask(self, question, id=None, on_token=None):
+    def ask(self, question, id=None, on_token=None, as_of=None):
         self.asked.append(question)
+        self.days.append(as_of)
         for t in self.tokens:
             if on_token:
                 on_token(t)
@@ -50,7 +54,8 @@ class FakePipeline:
         return [], SimpleNamespace(items=self.answer.evidence if self.answer else [], relevance=1.0)
 
     def prepare(self, question):
-        self.prepared.append(question)
+        self.prepared.append(getattr(question, "text", question))
+        self.days.append(getattr(question, "as_of", None))
         return SimpleNamespace(evidence=self.gather(question)[1], answers=[])
 
     def by_source(self, question, prepared=None):
@@ -150,6 +155,69 @@ def test_compare_reuses_the_chat_answer_or_runs_retrieval_only(env):
     assert 'class="cr-col"' in html and "cited [" not in html
     assert env.pipeline.prepared == ["Another question"], "one retrieval per compare"
     assert "Type a question" in env.ui.compare("", [], {})
+
+
+# -- the "As of" day a question is asked on (rag ask --as-of, AskRequest.as_of) ---------------------------
+
+
+def test_ask_passes_the_as_of_day_to_the_pipeline_and_shows_it(env):
+    *_, (html, box, turns) = list(env.ui.ask("What happened this week?", [], {}, " 2023-01-05 "))
+    assert env.pipeline.days == [datetime.date(2023, 1, 5)], "the parsed day reaches Pipeline.ask(as_of=)"
+    assert turns[0].answer is not None and turns[0].as_of == datetime.date(2023, 1, 5)
+    assert "as of 2023-01-05" in html, "the answer depends on the day, so the question says which"
+
+
+@pytest.mark.parametrize("as_of", ["", "   ", None])
+def test_ask_with_an_empty_as_of_asks_as_of_today(env, as_of):
+    *_, (html, _, turns) = list(env.ui.ask("Where was the wreckage found?", [], {}, as_of))
+    assert env.pipeline.days == [None] and turns[0].answer is not None
+    assert "as of" not in html
+
+
+def test_ask_with_a_bad_as_of_names_the_field_and_asks_nothing(env):
+    *_, (_, _, before) = list(env.ui.ask("Where was the wreckage found?", [], {}))
+    env.pipeline.asked.clear()
+    message = "As of: '2023-13-01' is not a date; give it as YYYY-MM-DD"
+    with pytest.warns(UserWarning, match=re.escape(R.esc(message))):  # toasts are HTML, so the text is escaped
+        (html, box, turns), = list(env.ui.ask("What happened this week?", before, {}, "2023-13-01"))
+    assert env.pipeline.asked == [], "no answer is produced for a bad day"
+    assert box == "What happened this week?", "the question stays in its box"
+    assert turns == before and len(turns) == 1, "the conversation is kept and no turn is added"
+    assert R.esc(message) in html and "cr-notice-error" in html, "the message stays on the page, not only in a toast"
+    assert env.ui.line.status()["waiting"] == 0, "the question never joined the line"
+
+
+def test_compare_asks_as_of_the_day_given_or_the_chat_questions_day(env):
+    *_, (_, _, turns) = list(env.ui.ask("Where was the wreckage found?", [], {}, "2023-01-05"))
+    env.pipeline.prepared.clear()
+    env.pipeline.days.clear()
+    html = env.ui.compare("", turns, {})
+    assert env.pipeline.days == [datetime.date(2023, 1, 5)], "an empty question is the chat's last, on its day"
+    assert "cited [1]" in html and "as of 2023-01-05" in html, "the chat's answer for that day is reused"
+    env.pipeline.days.clear()
+    html = env.ui.compare("Where was the wreckage found?", turns, {}, "2023-02-01")
+    assert env.pipeline.days == [datetime.date(2023, 2, 1)] and "as of 2023-02-01" in html
+    assert "cited [" not in html, "an answer for another day is not reused"
+    env.pipeline.days.clear()
+    env.ui.compare("Another question", turns, {}, "")
+    assert env.pipeline.days == [None]
+    env.pipeline.prepared.clear()
+    with pytest.warns(UserWarning, match=re.escape(R.esc("As of: 'soon' is not a date"))):
+        html = env.ui.compare("Another question", turns, {}, "soon")
+    assert env.pipeline.prepared == [] and "cr-notice-error" in html
+
+
+def test_the_ask_and_compare_tabs_have_an_as_of_box_the_api_may_leave_out(env):
+    demo = A.build_app(env.settings, env.pipeline, bench_dirs=[])
+    boxes = {b.elem_id: b for b in demo.blocks.values() if isinstance(b, gr.Textbox)}
+    for elem_id in ("cr-as-of", "cr-compare-as-of"):
+        assert boxes[elem_id].label == "As of" and boxes[elem_id].placeholder == "YYYY-MM-DD (default: today)"
+    api = demo.get_api_info()["named_endpoints"]
+    for name in ("/ask", "/compare"):
+        question, as_of = api[name]["parameters"]
+        assert not question["parameter_has_default"], name
+        assert as_of["parameter_name"] == "as_of" and as_of["parameter_has_default"], \
+            f"{name}: a client that sends only the question asks as of today"
 
 
 def test_corpus_lists_articles_with_cleaning_and_escapes_titles(env):
