@@ -49,25 +49,6 @@ MAX_QUESTION_CHARS = 2000
 REFUSAL_ALTERNATIVES = 10
 
 
-def asked_day(value: object, where: str) -> datetime.date | None:
-    """The day a question is asked on (``Pipeline.ask``'s ``as_of``) from YYYY-MM-DD text; None or blank: None (today).
-
-    Every front end reads the day with this one function, so a bad day reads the same everywhere, naming
-    ``where`` it came from (``--as-of``, a batch line, the web app's box).
-
-    Example:
-        >>> asked_day(" 2023-01-05 ", "--as-of"), asked_day("", "As of")
-        (datetime.date(2023, 1, 5), None)
-    """
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not a date; give it as YYYY-MM-DD, e.g. 2023-01-05.") from None
-
-
 @dataclass
 class Prepared:
     """What :meth:`Pipeline.prepare` found before any LLM call."""

@@ -21,7 +21,7 @@ import gradio as gr
 
 from rag.conflicts import scan_store
 from rag.errors import ConfigError, EmptyStoreError, InputError, RagError
-from rag.pipeline import asked_day
+from rag.recency import parse_day
 from rag.pipeline_cache import PipelineCache
 from rag.question import Question
 from rag.serving.line import AskLine, describe_wait
@@ -156,7 +156,7 @@ class CorroborateUI:
             yield R.render_transcript(turns, self.empty_hint()), question or "", turns
             return
         try:
-            day = asked_day(as_of, AS_OF_LABEL)
+            day = parse_day(as_of, AS_OF_LABEL)
         except InputError as e:
             # Nothing is asked, and the question stays in its box to ask again once the day is mended.
             notify(str(e))
@@ -263,7 +263,7 @@ class CorroborateUI:
         (with its citations and conflicts); otherwise runs retrieval and evidence selection only (no LLM call).
         """
         try:
-            day = asked_day(as_of, AS_OF_LABEL)
+            day = parse_day(as_of, AS_OF_LABEL)
         except InputError as e:
             notify(str(e))
             return R.render_notice(str(e))

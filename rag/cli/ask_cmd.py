@@ -75,7 +75,7 @@ def render_by_source(question: str, views) -> str:
 
 def _batch(pipeline, path: str, debug: bool, as_of) -> None:
     from rag.errors import RagError
-    from rag.pipeline import asked_day
+    from rag.recency import parse_day
 
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -88,7 +88,7 @@ def _batch(pipeline, path: str, debug: bool, as_of) -> None:
                 click.echo(json.dumps({"id": None, "line": lineno, "error": f"bad line: {e}"}))
                 continue
             try:
-                day = asked_day(item.get("as_of"), f"{path}:{lineno}: as_of") if "as_of" in item else as_of
+                day = parse_day(item.get("as_of"), f"{path}:{lineno}: as_of") if "as_of" in item else as_of
                 a = pipeline.ask(question, id=None if qid is None else str(qid), as_of=day)
                 out = a.model_dump() if debug else a.public_dict()
             except RagError as e:
@@ -127,10 +127,11 @@ def ask(state: State, question: str | None, json_: bool, batch: str | None, evid
         rag ask --as-of 2025-04-05 "What happened this week?"
     """
     from rag.errors import InputError
-    from rag.pipeline import Pipeline, asked_day
+    from rag.pipeline import Pipeline
+    from rag.recency import parse_day
     from rag.question import Question
 
-    day = asked_day(as_of, "--as-of")
+    day = parse_day(as_of, "--as-of")
 
     if batch and question:
         raise InputError("Give either a QUESTION or --batch FILE, not both.")
