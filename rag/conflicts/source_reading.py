@@ -40,7 +40,7 @@ from rag.conflicts.reading import core_words, only_question_words, question_cove
 from rag.conflicts.wording import value_holds
 from rag.question import Question
 from rag.settings import ConflictSettings
-from rag.text import STOPWORDS, fold, numbers, words
+from rag.text import STOPWORDS, content_terms, fold, numbers, stem, words
 from rag.types import Conflict, Evidence, SourceView
 
 LETTERS = string.ascii_uppercase
@@ -228,8 +228,42 @@ def corroborated(question: str | Question, readings: list[SourceReading], second
         context = " ".join([r.group.title, *(e.text for e in r.group.evidence)])
         if side_swaps_specific(q, r.evidence.text, context) is not None:
             continue  # "Foreign Minister X" answers about another office than the "Security Minister" asked
+        if r.stance is None and describes_another_noun(q, r.answer, r.evidence.text):
+            continue  # "the Algerian regime" gives the regime's nationality, not the drone's
         out.append(r)
     return out
+
+
+# A nationality or origin written as an adjective: "Algerian", "Turkish", "Chinese", "Israeli", "Arabic", "French"
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ic|ch)")
+_COPULA = re.compile(r"\b(?:is|was|are|were|be|been|being)\s+(?:(?:a|an|the)\s+)?$", re.I)
+
+
+def describes_another_noun(question: str | Question, answer: str, sentence: str) -> bool:
+    """Whether a one-word nationality answer is written, in every place its sentence has it, as the adjective of a
+    noun the question does not ask about ("hostile action from the *Algerian regime*" for "What nationality was
+    the drone?"): it then says whose that other thing is. Said of the asked subject ("the *Turkish drone*"), or
+    predicated ("it was a *French* design"), it answers.
+
+    Example:
+        >>> q = "What nationality was the drone?"
+        >>> describes_another_noun(q, "Algerian", "It was downed by the Algerian regime."), describes_another_noun(q, "Turkish", "The Turkish drone fell.")
+        (True, False)
+    """
+    word = answer.strip(" .,;:\"'“”‘’").removeprefix("the ").strip()
+    if not _DEMONYM.fullmatch(word):
+        return False
+    asked = {stem(t) for t in content_terms(Question.of(question).text)}
+    hits = list(re.finditer(rf"\b{re.escape(word)}\b", sentence))
+    if not hits:
+        return False
+    for m in hits:
+        after = re.match(r"\s+([a-z][a-z-]+)", sentence[m.end():])
+        if not after or after.group(1) in STOPWORDS or stem(after.group(1)) in asked:
+            return False  # no noun after it, or the noun asked about
+        if _COPULA.search(sentence[: m.start()]):
+            return False  # "was a French painter": said of the subject
+    return True
 
 
 def _stance_by_value(q: Question, sentence: Evidence) -> str | None:

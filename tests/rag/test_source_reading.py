@@ -193,6 +193,36 @@ def test_a_reading_from_a_sentence_about_another_office_is_no_side():
     assert reading_conflicts(q, readings, second)  # two accounts of the one office do disagree
 
 
+def test_a_nationality_that_describes_another_noun_is_no_side():
+    q = "What nationality was the ferry that sank?"
+    docs = [ev(1, "The ferry that sank was a Greek ferry, officials said.", "a"),
+            ev(2, "The ferry that sank was stopped by the Turkish coast guard before it went down.", "b")]
+    a, b = group_sources(q, docs, 3, 0.5)
+    readings = [parse_reading("Greek [1]", q, a, 0.75), parse_reading("Turkish [2]", q, b, 0.75)]
+    second = {1: "Greek", 2: "Turkish"}
+    assert not reading_conflicts(q, readings, second)  # the coast guard is Turkish, not the ferry
+    docs[1] = ev(2, "The ferry that sank was a Turkish ferry, its owner said.", "b")
+    a, b = group_sources(q, docs, 3, 0.5)
+    readings = [parse_reading("Greek [1]", q, a, 0.75), parse_reading("Turkish [2]", q, b, 0.75)]
+    assert reading_conflicts(q, readings, second)  # two nationalities of the ferry do disagree
+
+
+@pytest.mark.parametrize(
+    "answer, sentence, other",
+    [
+        ("Algerian", "It was downed by the Algerian regime.", True),
+        ("Turkish", "The Turkish drone fell.", False),  # the noun asked about
+        ("French", "It was a French design.", False),  # predicated of the subject
+        ("Apple", "Apple posted record revenue.", False),  # no nationality: a name before its verb
+        ("Malian", "Officials said it was Malian.", False),  # no noun after it
+    ],
+)
+def test_a_nationality_describes_the_noun_after_it(answer, sentence, other):
+    from rag.conflicts.source_reading import describes_another_noun
+
+    assert describes_another_noun("What nationality was the drone?", answer, sentence) is other
+
+
 @pytest.mark.parametrize(
     "sentence, reply, stance",
     [
