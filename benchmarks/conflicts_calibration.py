@@ -10,6 +10,11 @@ Reads ``../shared/bench`` (or ``$RAG_BENCH_DIR``) at run time; nothing is copied
     sets a true-answer sentence against a fake-answer one.
 (b) ``realtimeqa``: no question is a conflict. Evidence = the 12 best sentences of the 4
     passages most similar to the question. Reported: false-flag rate.
+(d) ``wikicontradict_dev`` (``--wikicontradict``): the corpus-wide scan (``rag conflicts``, no question) over all
+    its passages, as one store would hold them. Reported per part of ``split.json`` (dev, test): how many
+    questions' two contradicting passages (``conflict_docs``) the scan sets against each other, and how many of
+    the passage pairs it flags are such a pair. Questions whose contradiction lies inside one passage cannot be
+    found by a scan across documents and are counted apart.
 (c) ``nli/*/test`` (optional, ``--nli-pairs N``): premise/hypothesis pairs as two one-sentence
     documents; contradiction vs not, for the aegis NLI signal alone (p >= 0.5, both orders
     averaged) and for the whole detector.
@@ -29,6 +34,7 @@ Results with the defaults (threshold 0.7; 100 RGB questions x 2, 250 RealTimeQA 
     0.890 / 0.913); the other figures predate it and were not re-run.
 
 Usage:
+    python benchmarks/conflicts_calibration.py --wikicontradict --rgb 0 --rtqa 0
     python benchmarks/conflicts_calibration.py --no-nli --fit --sweep
     python benchmarks/conflicts_calibration.py --rgb 100 --rtqa 250 --nli-pairs 600
 """
@@ -49,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.conflicts import SIGNALS, analyze_pairs, conflicts_from_pairs, nli_center  # noqa: E402
+from rag.conflicts.detect import scan_conflicts  # noqa: E402
 from rag.embed import get_embedder  # noqa: E402
 from rag.nli import get_nli  # noqa: E402
 from rag.settings import ConflictSettings, Settings  # noqa: E402
@@ -193,6 +200,40 @@ def nli_cases(n: int, seed: int = 0):
     return out
 
 
+def wikicontradict_scan(settings: ConflictSettings, emb, nli) -> dict[str, dict[str, int]]:
+    """Part (d): the question-free scan over every WikiContradict passage; gold pairs found per split part."""
+    from rag.types import Span
+
+    folder = BENCH / "wikicontradict_dev"
+    titles = {m["id"]: m["title"] for m in map(json.loads, (folder / "docs_meta.jsonl").read_text().splitlines())}
+    docs = []
+    for path in sorted((folder / "docs").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        spans = [Span(start=sp.start, end=sp.end) for sp in split_sentences(text)]
+        docs.append((path.stem, path.stem, titles.get(path.stem, path.stem), text, spans))
+    found = scan_conflicts(docs, settings, emb, nli)
+    flagged = {frozenset(s.doc_id for s in c.sides) for c in found}
+    flagged = {pair for pair in flagged if len(pair) == 2}
+    split = json.loads((folder / "split.json").read_text())
+    part_of = {qid: part for part in ("dev", "test") for qid in split[part]}
+    gold_pairs: set[frozenset[str]] = set()
+    out: dict[str, dict[str, int]] = {}
+    for line in (folder / "questions.jsonl").read_text().splitlines():
+        q = json.loads(line)
+        sides = [set(side) if isinstance(side, list) else {side} for side in q["conflict_docs"]]
+        docs_of = set().union(*sides)
+        m = out.setdefault(part_of.get(q["id"], "other"), {"questions": 0, "two_passages": 0, "found": 0})
+        m["questions"] += 1
+        if len(docs_of) < 2:
+            continue  # the contradiction is inside one passage
+        m["two_passages"] += 1
+        pairs = {frozenset((a, b)) for a in sides[0] for b in sides[-1] if a != b}
+        gold_pairs |= pairs
+        m["found"] += bool(pairs & flagged)
+    out["scan"] = {"conflicts": len(found), "passage_pairs": len(flagged), "gold_pairs": len(flagged & gold_pairs)}
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Metrics and fitting
 # ---------------------------------------------------------------------------
@@ -247,6 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rgb", type=int, default=100, help="RGB questions (each run with and without the fake docs).")
     ap.add_argument("--rtqa", type=int, default=250, help="RealTimeQA questions (false flags).")
     ap.add_argument("--nli-pairs", type=int, default=0, help="NLI test pairs for part (c); 0 skips it.")
+    ap.add_argument("--wikicontradict", action="store_true", help="Part (d): the corpus-wide scan over WikiContradict.")
     ap.add_argument("--fit", action="store_true", help="Fit the cheap-signal weights on the candidate pairs and print them.")
     ap.add_argument("--sweep", action="store_true", help="Print metrics over a range of thresholds.")
     ap.add_argument("--threshold", type=float, default=None, help="Override ConflictSettings.threshold.")
@@ -271,6 +313,18 @@ def main(argv: list[str] | None = None) -> None:
     rt_rec, rt_rows = run_set(list(rtqa_cases(args.rtqa, emb)), cs, emb, nli)
     t_rt = time.perf_counter() - t0
 
+    if args.wikicontradict:
+        t0 = time.perf_counter()
+        wc = wikicontradict_scan(cs, emb, nli)
+        scan = wc.pop("scan")
+        print(f"\nWikiContradict, corpus-wide scan (no question; {time.perf_counter() - t0:.0f} s): {scan['conflicts']} "
+              f"conflicts over {scan['passage_pairs']} passage pairs, {scan['gold_pairs']} of them a question's two passages")
+        print("| part | questions | two passages | their pair flagged |")
+        print("|---|---:|---:|---:|")
+        for part, m in sorted(wc.items()):
+            print(f"| {part} | {m['questions']} | {m['two_passages']} | {m['found']} / {m['two_passages']} |")
+    if not rgb_rec and not rt_rec:
+        return
     m = prf(rgb_rec)
     flagged_pos = [r for r in rgb_rec if r["expected"] and r["flagged"]]
     fpr = float(np.mean([r["flagged"] for r in rt_rec])) if rt_rec else float("nan")
