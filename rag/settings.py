@@ -269,6 +269,14 @@ class ConflictSettings(_Section):
     scan_min_similarity: float = Field(
         default=0.5, ge=0, le=1, description="Similarity floor for sentence pairs when scanning a whole store."
     )
+    scan_dates: bool = Field(
+        default=True,
+        description="The whole-store scan also asks two close sentences of two documents the question they share "
+        "('When was Paul McCole born?') and compares their dates as answers (rag.conflicts.implicit).",
+    )
+    scan_dates_min_similarity: float = Field(
+        default=0.5, ge=0, le=1, description="Cosine similarity two dated sentences need before scan_dates compares them."
+    )
     nli_max_pairs: int = Field(
         default=4, ge=0, description="Candidate pairs per question scored with NLI, both orders (the most ambiguous first)."
     )

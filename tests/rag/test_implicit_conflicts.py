@@ -1,0 +1,63 @@
+"""The corpus-wide scan's dates compared as answers to the question two sentences share (rag/conflicts/implicit.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.conflicts import scan_conflicts
+from rag.conflicts.implicit import implicit_date_conflicts, shared_question
+from rag.settings import ConflictSettings
+from rag.text.sentences import split_sentences
+from rag.types import Evidence, Span
+
+pytestmark = pytest.mark.unit
+
+
+def ev(key: int, doc: str, text: str, title: str = "Ann Roe") -> Evidence:
+    return Evidence(key=key, doc_id=doc, source=f"{doc}.txt", title=title, start=0, end=len(text), text=text)
+
+
+def test_two_documents_that_date_one_event_differently_disagree(fake_embedder):
+    a = ev(1, "a", "Ann Roe was born on 3 May 1950 in Leeds, England.")
+    b = ev(2, "b", "Ann Roe (born 5 May 1950) is an English painter and printmaker.")
+    [c] = implicit_date_conflicts([a, b], fake_embedder, 0.3)
+    assert [s.answer for s in c.sides] == ["3 May 1950", "5 May 1950"]
+    assert c.kind == "date" and {s.doc_id for s in c.sides} == {"a", "b"}
+    assert c.topic.startswith("When Ann Roe born")
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Ann Roe was born in 1950 in Leeds, England.", "Ann Roe (born 5 May 1950) is an English painter."),  # agree
+        ("Ann Roe opened the gallery on Tuesday in Leeds.", "Ann Roe opened the gallery on Wednesday in York."),  # weekdays
+        # each gives the other's date: one range, written twice
+        ("From 1788 until the early 1790s, city councils met in Leeds.", "City councils of Leeds met from 1788 until the early 1790s."),
+    ],
+)
+def test_dates_that_agree_or_date_nothing_across_articles_are_no_conflict(fake_embedder, first, second):
+    assert implicit_date_conflicts([ev(1, "a", first), ev(2, "b", second)], fake_embedder, 0.0) == []
+
+
+def test_a_pair_is_asked_only_about_one_subject_and_one_event():
+    same_title = ev(1, "a", "Ann Roe was born on 3 May 1950."), ev(2, "b", "Ann Roe (born 5 May 1950) paints.")
+    assert shared_question(*same_title).text == "When Ann Roe born?"
+    # other titles: a shared name is needed, and two shared words besides names
+    bridge = ev(1, "a", "The bridge over the Aire opened in 1990.", "Bridges"), ev(2, "b", "The tunnel opened in 1992.", "Tunnels")
+    assert shared_question(*bridge) is None  # no name both write, one event word
+    talks = (ev(1, "a", "Leeds council approved the new budget in March 2020.", "Leeds budget"),
+             ev(2, "b", "Leeds council approved the new budget in April 2020.", "Council news"))
+    assert shared_question(*talks).text == "When Leeds council approved new budget?"
+
+
+def test_the_store_scan_adds_them_unless_switched_off(fake_embedder):
+    docs = []
+    for doc, text in (("a", "Ann Roe was born on 3 May 1950 in Leeds, England. She studied in London."),
+                      ("b", "Ann Roe (born 5 May 1950) is an English painter. Her prints are in York.")):
+        spans = [Span(start=s.start, end=s.end) for s in split_sentences(text)]
+        docs.append((doc, f"{doc}.txt", "Ann Roe", text, spans))
+    on = ConflictSettings(nli="none", scan_dates_min_similarity=0.3)
+    found = scan_conflicts(docs, on, fake_embedder, None)
+    assert any({s.answer for s in c.sides} == {"3 May 1950", "5 May 1950"} for c in found)
+    off = on.model_copy(update={"scan_dates": False})
+    assert not any(c.basis == "answers" for c in scan_conflicts(docs, off, fake_embedder, None))
