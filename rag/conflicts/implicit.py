@@ -17,6 +17,8 @@ weekday alone dates nothing across articles ("on Tuesday" in two articles is two
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from rag.claims import analyze
@@ -24,7 +26,8 @@ from rag.conflicts.answers import answers_agree, two_camps
 from rag.conflicts.reading import typed_answer
 from rag.embed import Embedder
 from rag.question import Question
-from rag.text import content_terms, numbers, proper_names
+from rag.text import STOPWORDS, content_terms, numbers, proper_names, stem
+from rag.text.numerals import CARDINALS
 from rag.text.months import MONTHS
 from rag.text.tokens import tokenize
 from rag.types import Conflict, Evidence
@@ -37,13 +40,23 @@ def _dates(text: str) -> list[str]:
     return out + [x.text for x in c.quantities if 1000 <= x.value <= 2100 and float(x.value).is_integer()]
 
 
+# The question that asks a measured figure: "how much speed ...?" is answered by a speed, not the count beside it.
+_ASK = {"length": "How much distance", "speed": "How much speed", "mass": "How much weight", "area": "How much area"}
+
+
+def _figures(text: str) -> list[tuple[str, str]]:
+    """The figures a sentence gives, as (text, dimension); years are dates, not figures."""
+    return [(x.text, x.dimension) for x in analyze(text).quantities
+            if not (x.dimension == "count" and 1000 <= x.value <= 2100 and float(x.value).is_integer())]
+
+
 def _name_stems(text: str) -> set[str]:
     return set(content_terms(" ".join(proper_names(text))))
 
 
-def shared_question(a: Evidence, b: Evidence) -> Question | None:
-    """'When <the words a and b both write>?' when they are about one subject and one event (module docstring),
-    in a's wording and order; None otherwise."""
+def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | None:
+    """'When <the words a and b both write>?' (or another ``ask``: 'How many', 'How much speed') when they are about
+    one subject and one event (module docstring), in a's wording and order; None otherwise."""
     terms_b = set(content_terms(b.text))
     names = _name_stems(a.text) | _name_stems(b.text)
     shared: list[str] = []
@@ -57,37 +70,92 @@ def shared_question(a: Evidence, b: Evidence) -> Question | None:
         seen.add(stems[0])
         shared.append(t.text)
     shared_stems = {content_terms(w)[0] for w in shared}
-    event = shared_stems - names
+    # the event is told in common words: written in lower case, not fragments of a name split at its diacritics
+    event = {content_terms(w)[0] for w in shared if w[:1].islower() and len(w) >= 3} - names
     same_title = bool(a.title.strip()) and a.title.strip().lower() == b.title.strip().lower()
     if len(event) < (1 if same_title else 2) or not (same_title or shared_stems & names):
         return None
-    return Question.parse("When " + " ".join(shared) + "?")
+    return Question.parse(f"{ask} " + " ".join(shared) + "?")
 
 
-def implicit_date_conflicts(evidence: list[Evidence], embedder: Embedder, floor: float) -> list[Conflict]:
-    """Conflicts between sentences of two documents that date what they share differently (module docstring).
+def implicit_date_conflicts(evidence: list[Evidence], embedder: Embedder, floor: float,
+                            figures: bool = True, limit: int = 20_000) -> list[Conflict]:
+    """Conflicts between sentences of two documents that date (or, with ``figures``, count or measure) what they
+    share differently (module docstring).
 
-    Pairs of dated sentences below cosine ``floor`` (``embedder``'s vectors) are not asked. Each conflict's score
-    is the pair's similarity: how surely the two sentences speak of one thing.
+    Only pairs at cosine ``floor`` or above (``embedder``'s vectors) are asked, at most ``limit`` of them, the
+    closest first. Each conflict's score is the pair's similarity: how surely the two sentences speak of one thing.
     """
-    dated = [e for e in evidence if _dates(e.text)]
-    if len(dated) < 2:
-        return []
-    vectors = np.asarray(embedder.embed_documents([e.text for e in dated]), dtype=np.float32)
+    valued = [e for e in evidence if _dates(e.text) or (figures and _figures(e.text))]
     out: list[Conflict] = []
-    for i in range(len(dated)):
-        for j in range(i + 1, len(dated)):
-            a, b = dated[i], dated[j]
-            sim = float(vectors[i] @ vectors[j])
-            if a.doc_id == b.doc_id or sim < floor:
-                continue
-            q = shared_question(a, b)
-            if q is None:
-                continue
-            xa, xb = typed_answer(q, a.text), typed_answer(q, b.text)
-            if xa is None or xb is None or answers_agree(xa[0], xb[0]) is not False:
-                continue
-            if any(answers_agree(xa[0], d) for d in _dates(b.text)) or any(answers_agree(xb[0], d) for d in _dates(a.text)):
-                continue  # each also gives the other's date: a range or two events, not two accounts
-            out.append(two_camps(q, [[(a, xa[0])], [(b, xb[0])]], kind="date", score=round(sim, 4), basis="answers"))
+    for sim, i, j in _close_pairs(valued, embedder, floor, limit):
+        a, b = valued[i], valued[j]
+        found = _date_conflict(a, b) or (_figure_conflict(a, b) if figures else None)
+        if found is not None:
+            q, xa, xb, kind = found
+            out.append(two_camps(q, [[(a, xa)], [(b, xb)]], kind=kind, score=round(sim, 4), basis="answers"))
     return out
+
+
+def _close_pairs(sentences: list[Evidence], embedder: Embedder, floor: float, limit: int,
+                 block: int = 512) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) for sentences of two documents at ``floor`` or above, the closest ``limit`` first; the
+    similarity matrix is computed a block of rows at a time, so a large store never holds it whole."""
+    if len(sentences) < 2:
+        return []
+    v = np.asarray(embedder.embed_documents([e.text for e in sentences]), dtype=np.float32)
+    docs = np.array([e.doc_id for e in sentences], dtype=object)
+    pairs: list[tuple[float, int, int]] = []
+    for lo in range(0, len(sentences), block):
+        sims = v[lo : lo + block] @ v.T
+        rows, cols = np.nonzero(sims >= floor)
+        for r, c in zip(rows.tolist(), cols.tolist()):
+            i = lo + r
+            if c > i and docs[i] != docs[c]:
+                pairs.append((float(sims[r, c]), i, c))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    return pairs[:limit]
+
+
+def _date_conflict(a: Evidence, b: Evidence) -> tuple[Question, str, str, str] | None:
+    if not (_dates(a.text) and _dates(b.text)):
+        return None
+    q = shared_question(a, b)
+    return _answered_differently(q, a, b, [d for d in _dates(a.text)], [d for d in _dates(b.text)], "date")
+
+
+def _figure_conflict(a: Evidence, b: Evidence) -> tuple[Question, str, str, str] | None:
+    fa, fb = _figures(a.text), _figures(b.text)
+    for dim in dict.fromkeys(d for _, d in fa):
+        if dim not in {d for _, d in fb}:
+            continue
+        q = shared_question(a, b, _ASK.get(dim, "How many"))
+        found = _answered_differently(q, a, b, [t for t, d in fa if d == dim], [t for t, d in fb if d == dim], "quantity")
+        if found is not None:
+            return found
+    return None
+
+
+def _answered_differently(q: Question | None, a: Evidence, b: Evidence, values_a: list[str], values_b: list[str],
+                          kind: str) -> tuple[Question, str, str, str] | None:
+    if q is None:
+        return None
+    xa, xb = typed_answer(q, a.text), typed_answer(q, b.text)
+    if xa is None or xb is None or answers_agree(xa[0], xb[0]) is not False:
+        return None
+    if any(answers_agree(xa[0], v) for v in values_b) or any(answers_agree(xb[0], v) for v in values_a):
+        return None  # each also gives the other's value: a range or two events, not two accounts
+    if kind == "quantity" and not _same_thing_counted(xa[0], xb[0]):
+        return None  # "7 wounded" and "47 prisoners" count different things
+    return q, xa[0], xb[0], kind
+
+
+def _same_thing_counted(x: str, y: str) -> bool:
+    """Two figures count or measure the same thing: a shared word besides the number ("50 wounded", "17 wounded"),
+    or neither has one ("65 km/h", "62 km/h": the dimension was matched already)."""
+    wx, wy = _counted_words(x), _counted_words(y)
+    return bool(wx & wy) or not (wx and wy)
+
+
+def _counted_words(figure: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[^\W\d_]+", figure.lower()) if w not in CARDINALS and w not in STOPWORDS}

@@ -61,3 +61,23 @@ def test_the_store_scan_adds_them_unless_switched_off(fake_embedder):
     assert any({s.answer for s in c.sides} == {"3 May 1950", "5 May 1950"} for c in found)
     off = on.model_copy(update={"scan_dates": False})
     assert not any(c.basis == "answers" for c in scan_conflicts(docs, off, fake_embedder, None))
+
+
+@pytest.mark.parametrize(
+    "first, second, answers",
+    [
+        ("At dawn the army landed forty-two gliders at the fort of Eben.", "The army landed forty-one gliders at the fort of Eben.",
+         {"forty-two gliders", "forty-one gliders"}),
+        ("The Leeds express runs at an operating speed of 65 km/h.", "The Leeds express has an operating speed of 62 km/h.",
+         {"65 km/h", "62 km/h"}),
+        ("The Leeds express runs at an operating speed of 65 km/h.", "The Leeds express has an operating speed of 40 mph.",
+         None),  # the same speed in other units
+        ("The Leeds garrison had 10 dead and 7 wounded.", "The Leeds garrison had 10 dead and 47 prisoners.",
+         None),  # different things counted
+    ],
+)
+def test_two_documents_that_count_or_measure_one_thing_differently_disagree(fake_embedder, first, second, answers):
+    found = implicit_date_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0)
+    assert ({s.answer for s in found[0].sides} if found else None) == answers
+    assert implicit_date_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0,
+                                   figures=False) == []
