@@ -1,18 +1,25 @@
-"""Disagreements without a question (the corpus-wide scan): two documents that date the same thing differently.
+"""Disagreements without a question (the corpus-wide scan): two accounts of one subject that date, count or
+measure the same thing differently.
 
 Asked a question, the pipeline compares each source's own answer to it (``rag.conflicts.answers``). A scan has no
-question, and the claim signals alone, weighted for news, miss most real disagreements between encyclopedic
-passages ("Paul McCole was born on 1 February 1972" / "Paul McCole (born 10 February 1972) is …": one shared
+question, and the claim signals alone, weighted for news, miss most real disagreements between two accounts of one
+subject ("Paul McCole was born on 1 February 1972" / "Paul McCole (born 10 February 1972) is …": one shared
 topical word, and the NLI model sees no contradiction in two days). So each pair of close sentences from two
-documents is asked the question they share, "When <the words both write>?", and answered as the question-focused
-path answers: the date beside the question's words (``typed_answer``), compared tolerantly (``answers_agree``:
-"1972" and "10 February 1972" agree).
+documents is asked the question they share, "When <the words both write>?" (or "How many …?", "How much speed
+…?"), and answered as the question-focused path answers: the date or figure beside the question's words
+(``typed_answer``), compared tolerantly (``answers_agree``: "1972" agrees with "10 February 1972", "65 km/h"
+with "40 mph").
 
-A pair is only asked when both sentences are about one subject and one event:
-- they share a name (or their documents have the same title: two accounts of one subject),
-- and words besides names, the event ("born", "laid down"): at least one when the titles match, else two.
-A sentence that also gives the other's date is not against it ("from 1788 until the early 1790s" twice), and a
-weekday alone dates nothing across articles ("on Tuesday" in two articles is two different weeks).
+Which pairs are asked, and why so few:
+- Only sentences of two documents with the same title: two accounts of one subject (two copies or versions of
+  one story, two passages of one encyclopedia article). Across news articles with other headlines, the same
+  words with another month are mostly another month's figures ("house prices fell 0.4% in October" / "0.2% in
+  December"): over the 2,225 BBC articles, pairs of other titles gave 9 such "conflicts" at cosine 0.8 and
+  hundreds below it, for two real ones.
+- They share an event told in common words (lower case, not part of a name): "born", "laid down".
+- A value the other document also states anywhere is not against it (two statements of one account, or a range
+  told twice); a weekday alone dates nothing ("on Tuesday" in two articles is two different weeks); two figures
+  must count the same thing ("7 wounded" is no rival to "47 prisoners").
 """
 
 from __future__ import annotations
@@ -50,15 +57,20 @@ def _figures(text: str) -> list[tuple[str, str]]:
             if not (x.dimension == "count" and 1000 <= x.value <= 2100 and float(x.value).is_integer())]
 
 
+def _same_title(a: Evidence, b: Evidence) -> bool:
+    return bool(a.title.strip()) and a.title.strip().lower() == b.title.strip().lower()
+
+
 def _name_stems(text: str) -> set[str]:
     return set(content_terms(" ".join(proper_names(text))))
 
 
 def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | None:
-    """'When <the words a and b both write>?' (or another ``ask``: 'How many', 'How much speed') when they are about
-    one subject and one event (module docstring), in a's wording and order; None otherwise."""
+    """'When <the words a and b both write>?' (or another ``ask``: 'How many', 'How much speed') when they are two
+    accounts of one subject and one event (module docstring), in a's wording and order; None otherwise."""
+    if not _same_title(a, b):
+        return None
     terms_b = set(content_terms(b.text))
-    names = _name_stems(a.text) | _name_stems(b.text)
     shared: list[str] = []
     seen: set[str] = set()
     for t in tokenize(a.text):
@@ -69,11 +81,9 @@ def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | N
             continue
         seen.add(stems[0])
         shared.append(t.text)
-    shared_stems = {content_terms(w)[0] for w in shared}
-    # the event is told in common words: written in lower case, not fragments of a name split at its diacritics
-    event = {content_terms(w)[0] for w in shared if w[:1].islower() and len(w) >= 3} - names
-    same_title = bool(a.title.strip()) and a.title.strip().lower() == b.title.strip().lower()
-    if len(event) < (1 if same_title else 2) or not (same_title or shared_stems & names):
+    # the event is told in common words: written in lower case, not a name or a fragment of one
+    names = _name_stems(a.text) | _name_stems(b.text)
+    if not {content_terms(w)[0] for w in shared if w[:1].islower() and len(w) >= 3} - names:
         return None
     return Question.parse(f"{ask} " + " ".join(shared) + "?")
 
@@ -87,12 +97,19 @@ def implicit_date_conflicts(evidence: list[Evidence], embedder: Embedder, floor:
     closest first. Each conflict's score is the pair's similarity: how surely the two sentences speak of one thing.
     """
     valued = [e for e in evidence if _dates(e.text) or (figures and _figures(e.text))]
+    stated: dict[str, list[str]] = {}  # every value each document states, in any sentence
+    for e in valued:
+        stated.setdefault(e.doc_id, []).extend([*_dates(e.text), *(t for t, _ in _figures(e.text))])
     out: list[Conflict] = []
     for sim, i, j in _close_pairs(valued, embedder, floor, limit):
         a, b = valued[i], valued[j]
+        if not _same_title(a, b):
+            continue
         found = _date_conflict(a, b) or (_figure_conflict(a, b) if figures else None)
         if found is not None:
             q, xa, xb, kind = found
+            if any(answers_agree(xa, v) for v in stated[b.doc_id]) or any(answers_agree(xb, v) for v in stated[a.doc_id]):
+                continue  # the other document states this value too: two statements of one account, not two accounts
             out.append(two_camps(q, [[(a, xa)], [(b, xb)]], kind=kind, score=round(sim, 4), basis="answers"))
     return out
 

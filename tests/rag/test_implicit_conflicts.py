@@ -42,12 +42,23 @@ def test_dates_that_agree_or_date_nothing_across_articles_are_no_conflict(fake_e
 def test_a_pair_is_asked_only_about_one_subject_and_one_event():
     same_title = ev(1, "a", "Ann Roe was born on 3 May 1950."), ev(2, "b", "Ann Roe (born 5 May 1950) paints.")
     assert shared_question(*same_title).text == "When Ann Roe born?"
-    # other titles: a shared name is needed, and two shared words besides names
-    bridge = ev(1, "a", "The bridge over the Aire opened in 1990.", "Bridges"), ev(2, "b", "The tunnel opened in 1992.", "Tunnels")
-    assert shared_question(*bridge) is None  # no name both write, one event word
-    talks = (ev(1, "a", "Leeds council approved the new budget in March 2020.", "Leeds budget"),
-             ev(2, "b", "Leeds council approved the new budget in April 2020.", "Council news"))
-    assert shared_question(*talks).text == "When Leeds council approved new budget?"
+    # two articles with other headlines: the same words with another month are mostly another month's figures
+    budget = (ev(1, "a", "Leeds council approved the new budget in March 2020.", "Leeds budget"),
+              ev(2, "b", "Leeds council approved the new budget in April 2020.", "Council news"))
+    assert shared_question(*budget) is None
+    # no event in common words: only the name is shared
+    names = ev(1, "a", "Ann Roe, 1950."), ev(2, "b", "Ann Roe (1951).")
+    assert shared_question(*names) is None
+
+
+def test_a_value_the_other_document_also_states_is_not_against_it(fake_embedder):
+    a = ev(1, "a", "In Europe, cameras on phones take 1.3 megapixel images.")
+    b = ev(2, "b", "In Asia, cameras on phones take 3.2 megapixel images.")
+    assert implicit_date_conflicts([a, b], fake_embedder, 0.0)  # two copies of one story that differ
+    # each copy tells both: two statements of one account
+    a2 = ev(3, "a", "In Asia, phones take 3.2 megapixel pictures already.")
+    b2 = ev(4, "b", "In Europe, phones take 1.3 megapixel pictures now.")
+    assert implicit_date_conflicts([a, a2, b, b2], fake_embedder, 0.0) == []
 
 
 def test_the_store_scan_adds_them_unless_switched_off(fake_embedder):
