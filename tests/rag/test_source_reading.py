@@ -179,32 +179,32 @@ def test_an_open_answer_is_a_side_only_where_a_second_reader_picks_the_same_word
     assert not reading_conflicts(q, readings)  # no second reader: only yes/no stances are compared
 
 
+def two_read(q: str, first: str, second: str, replies: tuple[str, str]):
+    """The reading conflicts of two one-sentence sources, each read as ``replies`` and both corroborated by a
+    second reader picking the same words."""
+    a, b = group_sources(q, [ev(1, first, "a"), ev(2, second, "b")], 3, 0.5)
+    readings = [parse_reading(f"{r} [{n}]", q, g, 0.75) for n, (r, g) in enumerate(zip(replies, (a, b)), start=1)]
+    return reading_conflicts(q, readings, {1: replies[0], 2: replies[1]})
+
+
 def test_a_reading_from_a_sentence_about_another_office_is_no_side():
     q = "Who is the harbour's Port Director?"
-    docs = [ev(1, "The harbour's Port Director, Ana Ruiz, opened the bridge.", "a"),
-            ev(2, "The harbour's Finance Director Tom Wei signed the bridge contract.", "b")]
-    a, b = group_sources(q, docs, 3, 0.5)
-    readings = [parse_reading("Ana Ruiz [1]", q, a, 0.75), parse_reading("Tom Wei [2]", q, b, 0.75)]
-    second = {1: "Ana Ruiz", 2: "Tom Wei"}
-    assert not reading_conflicts(q, readings, second)  # "Finance Director" answers about another office
-    docs[1] = ev(2, "The harbour's Port Director Tom Wei signed the bridge contract.", "b")
-    a, b = group_sources(q, docs, 3, 0.5)
-    readings = [parse_reading("Ana Ruiz [1]", q, a, 0.75), parse_reading("Tom Wei [2]", q, b, 0.75)]
-    assert reading_conflicts(q, readings, second)  # two accounts of the one office do disagree
+    port = "The harbour's Port Director, Ana Ruiz, opened the bridge."
+    names = ("Ana Ruiz", "Tom Wei")
+    # "Finance Director" answers about another office
+    assert not two_read(q, port, "The harbour's Finance Director Tom Wei signed the bridge contract.", names)
+    # two accounts of the one office do disagree
+    assert two_read(q, port, "The harbour's Port Director Tom Wei signed the bridge contract.", names)
 
 
 def test_a_nationality_that_describes_another_noun_is_no_side():
     q = "What nationality was the ferry that sank?"
-    docs = [ev(1, "The ferry that sank was a Greek ferry, officials said.", "a"),
-            ev(2, "The ferry that sank was stopped by the Turkish coast guard before it went down.", "b")]
-    a, b = group_sources(q, docs, 3, 0.5)
-    readings = [parse_reading("Greek [1]", q, a, 0.75), parse_reading("Turkish [2]", q, b, 0.75)]
-    second = {1: "Greek", 2: "Turkish"}
-    assert not reading_conflicts(q, readings, second)  # the coast guard is Turkish, not the ferry
-    docs[1] = ev(2, "The ferry that sank was a Turkish ferry, its owner said.", "b")
-    a, b = group_sources(q, docs, 3, 0.5)
-    readings = [parse_reading("Greek [1]", q, a, 0.75), parse_reading("Turkish [2]", q, b, 0.75)]
-    assert reading_conflicts(q, readings, second)  # two nationalities of the ferry do disagree
+    greek = "The ferry that sank was a Greek ferry, officials said."
+    # the coast guard is Turkish, not the ferry
+    assert not two_read(q, greek, "The ferry that sank was stopped by the Turkish coast guard before it went down.",
+                        ("Greek", "Turkish"))
+    # two nationalities of the ferry do disagree
+    assert two_read(q, greek, "The ferry that sank was a Turkish ferry, its owner said.", ("Greek", "Turkish"))
 
 
 @pytest.mark.parametrize(
