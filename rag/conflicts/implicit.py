@@ -88,7 +88,7 @@ def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | N
     return Question.parse(f"{ask} " + " ".join(shared) + "?")
 
 
-def implicit_date_conflicts(evidence: list[Evidence], embedder: Embedder, floor: float,
+def shared_question_conflicts(evidence: list[Evidence], embedder: Embedder, floor: float,
                             figures: bool = True, limit: int = 20_000) -> list[Conflict]:
     """Conflicts between sentences of two documents that date (or, with ``figures``, count or measure) what they
     share differently (module docstring).

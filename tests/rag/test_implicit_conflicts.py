@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.conflicts import scan_conflicts
-from rag.conflicts.implicit import implicit_date_conflicts, shared_question
+from rag.conflicts.implicit import shared_question_conflicts, shared_question
 from rag.settings import ConflictSettings
 from rag.text.sentences import split_sentences
 from rag.types import Evidence, Span
@@ -20,7 +20,7 @@ def ev(key: int, doc: str, text: str, title: str = "Ann Roe") -> Evidence:
 def test_two_documents_that_date_one_event_differently_disagree(fake_embedder):
     a = ev(1, "a", "Ann Roe was born on 3 May 1950 in Leeds, England.")
     b = ev(2, "b", "Ann Roe (born 5 May 1950) is an English painter and printmaker.")
-    [c] = implicit_date_conflicts([a, b], fake_embedder, 0.3)
+    [c] = shared_question_conflicts([a, b], fake_embedder, 0.3)
     assert [s.answer for s in c.sides] == ["3 May 1950", "5 May 1950"]
     assert c.kind == "date" and {s.doc_id for s in c.sides} == {"a", "b"}
     assert c.topic.startswith("When Ann Roe born")
@@ -36,7 +36,7 @@ def test_two_documents_that_date_one_event_differently_disagree(fake_embedder):
     ],
 )
 def test_dates_that_agree_or_date_nothing_across_articles_are_no_conflict(fake_embedder, first, second):
-    assert implicit_date_conflicts([ev(1, "a", first), ev(2, "b", second)], fake_embedder, 0.0) == []
+    assert shared_question_conflicts([ev(1, "a", first), ev(2, "b", second)], fake_embedder, 0.0) == []
 
 
 def test_a_pair_is_asked_only_about_one_subject_and_one_event():
@@ -54,11 +54,11 @@ def test_a_pair_is_asked_only_about_one_subject_and_one_event():
 def test_a_value_the_other_document_also_states_is_not_against_it(fake_embedder):
     a = ev(1, "a", "In Europe, cameras on phones take 1.3 megapixel images.")
     b = ev(2, "b", "In Asia, cameras on phones take 3.2 megapixel images.")
-    assert implicit_date_conflicts([a, b], fake_embedder, 0.0)  # two copies of one story that differ
+    assert shared_question_conflicts([a, b], fake_embedder, 0.0)  # two copies of one story that differ
     # each copy tells both: two statements of one account
     a2 = ev(3, "a", "In Asia, phones take 3.2 megapixel pictures already.")
     b2 = ev(4, "b", "In Europe, phones take 1.3 megapixel pictures now.")
-    assert implicit_date_conflicts([a, a2, b, b2], fake_embedder, 0.0) == []
+    assert shared_question_conflicts([a, a2, b, b2], fake_embedder, 0.0) == []
 
 
 def test_the_store_scan_adds_them_unless_switched_off(fake_embedder):
@@ -88,7 +88,7 @@ def test_the_store_scan_adds_them_unless_switched_off(fake_embedder):
     ],
 )
 def test_two_documents_that_count_or_measure_one_thing_differently_disagree(fake_embedder, first, second, answers):
-    found = implicit_date_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0)
+    found = shared_question_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0)
     assert ({s.answer for s in found[0].sides} if found else None) == answers
-    assert implicit_date_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0,
+    assert shared_question_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0,
                                    figures=False) == []
