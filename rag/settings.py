@@ -269,13 +269,15 @@ class ConflictSettings(_Section):
     scan_min_similarity: float = Field(
         default=0.5, ge=0, le=1, description="Similarity floor for sentence pairs when scanning a whole store."
     )
-    scan_dates: bool = Field(
+    scan_values: bool = Field(
         default=True,
-        description="The whole-store scan also asks two close sentences of two documents the question they share "
-        "('When was Paul McCole born?') and compares their dates as answers (rag.conflicts.implicit).",
+        description="The whole-store scan also asks two close sentences of two documents with the same title the "
+        "question they share ('When Paul McCole born?', 'How many dead wounded?') and compares their dates and "
+        "figures as answers (rag.conflicts.implicit).",
     )
-    scan_dates_min_similarity: float = Field(
-        default=0.5, ge=0, le=1, description="Cosine similarity two dated sentences need before scan_dates compares them."
+    scan_values_min_similarity: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Cosine similarity two sentences need before scan_values compares their dates and figures."
     )
     nli_max_pairs: int = Field(
         default=4, ge=0, description="Candidate pairs per question scored with NLI, both orders (the most ambiguous first)."

@@ -100,11 +100,11 @@ def scan_conflicts(
     units, pairs = analyze_pairs(evidence, settings, embedder, nli, floor=settings.scan_min_similarity,
                                  limit=100_000, nli_limit=4 * settings.nli_max_pairs)
     conflicts = conflicts_from_pairs(units, pairs, settings)
-    if settings.scan_dates and embedder is not None:
+    if settings.scan_values and embedder is not None:
         from rag.conflicts.implicit import shared_question_conflicts
 
         found = {frozenset((s.doc_id, s.start) for s in c.sides) for c in conflicts}
-        conflicts += [c for c in shared_question_conflicts(evidence, embedder, settings.scan_dates_min_similarity)
+        conflicts += [c for c in shared_question_conflicts(evidence, embedder, settings.scan_values_min_similarity)
                       if not any(frozenset((s.doc_id, s.start) for s in c.sides) <= f for f in found)]
     conflicts.sort(key=lambda c: (c.topic.lower(), -c.score, c.sides[0].doc_id, c.sides[0].start))
     return conflicts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.conflicts import scan_conflicts
-from rag.conflicts.implicit import shared_question_conflicts, shared_question
+from rag.conflicts.implicit import shared_question, shared_question_conflicts
 from rag.settings import ConflictSettings
 from rag.text.sentences import split_sentences
 from rag.types import Evidence, Span
@@ -67,10 +67,10 @@ def test_the_store_scan_adds_them_unless_switched_off(fake_embedder):
                       ("b", "Ann Roe (born 5 May 1950) is an English painter. Her prints are in York.")):
         spans = [Span(start=s.start, end=s.end) for s in split_sentences(text)]
         docs.append((doc, f"{doc}.txt", "Ann Roe", text, spans))
-    on = ConflictSettings(nli="none", scan_dates_min_similarity=0.3)
+    on = ConflictSettings(nli="none", scan_values_min_similarity=0.3)
     found = scan_conflicts(docs, on, fake_embedder, None)
     assert any({s.answer for s in c.sides} == {"3 May 1950", "5 May 1950"} for c in found)
-    off = on.model_copy(update={"scan_dates": False})
+    off = on.model_copy(update={"scan_values": False})
     assert not any(c.basis == "answers" for c in scan_conflicts(docs, off, fake_embedder, None))
 
 
