@@ -25,6 +25,7 @@ Which pairs are asked, and why so few:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -57,10 +58,6 @@ def _figures(text: str) -> list[tuple[str, str]]:
             if not (x.dimension == "count" and 1000 <= x.value <= 2100 and float(x.value).is_integer())]
 
 
-def _same_title(a: Evidence, b: Evidence) -> bool:
-    return bool(a.title.strip()) and a.title.strip().lower() == b.title.strip().lower()
-
-
 def _name_stems(text: str) -> set[str]:
     return set(content_terms(" ".join(proper_names(text))))
 
@@ -68,7 +65,7 @@ def _name_stems(text: str) -> set[str]:
 def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | None:
     """'When <the words a and b both write>?' (or another ``ask``: 'How many', 'How much speed') when they are two
     accounts of one subject and one event (module docstring), in a's wording and order; None otherwise."""
-    if not _same_title(a, b):
+    if not _title_key(a) or _title_key(a) != _title_key(b):
         return None
     terms_b = set(content_terms(b.text))
     shared: list[str] = []
@@ -88,66 +85,80 @@ def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | N
     return Question.parse(f"{ask} " + " ".join(shared) + "?")
 
 
+@dataclass(frozen=True)
+class _Valued:
+    """A sentence with the dates and figures it gives, read once."""
+
+    ev: Evidence
+    dates: list[str]
+    figures: list[tuple[str, str]]
+
+
 def shared_question_conflicts(evidence: list[Evidence], embedder: Embedder, floor: float,
-                            figures: bool = True, limit: int = 20_000) -> list[Conflict]:
-    """Conflicts between sentences of two documents that date (or, with ``figures``, count or measure) what they
-    share differently (module docstring).
+                              figures: bool = True, limit: int = 20_000) -> list[Conflict]:
+    """Conflicts between sentences of two documents with the same title that date (or, with ``figures``, count or
+    measure) what they share differently (module docstring).
 
     Only pairs at cosine ``floor`` or above (``embedder``'s vectors) are asked, at most ``limit`` of them, the
     closest first. Each conflict's score is the pair's similarity: how surely the two sentences speak of one thing.
     """
-    valued = [e for e in evidence if _dates(e.text) or (figures and _figures(e.text))]
+    valued = [v for v in (_Valued(e, _dates(e.text), _figures(e.text) if figures else []) for e in evidence)
+              if v.dates or v.figures]
     stated: dict[str, list[str]] = {}  # every value each document states, in any sentence
-    for e in valued:
-        stated.setdefault(e.doc_id, []).extend([*_dates(e.text), *(t for t, _ in _figures(e.text))])
+    for v in valued:
+        stated.setdefault(v.ev.doc_id, []).extend([*v.dates, *(t for t, _ in v.figures)])
     out: list[Conflict] = []
-    for sim, i, j in _close_pairs(valued, embedder, floor, limit):
-        a, b = valued[i], valued[j]
-        if not _same_title(a, b):
-            continue
-        found = _date_conflict(a, b) or (_figure_conflict(a, b) if figures else None)
+    for sim, a, b in _close_pairs(valued, embedder, floor, limit):
+        found = _date_conflict(a, b) or _figure_conflict(a, b)
         if found is not None:
             q, xa, xb, kind = found
-            if any(answers_agree(xa, v) for v in stated[b.doc_id]) or any(answers_agree(xb, v) for v in stated[a.doc_id]):
+            if any(answers_agree(xa, v) for v in stated[b.ev.doc_id]) or any(answers_agree(xb, v) for v in stated[a.ev.doc_id]):
                 continue  # the other document states this value too: two statements of one account, not two accounts
-            out.append(two_camps(q, [[(a, xa)], [(b, xb)]], kind=kind, score=round(sim, 4), basis="answers"))
+            out.append(two_camps(q, [[(a.ev, xa)], [(b.ev, xb)]], kind=kind, score=round(sim, 4), basis="answers"))
     return out
 
 
-def _close_pairs(sentences: list[Evidence], embedder: Embedder, floor: float, limit: int,
-                 block: int = 512) -> list[tuple[float, int, int]]:
-    """(similarity, i, j) for sentences of two documents at ``floor`` or above, the closest ``limit`` first; the
-    similarity matrix is computed a block of rows at a time, so a large store never holds it whole."""
-    if len(sentences) < 2:
-        return []
-    v = np.asarray(embedder.embed_documents([e.text for e in sentences]), dtype=np.float32)
-    docs = np.array([e.doc_id for e in sentences], dtype=object)
-    pairs: list[tuple[float, int, int]] = []
-    for lo in range(0, len(sentences), block):
-        sims = v[lo : lo + block] @ v.T
-        rows, cols = np.nonzero(sims >= floor)
-        for r, c in zip(rows.tolist(), cols.tolist()):
-            i = lo + r
-            if c > i and docs[i] != docs[c]:
-                pairs.append((float(sims[r, c]), i, c))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    return pairs[:limit]
+def _title_key(e: Evidence) -> str:
+    return e.title.strip().lower()
 
 
-def _date_conflict(a: Evidence, b: Evidence) -> tuple[Question, str, str, str] | None:
-    if not (_dates(a.text) and _dates(b.text)):
+def _close_pairs(sentences: list[_Valued], embedder: Embedder, floor: float, limit: int,
+                 block: int = 512) -> list[tuple[float, _Valued, _Valued]]:
+    """(similarity, a, b) for sentences of two documents with the same title at ``floor`` or above, the closest
+    ``limit`` first. Only sentences whose title another document shares are embedded, and similarities are
+    computed within each title a block of rows at a time, so a large store never holds a whole matrix."""
+    groups: dict[str, list[_Valued]] = {}
+    for v in sentences:
+        if _title_key(v.ev):
+            groups.setdefault(_title_key(v.ev), []).append(v)
+    groups = {k: g for k, g in groups.items() if len({v.ev.doc_id for v in g}) >= 2}
+    pairs: list[tuple[float, int, _Valued, _Valued]] = []
+    for group in groups.values():
+        vecs = np.asarray(embedder.embed_documents([v.ev.text for v in group]), dtype=np.float32)
+        for lo in range(0, len(group), block):
+            sims = vecs[lo : lo + block] @ vecs.T
+            rows, cols = np.nonzero(sims >= floor)
+            for r, c in zip(rows.tolist(), cols.tolist()):
+                a, b = group[lo + r], group[c]
+                if c > lo + r and a.ev.doc_id != b.ev.doc_id:
+                    pairs.append((float(sims[r, c]), a.ev.key, a, b))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[3].ev.key))
+    return [(sim, a, b) for sim, _, a, b in pairs[:limit]]
+
+
+def _date_conflict(a: _Valued, b: _Valued) -> tuple[Question, str, str, str] | None:
+    if not (a.dates and b.dates):
         return None
-    q = shared_question(a, b)
-    return _answered_differently(q, a, b, [d for d in _dates(a.text)], [d for d in _dates(b.text)], "date")
+    return _answered_differently(shared_question(a.ev, b.ev), a.ev, b.ev, a.dates, b.dates, "date")
 
 
-def _figure_conflict(a: Evidence, b: Evidence) -> tuple[Question, str, str, str] | None:
-    fa, fb = _figures(a.text), _figures(b.text)
-    for dim in dict.fromkeys(d for _, d in fa):
-        if dim not in {d for _, d in fb}:
+def _figure_conflict(a: _Valued, b: _Valued) -> tuple[Question, str, str, str] | None:
+    for dim in dict.fromkeys(d for _, d in a.figures):
+        values_b = [t for t, d in b.figures if d == dim]
+        if not values_b:
             continue
-        q = shared_question(a, b, _ASK.get(dim, "How many"))
-        found = _answered_differently(q, a, b, [t for t, d in fa if d == dim], [t for t, d in fb if d == dim], "quantity")
+        q = shared_question(a.ev, b.ev, _ASK.get(dim, "How many"))
+        found = _answered_differently(q, a.ev, b.ev, [t for t, d in a.figures if d == dim], values_b, "quantity")
         if found is not None:
             return found
     return None
