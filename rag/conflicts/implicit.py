@@ -112,7 +112,7 @@ def shared_question_conflicts(evidence: list[Evidence], embedder: Embedder, floo
         found = _date_conflict(a, b) or _figure_conflict(a, b)
         if found is not None:
             q, xa, xb, kind = found
-            if any(answers_agree(xa, v) for v in stated[b.ev.doc_id]) or any(answers_agree(xb, v) for v in stated[a.ev.doc_id]):
+            if any(_states(xa, v) for v in stated[b.ev.doc_id]) or any(_states(xb, v) for v in stated[a.ev.doc_id]):
                 continue  # the other document states this value too: two statements of one account, not two accounts
             out.append(two_camps(q, [[(a.ev, xa)], [(b.ev, xb)]], kind=kind, score=round(sim, 4), basis="answers"))
     return out
@@ -176,6 +176,16 @@ def _answered_differently(q: Question | None, a: Evidence, b: Evidence, values_a
     if kind == "quantity" and not _same_thing_counted(xa[0], xb[0]):
         return None  # "7 wounded" and "47 prisoners" count different things
     return q, xa[0], xb[0], kind
+
+
+def _states(answer: str, value: str) -> bool:
+    """Whether a value a document gives ('28 separate spyware programs') states an answer read elsewhere ('28'): they
+    agree as answers, or the answer's figure is in it and counts the same thing (the typed reading trims a figure
+    to its number and counted words, where the document's value keeps what follows)."""
+    if answers_agree(answer, value):
+        return True
+    figure = numbers(answer)
+    return bool(figure) and figure <= numbers(value) and _same_thing_counted(answer, value)
 
 
 def _same_thing_counted(x: str, y: str) -> bool:

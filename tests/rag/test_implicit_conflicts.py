@@ -92,3 +92,12 @@ def test_two_documents_that_count_or_measure_one_thing_differently_disagree(fake
     assert ({s.answer for s in found[0].sides} if found else None) == answers
     assert shared_question_conflicts([ev(1, "a", first, "Leeds"), ev(2, "b", second, "Leeds")], fake_embedder, 0.0,
                                    figures=False) == []
+
+
+def test_two_copies_of_one_story_do_not_disagree_with_themselves(fake_embedder):
+    # each copy states both figures, written with what follows them, where the typed reading trims them ("four", "28")
+    story = ["In Washington, Congress has been debating four anti-spyware bills.",
+             "A survey found that, on average, each PC is infested with 28 separate spyware programs."]
+    sentences = [ev(10 * i + n, doc, text, "Spyware fines")
+                 for i, doc in enumerate(("a", "b")) for n, text in enumerate(story, start=1)]
+    assert shared_question_conflicts(sentences, fake_embedder, 0.0) == []
