@@ -194,6 +194,13 @@ class VerifySettings(_Section):
         description="Accept a loose paraphrase (low word overlap, nothing invented) its spans entail with at least this "
         "probability; 1 turns the rescue off.",
     )
+    framing_min_entailment: float | None = Field(
+        default=0.5, ge=0, le=1,
+        description="A sentence that keeps words of the question its cited spans lack (the question's framing stated as "
+        "fact: 'Amazon is the latest tech giant to announce layoffs') passes only when the NLI model (verify.nli) finds "
+        "it entailed by its spans with at least this probability; None turns the test off. Chosen on dev drafts "
+        "(README, session 18).",
+    )
 
 
 

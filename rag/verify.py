@@ -174,12 +174,17 @@ def check_support(
         reasons.append(f"similarity {similarity:.2f} < {cfg.min_similarity}")
     # Only the wording tests may be overruled by entailment: invented names/numbers and negations never.
     soft = bool(reasons) and all(r.startswith(("content overlap", "similarity")) for r in reasons)
+    framing = [t for t in terms if t in question_terms and t not in ev_terms]
     if nli is not None and (not reasons or soft):
         s = nli.predict(ev_text, sentence)
         if s.contradiction >= cfg.nli_contradiction:
             reasons.append(f"contradicted by the cited text (NLI {s.contradiction:.2f})")
         elif soft and s.entailment is not None and s.entailment >= cfg.nli_entailment:
             reasons = []
+        if (not reasons and framing and cfg.framing_min_entailment is not None and s.entailment is not None
+                and s.entailment < cfg.framing_min_entailment):
+            reasons.append(f"states the question's '{' '.join(framing[:4])}' as fact; its spans do not "
+                           f"(NLI entailment {s.entailment:.2f})")
     if not reasons and contradiction is not None:
         c = contradiction(sentence, cited)
         if c >= contradiction_threshold:

@@ -1,6 +1,7 @@
 import pytest
 
 from rag.settings import VerifySettings
+from rag.text import content_terms
 from rag.types import Evidence
 from rag.verify import REWRITE_MIN_SIMILARITY, check_support, parse_keys, split_draft, verify_draft
 
@@ -178,6 +179,27 @@ def test_nli_entailment_rescues_only_a_loose_paraphrase():
     ok, _, reasons = check_support("Morocco recalled its ambassador from Algiers.", [EVIDENCE[2]], "", set(), 0.9,
                                    VerifySettings(), nli=FixedNLI(0.99, 0.0))
     assert not ok and any("morocco" in r for r in reasons)
+
+
+def test_the_questions_framing_stated_as_fact_needs_the_spans_to_entail_it():
+    span = Evidence(key=1, doc_id="a", source="a", title="A", start=0, end=5,
+                    text="Amazon plans to lay off more than 18,000 employees, the company announced this week.")
+    question = "Which company is the latest tech giant to announce significant layoffs?"
+    q_terms = set(content_terms(question))
+    framed = "Amazon is the latest tech giant to announce significant layoffs."
+    # the question's words count half as missing: the sentence passes the wording tests
+    ok, _, reasons = check_support(framed, [span], "", q_terms, 0.8, VerifySettings(framing_min_entailment=None),
+                                   question=question, nli=FixedNLI(0.2, 0.1))
+    assert ok, reasons
+    ok, _, reasons = check_support(framed, [span], "", q_terms, 0.8, VerifySettings(), question=question,
+                                   nli=FixedNLI(0.2, 0.1))
+    assert not ok and reasons[0].startswith("states the question's 'latest tech giant") and "0.20" in reasons[0]
+    # entailed, or nothing of the question's framing missing from the span: it stands
+    assert check_support(framed, [span], "", q_terms, 0.8, VerifySettings(), question=question,
+                         nli=FixedNLI(0.7, 0.1))[0]
+    plain = "Amazon plans to lay off more than 18,000 employees."
+    assert check_support(plain, [span], "", q_terms, 0.8, VerifySettings(), question=question,
+                         nli=FixedNLI(0.2, 0.1))[0]
 
 
 def test_verify_draft_removes_a_sentence_the_nli_model_contradicts(fake_embedder):
