@@ -57,7 +57,7 @@ from rag.conflicts.reading import (  # noqa: F401  (re-exported: the public face
 from rag.conflicts.wording import AS_OF, disagreement_answer, yes_no_stance  # noqa: F401
 from rag.question import Question
 from rag.settings import ConflictSettings
-from rag.text import numbers
+from rag.text import numbers, stem
 from rag.types import Conflict, ConflictSide, Evidence, SourceView
 
 __all__ = ["SourceAnswer", "answer_conflicts", "answers_agree", "disagreement_answer", "per_source", "source_answers",
@@ -116,6 +116,7 @@ def answers_agree(a: str, b: str) -> bool | None:
     sa, sb = set(ca), set(cb)
     if (sa ^ sb) & _NEGATORS:
         return False  # "with glue" / "with no glue", "lead paint" / "lead-free paint"
+    sa, sb = {stem(w) for w in sa}, {stem(w) for w in sb}  # "classifying problems" / "it classifies problems"
     if sa <= sb or sb <= sa:
         return True
     if same_entity(" ".join(ca), " ".join(cb)):
