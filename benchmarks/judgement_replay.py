@@ -152,7 +152,8 @@ def reading_prompt(rec: dict, settings) -> tuple[list, list[list[tuple[str, str]
 
     cfg = settings.conflicts
     groups = group_sources(rec["question"], evidence_of(rec), cfg.reading_max_sources, cfg.reading_min_coverage,
-                           cfg.reading_max_sentences, cfg.reading_named_min_coverage)
+                           cfg.reading_max_sentences, cfg.reading_named_min_coverage,
+                           cfg.reading_same_title)
     if len(groups) < cfg.reading_min_sources:
         return [], [], ""
     msgs = [build_reading_messages(rec["question"], g) for g in groups]

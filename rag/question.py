@@ -368,6 +368,39 @@ class Question:
         return self.yes_no and not _CHOICE.search(self.main_clause)
 
     @cached_property
+    def alternatives(self) -> tuple[str, ...]:
+        """The named alternatives a choice question asks between, as written ("Was it a penitentiary or a detention
+        center?" -> ("penitentiary", "detention center"); "Where does it originate: the lobe or the thalamus?";
+        "what type of role (lead or supporting)"); () for other questions.
+
+        The right alternative runs from "or" to the end of the clause (or its bracket); the left one takes as many
+        words back from "or", stopping at an article, a comma, a colon or a bracket.
+        """
+        clause = self.main_clause.strip().rstrip("?").strip()
+        inner = re.search(r"\(([^()]*\bor\b[^()]*)\)", clause)
+        whole = bool(inner) or ":" in clause  # the alternatives stand alone: the left one is all before "or"
+        if inner:
+            clause = inner.group(1)
+        elif ":" in clause:
+            clause = clause.rsplit(":", 1)[1]
+        m = re.search(r"^(.*\S)\s+or\s+(.+)$", clause.replace('"', " ").replace("“", " ").replace("”", " "))
+        if not m:
+            return ()
+        right = m.group(2).split()
+        while right and right[0].lower() in STOPWORDS:
+            right.pop(0)
+        if not right or len(right) > 4:
+            return ()
+        left: list[str] = []
+        for w in reversed(m.group(1).split()):
+            if w.lower() in STOPWORDS or w.endswith((",", ";")) or (not whole and len(left) == len(right)):
+                break
+            left.insert(0, w)
+        if not left:
+            return ()
+        return " ".join(left), " ".join(right).strip(",;")
+
+    @cached_property
     def one_party(self) -> bool:
         """'According to Mali, ...?', 'What did Algeria say ...?': it asks for one party's own account."""
         return bool(_ONE_PARTY.search(self.text))

@@ -365,6 +365,13 @@ class ConflictSettings(_Section):
         "WikiContradict dev questions, but news articles name the same countries and people, so it reads most "
         "bundled questions: total time p50 11.2 s against 6.1 s there, for no verdict changed (README, session 12).",
     )
+    reading_same_title: bool = Field(
+        default=True,
+        description="Also read a source that names the question's subject and has the same title as one about the "
+        "question (another version of one article or page), or, when fewer than two are about it, two such sources "
+        "with one title; while reading_max_sources leaves room. WikiContradict dev +2 flagged; no other dev set "
+        "reads more (README, session 18).",
+    )
     reading_max_sources: int = Field(
         default=2, ge=1, le=26,
         description="Sources (documents) the reader is shown, one LLM call each (about 2 s apiece on two cores); a "

@@ -80,7 +80,7 @@ class SourceReading:
 
 
 def group_sources(question: str | Question, evidence: list[Evidence], max_sources: int, min_coverage: float,
-                  max_sentences: int = 0, named_min_coverage: float = 1.0) -> list[SourceGroup]:
+                  max_sentences: int = 0, named_min_coverage: float = 1.0, same_title: bool = False) -> list[SourceGroup]:
     """The evidence grouped by document, documents in order of their best sentence, at most ``max_sources``, each
     with its ``max_sentences`` best sentences (0: all).
 
@@ -89,6 +89,12 @@ def group_sources(question: str | Question, evidence: list[Evidence], max_source
     its words. A source about something else would "answer" a yes/no question with No; but two accounts of one
     subject often word it unlike the question ("the grooves formed in one event" for "did the formation of the
     grooves occur as a single event?"), and the subject's own name says they are about it.
+
+    With ``same_title``, a document that names the question's subject (every entity it names) and has the same
+    title as one about the question is read too (after those, while there is room, not ``close``): another version
+    of one article or page (an updated story, a revised entry) is another account of the same subject even where
+    it words the question's point otherwise. So are two such documents with one title, when fewer than two sources
+    are about the question by wording.
     """
     q = Question.of(question)
     order: dict[str, list[Evidence]] = {}
@@ -105,7 +111,35 @@ def group_sources(question: str | Question, evidence: list[Evidence], max_source
         groups.append(SourceGroup(LETTERS[len(groups)], doc_id, items[0].title, tuple(items), close))
         if len(groups) == max_sources:
             break
+    if same_title and len(groups) < max_sources:
+        groups = _with_same_title(q, order, groups, max_sources, max_sentences)
     return groups
+
+
+def _with_same_title(q: Question, order: dict[str, list[Evidence]], groups: list[SourceGroup], max_sources: int,
+                     max_sentences: int) -> list[SourceGroup]:
+    """``groups`` and, while there is room, the documents that name every entity the question names and share a
+    title with a source about it, or, when fewer than two are about it, with another such document."""
+    taken = {g.doc_id for g in groups}
+    named: dict[str, list[tuple[str, list[Evidence]]]] = {}  # by title: the documents naming the question's subject
+    for doc_id, items in order.items():
+        items = items[:max_sentences] if max_sentences else items
+        key = _title_key(items[0].title)
+        if key and names_every_entity(q, " ".join([items[0].title, *(e.text for e in items)])):
+            named.setdefault(key, []).append((doc_id, items))
+    close = {_title_key(g.title) for g in groups if g.close}
+    wanted = [(d, items) for key in close for d, items in named.get(key, []) if d not in taken]
+    if len(groups) + len(wanted) < 2:
+        pair = next((docs for docs in named.values() if len(docs) >= 2), [])
+        wanted = [(d, items) for d, items in pair if d not in taken]
+    out = list(groups)
+    for doc_id, items in wanted[: max_sources - len(out)]:
+        out.append(SourceGroup(LETTERS[len(out)], doc_id, items[0].title, tuple(items), False))
+    return out
+
+
+def _title_key(title: str) -> str:
+    return " ".join(fold(title).split())
 
 
 def names_every_entity(question: str | Question, text: str) -> bool:
@@ -195,12 +229,32 @@ def parse_reading(reply: str, question: str | Question, group: SourceGroup, min_
         sentence = _best_sentence(answer, group, cited) or group.evidence[0]
         stance = _stance_by_value(q, sentence) or fold(m.group(1))
         return SourceReading(group, stance, stance, sentence, raw)
+    choice = q.yes_no  # "Is it a town or a village?": the answer is one of the question's alternatives
+    chosen = _choice_by_text(q, group) if choice else None
+    if chosen is not None:  # the source's own words pick one: the small LLM misreads "a prison, not a penitentiary"
+        return SourceReading(group, chosen[0], None, chosen[1], raw)
     if len(words(answer)) > MAX_ANSWER_WORDS:
         return none  # a sentence copied whole, not the answer in it: compared, it would differ from anything
-    choice = q.yes_no  # "Is it a town or a village?": the answer is one of the question's alternatives
     if (only_question_words(answer, q) and not choice) or _copied_share(answer, group) < min_copied:
         return none  # repeats the question, or is not the source's own words
     return SourceReading(group, answer, None, _best_sentence(answer, group, cited) or group.evidence[0], raw)
+
+
+# a negation just before an alternative: "not a penitentiary", "rather than the village", "never a town"
+_NEGATED_BEFORE = re.compile(r"\b(?:not|never|no|nor|rather\s+than|instead\s+of)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _choice_by_text(q: Question, group: SourceGroup) -> tuple[str, Evidence] | None:
+    """For a choice question ("Was it a penitentiary or a detention center?"), the one alternative the source's
+    sentences name without negating it, with its sentence; None when they name neither or both."""
+    found: dict[str, Evidence] = {}
+    for e in group.evidence:
+        text = fold(e.text)
+        for alt in q.alternatives:
+            for m in re.finditer(rf"\b{re.escape(fold(alt))}\b", text):
+                if not _NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+                    found.setdefault(alt, e)
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def second_reader(answers) -> dict[int, str] | None:
@@ -221,7 +275,8 @@ def corroborated(question: str | Question, readings: list[SourceReading], second
     for r in readings:
         if r.answer is None or r.evidence is None:
             continue
-        if r.stance is None and not _typed_in_sentence(q, r):
+        chosen = _choice_by_text(q, r.group) if q.alternatives else None
+        if r.stance is None and not _typed_in_sentence(q, r) and (chosen is None or chosen[0] != r.answer):
             other = (second or {}).get(r.evidence.key)
             if not other or not set(core_words(other)) & set(core_words(r.answer)):
                 continue
@@ -305,9 +360,9 @@ def answer_shape(answer: str, sentence: str) -> str | None:
     return "name" if all(proper) else "description" if not any(proper) else "mixed"
 
 
-def _comparable(a: SourceReading, b: SourceReading) -> bool:
-    if a.stance or b.stance:
-        return True
+def _comparable(a: SourceReading, b: SourceReading, alternatives: tuple[str, ...] = ()) -> bool:
+    if a.stance or b.stance or {a.answer, b.answer} <= set(alternatives):
+        return True  # two of the question's own alternatives compare, whatever their casing ("Carandiru Penitentiary")
     sa, sb = answer_shape(a.answer, a.evidence.text), answer_shape(b.answer, b.evidence.text)
     return sa is None or sb is None or sa == sb
 
@@ -326,11 +381,12 @@ def _camps(answered: list[SourceReading]) -> list[list[SourceReading]]:
     return camps
 
 
-def _differs(r: SourceReading, lead: SourceReading) -> bool:
-    """Does ``r`` disagree with the leading reading: another stance, or a different answer of the same shape?"""
+def _differs(r: SourceReading, lead: SourceReading, alternatives: tuple[str, ...] = ()) -> bool:
+    """Does ``r`` disagree with the leading reading: another stance, or a different answer of the same shape (or
+    another of the question's ``alternatives``)?"""
     if lead.stance:
         return r.stance != lead.stance
-    return answers_agree(r.answer, lead.answer) is False and _comparable(r, lead)
+    return answers_agree(r.answer, lead.answer) is False and _comparable(r, lead, alternatives)
 
 
 def reading_conflicts(question: str | Question, readings: list[SourceReading], second: dict[int, str] | None = None) -> list[Conflict]:
@@ -338,7 +394,8 @@ def reading_conflicts(question: str | Question, readings: list[SourceReading], s
     camps = _camps(corroborated(question, readings, second))
     if len(camps) < 2:
         return []
-    rival = next((c for c in camps[1:] if _differs(c[0], camps[0][0])), None)
+    alternatives = Question.of(question).alternatives
+    rival = next((c for c in camps[1:] if _differs(c[0], camps[0][0], alternatives)), None)
     if rival is None:
         return []
     return [two_camps(question, [[(r.evidence, r.answer) for r in camp] for camp in (camps[0], rival)],
@@ -361,7 +418,7 @@ def reading_views(question: str | Question, readings: list[SourceReading], evide
         if r.answer is None or r.evidence is None:
             continue
         camp = camp_of.get(id(r))
-        disagrees = camp not in (None, 0) and _differs(r, camps[0][0])
+        disagrees = camp not in (None, 0) and _differs(r, camps[0][0], Question.of(question).alternatives)
         e = r.evidence
         at = e.text.lower().find(r.answer.lower()) if not r.stance else -1
         views.append(SourceView(doc_id=g.doc_id, source=e.source, title=g.title, answer=r.answer, quote=e,
@@ -398,7 +455,8 @@ def read_sources(llm, question: str | Question, evidence: list[Evidence], settin
 
     q = Question.of(question)
     groups = group_sources(q, evidence, settings.reading_max_sources, settings.reading_min_coverage,
-                           settings.reading_max_sentences, settings.reading_named_min_coverage)
+                           settings.reading_max_sentences, settings.reading_named_min_coverage,
+                           settings.reading_same_title)
     if len(groups) < settings.reading_min_sources:
         return []
     out = []

@@ -64,6 +64,33 @@ def test_a_source_naming_the_questions_subject_is_read_at_a_lower_coverage():
     assert [g.doc_id for g in group_sources("Did the grooves occur as one event?", GROOVES, 3, 0.9, named_min_coverage=0.2)] == []
 
 
+def test_another_version_of_an_article_about_the_question_is_read():
+    q = "Was the Tyne Bridge painted with lead paint?"
+    tyne = [ev(1, "The Tyne Bridge was painted with lead paint until 1990.", "a", "Tyne Bridge"),
+            # a revised copy of article "a" (the same title) words it otherwise: by wording alone it is not read
+            ev(2, "The Tyne Bridge got a new coating twice after the war.", "d", "Tyne Bridge"),
+            ev(4, "The Tyne Bridge coating was changed twice.", "f", "Ferries")]  # another title
+    assert [g.doc_id for g in group_sources(q, tyne, 3, 0.6)] == ["a"]
+    groups = group_sources(q, tyne, 3, 0.6, same_title=True)
+    assert [(g.doc_id, g.close) for g in groups] == [("a", True), ("d", False)]  # not close: it cannot abstain
+    assert len(group_sources(q, tyne, 1, 0.6, same_title=True)) == 1  # max_sources still bounds the reading
+    # a question that names no subject reads by wording only
+    assert [g.doc_id for g in group_sources("Was the bridge painted with lead paint?", tyne, 3, 0.6,
+                                            same_title=True)] == ["a"]
+
+
+def test_two_versions_naming_the_questions_subject_are_read_together():
+    q = "Did the grooves on Phobos occur as a single event?"
+    versions = [ev(1, "Phobos's grooves came from one impact.", "a", "Phobos"),
+                ev(2, "Phobos's striations built up over a long time.", "b", "Phobos"),
+                ev(3, "Deimos has no grooves.", "c", "Deimos")]
+    assert group_sources(q, versions, 3, 0.6) == []
+    assert [g.doc_id for g in group_sources(q, versions, 3, 0.6, same_title=True)] == ["a", "b"]
+    # one title, but only one of them names Phobos: no pair
+    assert group_sources(q, [versions[0], ev(2, "They built up over a long time.", "b", "Moons")], 3, 0.6,
+                         same_title=True) == []
+
+
 def test_names_every_entity_matches_a_name_written_another_way():
     from rag.conflicts.source_reading import names_every_entity
 
@@ -138,6 +165,47 @@ def test_a_choice_between_alternatives_is_not_a_yes_no_question():
     q = "Was the bridge painted with lead paint or lead-free paint?"
     r = parse_reading("lead-free paint [1]", q, groups_of(BRIDGE, q)[0], SETTINGS.reading_min_copied)
     assert r.answer == "lead-free paint" and r.stance is None
+
+
+@pytest.mark.parametrize(
+    "question, alternatives",
+    [
+        ("Was the site a penitentiary or a detention center?", ("penitentiary", "detention center")),
+        ("Is Castleford considered to be a town or a village?", ("town", "village")),
+        ("Where does the wave originate: the occipital lobe or the thalamus?", ("occipital lobe", "thalamus")),
+        ("For what type of role (lead or supporting) was she considered?", ("lead", "supporting")),
+        ('Which stamp was issued first: "Two Penny Blue" or "Penny Black"?', ("Two Penny Blue", "Penny Black")),
+        ("Is it red or not?", ()),
+        ("When was the bridge built?", ()),
+    ],
+)
+def test_a_choice_question_names_its_alternatives(question, alternatives):
+    from rag.question import Question
+
+    assert Question.of(question).alternatives == alternatives
+
+
+PRISON = [
+    ev(1, "The massacre took place in a detention center, not a penitentiary, as the inmates were untried.", "a",
+       "Carandiru massacre"),
+    ev(2, "The massacre occurred on 2 October 1992 in Carandiru Penitentiary in São Paulo.", "b", "Carandiru massacre"),
+]
+
+
+def test_the_sources_own_words_pick_the_alternative_of_a_choice_question():
+    q = "Was the site of the Carandiru massacre a penitentiary or a detention center?"
+    a, b = group_sources(q, PRISON, 3, 0.5)
+    # the small reader answers "Penitentiary" for both; the first source says "not a penitentiary"
+    readings = [parse_reading("Penitentiary [1]", q, a, 0.75), parse_reading("Penitentiary [2]", q, b, 0.75)]
+    assert [r.answer for r in readings] == ["detention center", "penitentiary"]
+    # both are the question's own alternatives: a side needs no second reader, and a name's capital does not matter
+    (c,) = reading_conflicts(q, readings, {1: "detention center", 2: "São Paulo"})
+    assert [(s.doc_id, s.answer) for s in c.sides] == [("a", "detention center"), ("b", "penitentiary")]
+    # a source that names both alternatives decides nothing; "not stated" stays not stated
+    both = ev(3, "Some called the detention center a penitentiary.", "c", "Carandiru massacre")
+    [g] = group_sources(q, [both], 3, 0.3)
+    assert parse_reading("Penitentiary [3]", q, g, 0.75).answer == "Penitentiary"
+    assert parse_reading("not stated", q, a, 0.75).answer is None
 
 
 def test_opposite_stances_are_a_conflict_whose_answer_quotes_each_side():
