@@ -373,8 +373,9 @@ class Question:
         center?" -> ("penitentiary", "detention center"); "Where does it originate: the lobe or the thalamus?";
         "what type of role (lead or supporting)"); () for other questions.
 
-        The right alternative runs from "or" to the end of the clause (or its bracket); the left one takes as many
-        words back from "or", stopping at an article, a comma, a colon or a bracket.
+        The right alternative runs from "or" to the end of the clause (or of its bracket, after its colon), less
+        leading stopwords, at most four words; the left one takes as many words back from "or" (all of them after a
+        colon or inside a bracket), stopping at a stopword or a comma.
         """
         clause = self.main_clause.strip().rstrip("?").strip()
         inner = re.search(r"\(([^()]*\bor\b[^()]*)\)", clause)
