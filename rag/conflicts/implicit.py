@@ -34,7 +34,7 @@ from rag.conflicts.answers import answers_agree, two_camps
 from rag.conflicts.reading import typed_answer
 from rag.embed import Embedder
 from rag.question import Question
-from rag.text import STOPWORDS, content_terms, numbers, proper_names, stem
+from rag.text import STOPWORDS, content_terms, numbers, proper_names, stem, title_key
 from rag.text.numerals import CARDINALS
 from rag.text.months import MONTHS
 from rag.text.tokens import tokenize
@@ -65,7 +65,7 @@ def _name_stems(text: str) -> set[str]:
 def shared_question(a: Evidence, b: Evidence, ask: str = "When") -> Question | None:
     """'When <the words a and b both write>?' (or another ``ask``: 'How many', 'How much speed') when they are two
     accounts of one subject and one event (module docstring), in a's wording and order; None otherwise."""
-    if not _title_key(a) or _title_key(a) != _title_key(b):
+    if not title_key(a.title) or title_key(a.title) != title_key(b.title):
         return None
     terms_b = set(content_terms(b.text))
     shared: list[str] = []
@@ -118,10 +118,6 @@ def shared_question_conflicts(evidence: list[Evidence], embedder: Embedder, floo
     return out
 
 
-def _title_key(e: Evidence) -> str:
-    return e.title.strip().lower()
-
-
 def _close_pairs(sentences: list[_Valued], embedder: Embedder, floor: float, limit: int,
                  block: int = 512) -> list[tuple[float, _Valued, _Valued]]:
     """(similarity, a, b) for sentences of two documents with the same title at ``floor`` or above, the closest
@@ -129,8 +125,8 @@ def _close_pairs(sentences: list[_Valued], embedder: Embedder, floor: float, lim
     computed within each title a block of rows at a time, so a large store never holds a whole matrix."""
     groups: dict[str, list[_Valued]] = {}
     for v in sentences:
-        if _title_key(v.ev):
-            groups.setdefault(_title_key(v.ev), []).append(v)
+        if title_key(v.ev.title):
+            groups.setdefault(title_key(v.ev.title), []).append(v)
     groups = {k: g for k, g in groups.items() if len({v.ev.doc_id for v in g}) >= 2}
     pairs: list[tuple[float, int, _Valued, _Valued]] = []
     for group in groups.values():

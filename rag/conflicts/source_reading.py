@@ -40,7 +40,7 @@ from rag.conflicts.reading import core_words, only_question_words, question_cove
 from rag.conflicts.wording import value_holds
 from rag.question import Question
 from rag.settings import ConflictSettings
-from rag.text import STOPWORDS, content_terms, fold, numbers, stem, words
+from rag.text import STOPWORDS, content_terms, fold, numbers, stem, title_key, words
 from rag.types import Conflict, Evidence, SourceView
 
 LETTERS = string.ascii_uppercase
@@ -124,10 +124,10 @@ def _with_same_title(q: Question, order: dict[str, list[Evidence]], groups: list
     named: dict[str, list[tuple[str, list[Evidence]]]] = {}  # by title: the documents naming the question's subject
     for doc_id, items in order.items():
         items = items[:max_sentences] if max_sentences else items
-        key = _title_key(items[0].title)
+        key = title_key(items[0].title)
         if key and names_every_entity(q, " ".join([items[0].title, *(e.text for e in items)])):
             named.setdefault(key, []).append((doc_id, items))
-    close = {_title_key(g.title) for g in groups if g.close}
+    close = {title_key(g.title) for g in groups if g.close}
     wanted = [(d, items) for key in close for d, items in named.get(key, []) if d not in taken]
     if len(groups) + len(wanted) < 2:
         pair = next((docs for docs in named.values() if len(docs) >= 2), [])
@@ -136,10 +136,6 @@ def _with_same_title(q: Question, order: dict[str, list[Evidence]], groups: list
     for doc_id, items in wanted[: max_sources - len(out)]:
         out.append(SourceGroup(LETTERS[len(out)], doc_id, items[0].title, tuple(items), False))
     return out
-
-
-def _title_key(title: str) -> str:
-    return " ".join(fold(title).split())
 
 
 def names_every_entity(question: str | Question, text: str) -> bool:

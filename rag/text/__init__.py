@@ -18,10 +18,10 @@ from rag.text.names import NAME, SENTENCE_OPENERS, proper_names
 from rag.text.numerals import NUMBER, numbers
 from rag.text.stems import stem
 from rag.text.terms import content_terms
-from rag.text.tokens import STOPWORDS, WORD, fold, words
+from rag.text.tokens import STOPWORDS, WORD, fold, title_key, words
 from rag.text.units import TERM_ALIASES
 
 __all__ = [
     "NAME", "NUMBER", "SENTENCE_OPENERS", "STOPWORDS", "TERM_ALIASES", "WORD",
-    "content_terms", "fold", "numbers", "proper_names", "stem", "words",
+    "content_terms", "fold", "numbers", "proper_names", "stem", "title_key", "words",
 ]

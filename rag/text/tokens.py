@@ -31,6 +31,12 @@ def fold(text: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c)).lower()
 
 
+def title_key(title: str) -> str:
+    """A document title as compared with another ('same title': one article or page in two versions): folded, its
+    spacing collapsed; '' for an untitled document, which matches none."""
+    return " ".join(fold(title).split())
+
+
 WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 
 
