@@ -408,13 +408,14 @@ def reading_views(question: str | Question, readings: list[SourceReading], evide
     """
     camps = _camps(corroborated(question, readings, second))
     camp_of = {id(r): i for i, camp in enumerate(camps) for r in camp}
+    alternatives = Question.of(question).alternatives
     views: list[SourceView] = []
     for r in readings:
         g = r.group
         if r.answer is None or r.evidence is None:
             continue
         camp = camp_of.get(id(r))
-        disagrees = camp not in (None, 0) and _differs(r, camps[0][0], Question.of(question).alternatives)
+        disagrees = camp not in (None, 0) and _differs(r, camps[0][0], alternatives)
         e = r.evidence
         at = e.text.lower().find(r.answer.lower()) if not r.stance else -1
         views.append(SourceView(doc_id=g.doc_id, source=e.source, title=g.title, answer=r.answer, quote=e,
