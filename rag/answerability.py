@@ -318,11 +318,12 @@ def negation_unmatched(question: str | Question, answers) -> bool:
     answer the positive question. ``answers`` are :class:`rag.conflicts.answers.SourceAnswer` (``margin``,
     ``evidence``).
     """
-    q = Question.of(question)
     best = best_answer(answers)
-    if not q.negated or best is None:
-        return False
-    return not NEGATIVE_CUES.search(best.evidence.text) or _asserts_negated_word(q, best.evidence.text)
+    return best is not None and _negation_unmatched_in(Question.of(question), best.evidence.text)
+
+
+def _negation_unmatched_in(q: Question, text: str) -> bool:
+    return q.negated and (not NEGATIVE_CUES.search(text) or _asserts_negated_word(q, text))
 
 
 # "not", "never", "cannot", "n't": the words that negate the word right after them
@@ -418,14 +419,19 @@ def substituted_specific(question: str | Question, answers) -> tuple[str, str] |
         >>> substituted_specific("What are the sources of European Union law?", [a]) is None
         True
     """
-    q = Question.of(question)
     best = best_answer(answers)
-    if best is None or q.asks_yes_no or not _WH_WORD.search(q.main_clause):
+    return None if best is None else _substituted_in(Question.of(question), best.evidence.text, known_words(answers))
+
+
+def known_words(answers) -> frozenset[str]:
+    """Every word of the evidence sentences, their titles and preceding sentences (folded, lower case)."""
+    return frozenset(t.low for a in answers for t in _tokens(a.context))
+
+
+def _substituted_in(q: Question, text: str, known: frozenset[str]) -> tuple[str, str] | None:
+    if q.asks_yes_no or not _WH_WORD.search(q.main_clause):
         return None
-    known: set[str] = set()
-    for a in answers:
-        known.update(t.low for t in _tokens(a.context))
-    return _swap(q, best.evidence.text, lambda mod, head: mod.low in known)
+    return _swap(q, text, lambda mod, head: mod.low in known)
 
 
 def side_swaps_specific(question: str | Question, sentence: str, context: str) -> tuple[str, str] | None:
@@ -494,12 +500,14 @@ def negation_added(question: str | Question, answers) -> tuple[str, str] | None:
     Only a negation directly before a word of the asking clause counts, not one inside brackets ("(not votes)") or
     a condition ("if they are not equal"); yes/no questions are exempt (the sentence answers them: No).
     """
-    q = Question.of(question)
     best = best_answer(answers)
-    if best is None or q.negated or q.yes_no:
+    return None if best is None else _negation_added_in(Question.of(question), best.evidence.text)
+
+
+def _negation_added_in(q: Question, text: str) -> tuple[str, str] | None:
+    if q.negated or q.yes_no:
         return None
     asked = {t.stem for t in _tokens(q.main_clause) if _is_content(t)}
-    text = best.evidence.text
     for m in _NEGATES.finditer(text):
         nxt = _NEXT_WORD.match(text, m.end())
         if nxt is None or text[: m.start()].rstrip().endswith(("(", "[")):
@@ -544,15 +552,46 @@ def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | N
     lacks a qualifier of the question and uses its opposite instead ("the least important" asked, "the most
     important" said): that sentence answers the opposite question. None otherwise.
     """
-    q = Question.of(question)
     best = best_answer(answers)
-    if best is None:
-        return None
-    asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(best.evidence.text))
-    said |= _first_word(best.evidence.text)  # "Accepted principles include ..." says "accepted"
+    return None if best is None else _opposite_in(Question.of(question), best.evidence.text)
+
+
+def _opposite_in(q: Question, text: str) -> tuple[str, str] | None:
+    asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(text))
+    said |= _first_word(text)  # "Accepted principles include ..." says "accepted"
     table = antonyms()
     for w in sorted(asked - said):
         for opposite in sorted(table.get(w, ())):
             if opposite in said and opposite not in asked:
                 return w, opposite
+    return None
+
+
+def answers_another_question(question: str | Question, text: str, known: frozenset[str] = frozenset(), *,
+                             negation: bool = True, opposites: bool = True, substitution: bool = True,
+                             sentence: str = "the sentence") -> str | None:
+    """Why the evidence sentence ``text`` answers another question than the one asked, or None.
+
+    The question-specific tests of :func:`negation_unmatched`, :func:`negation_added`, :func:`opposite_qualifier`
+    and :func:`substituted_specific`, on one sentence: the pipeline applies them to the sentence that best answers
+    (before the LLM), and to every sentence an answer would quote or cite. ``known``: the words of all evidence
+    sentences with their titles and preceding sentences (:func:`known_words`); a specific among them is no swap.
+    ``sentence`` names the sentence in the reason.
+
+    Example:
+        >>> answers_another_question("What is the least important question?", "The most important question is P.")
+        "the question asks about 'least', and the sentence says 'most'"
+    """
+    q = Question.of(question)
+    if negation and _negation_unmatched_in(q, text):
+        return f"the question asks what did not happen, and {sentence} says nothing negative"
+    added = _negation_added_in(q, text) if negation else None
+    if added:
+        return f"the question asks what is so, and {sentence} says '{added[0]} {added[1]}'"
+    flip = _opposite_in(q, text) if opposites else None
+    if flip:
+        return f"the question asks about '{flip[0]}', and {sentence} says '{flip[1]}'"
+    swap = _substituted_in(q, text, known) if substitution else None
+    if swap:
+        return f"the question asks about '{swap[0]}'; {sentence} says '{swap[1]}' and no article mentions it"
     return None

@@ -8,21 +8,20 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping
 
 from prompts import DISAGREE_PREFIX
 from rag.answerability import (
+    answers_another_question,
+    best_answer,
     can_answer,
     declines,
     delivers_answer_type,
+    known_words,
     missing_specifics,
     missing_year,
-    negation_added,
-    negation_unmatched,
-    opposite_qualifier,
     refusal_probability,
-    substituted_specific,
 )
 from rag.answer import (
     Numbering,
@@ -61,6 +60,8 @@ class Prepared:
     answering: set[int] | None = None
     # the abstention rests on the QA margin alone, which sources the reader finds answering differently override
     margin_only: bool = False
+    # evidence key -> why its sentence answers another question (a negation, an opposite, a swapped specific)
+    off_question: dict[int, str] = field(default_factory=dict)
 
 
 class Pipeline:
@@ -307,22 +308,18 @@ class Pipeline:
         if best < floor:
             return Prepared(chunks, ev, answers, f"no evidence sentence answers the question (QA margin {best:.2f})",
                             margin_only=True)
-        if self.settings.answerability.negation and negation_unmatched(q, answers):
-            return Prepared(chunks, ev, answers, "the question asks what did not happen, and the sentence that best "
-                                                 "answers it says nothing negative")
-        added = negation_added(q, answers) if self.settings.answerability.negation else None
-        if added:
-            return Prepared(chunks, ev, answers, f"the question asks what is so, and the sentence that best answers it "
-                                                 f"says '{added[0]} {added[1]}'")
-        flip = opposite_qualifier(q, answers) if self.settings.answerability.opposites else None
-        if flip:
-            return Prepared(chunks, ev, answers, f"the question asks about '{flip[0]}', and the sentence that best "
-                                                 f"answers it says '{flip[1]}'")
-        swap = substituted_specific(q, answers) if self.settings.answerability.substitution else None
-        if swap:
-            return Prepared(chunks, ev, answers, f"the question asks about '{swap[0]}'; the articles say '{swap[1]}' "
-                                                 "and never mention it")
-        return Prepared(chunks, ev, answers, None, {a.evidence.key for a in answers if a.margin >= floor})
+        known = known_words(answers)
+        checks = self.settings.answerability
+        tests = dict(negation=checks.negation, opposites=checks.opposites, substitution=checks.substitution)
+        why = answers_another_question(q, best_answer(answers).evidence.text, known, sentence="the sentence that "
+                                       "best answers it", **tests)
+        if why:
+            return Prepared(chunks, ev, answers, why)
+        # the extractive fallback quotes, and an answer may rest on, only sentences that answer this question
+        off = {a.evidence.key: why for a in answers
+               if (why := answers_another_question(q, a.evidence.text, known, **tests))}
+        answering = {a.evidence.key for a in answers if a.margin >= floor and a.evidence.key not in off}
+        return Prepared(chunks, ev, answers, None, answering, off_question=off)
 
     def ask(self, question: str, id: str | None = None, on_token: Callable[[str], None] | None = None,
             as_of: datetime.date | None = None) -> Answer:
@@ -495,6 +492,8 @@ class Pipeline:
                     text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
                 if not text:
                     reason = "no verified sentence, and no evidence sentence that answers the question to quote"
+                elif mode == "generated" and (why := rests_off_question(checked, pre.off_question)):
+                    reason = f"every sentence the answer cites answers another question: {why}"
                 elif not delivers_answer_type(q, CITATION_GROUP.sub("", text)):
                     # verified, but not an answer: "when?" answered without a date, "which company?" without a name
                     reason = "the verified answer lacks the kind of answer asked for"
@@ -563,3 +562,14 @@ def evidence_context(chunks: list[ScoredChunk], evidence: list[Evidence]) -> str
     used = {e.chunk_id for e in evidence}
     titles = dict.fromkeys(e.title for e in evidence if e.title)
     return " ".join([*titles, *(sc.chunk.text for sc in chunks if sc.chunk.chunk_id in used)])
+
+
+def rests_off_question(checked: list, off_question: Mapping[int, str]) -> str | None:
+    """Why the answer answers another question, when every evidence sentence its kept sentences cite does (one
+    reason; None when any cited sentence is not known to): the LLM may quote faithfully from a sentence with a
+    negation, an opposite or a swapped specific the question lacks, and verification alone checks only that
+    the quote is faithful."""
+    cited = [k for c in checked if c.verdict.status != "removed" for k in c.keys]
+    if not cited or any(k not in off_question for k in cited):
+        return None
+    return off_question[cited[0]]

@@ -321,3 +321,18 @@ def test_a_year_asked_about_that_no_chunk_mentions_is_missing():
     shooting = "Which state suffered the deadliest mass shooting in 2023?"
     assert missing_year(Question.parse(shooting, datetime.date(2023, 12, 22)), "The deadliest this year was in Maine.") is None
     assert missing_year(Question.parse(shooting, datetime.date(2024, 12, 22)), "The deadliest this year was in Maine.") == "2023"
+
+
+def test_any_evidence_sentence_is_tested_for_answering_another_question():
+    from rag.answerability import answers_another_question as off
+
+    assert "says nothing negative" in off("Which countries did not sign the pact?", "Chad and Peru signed the pact.")
+    assert off("Which countries did not sign the pact?", "Chad and Peru did not sign the pact.") is None
+    assert "says 'not signed'" in off("Which pact was signed in May?", "The Lima pact was not signed in May.")
+    assert "says 'most'" in off("What is the least costly route?", "The most costly route is the coast road.")
+    known = frozenset({"the", "lima", "pact"})
+    assert "'Andean Pact'" in off("Who drafted the Andean Pact?", "Rosa Diaz drafted the Lima Pact.", known)
+    assert off("Who drafted the Lima Pact?", "Rosa Diaz drafted the Lima Pact.", known) is None
+    # each test has its switch
+    assert off("What is the least costly route?", "The most costly route is the coast road.", opposites=False) is None
+    assert off("Who drafted the Andean Pact?", "Rosa Diaz drafted the Lima Pact.", known, substitution=False) is None

@@ -215,7 +215,8 @@ def test_gather_scores_with_stored_sentence_vectors_unless_disabled(tmp_path, sp
 
 
 class SpanQA:
-    """A fake extractive QA model: answers with the first of ``spans`` found in the sentence, else 'no answer'."""
+    """A fake extractive QA model: answers with the first of ``spans`` found in the sentence, else 'no answer'.
+    ``spans`` may map each span to its own margin."""
 
     def __init__(self, spans, margin=3.0):
         self.spans, self.margin = spans, margin
@@ -226,7 +227,8 @@ class SpanQA:
         for s in self.spans:
             if s in passage:
                 i = passage.index(s)
-                return SpanAnswer(s, i, i + len(s), self.margin)
+                margin = self.spans[s] if isinstance(self.spans, dict) else self.margin
+                return SpanAnswer(s, i, i + len(s), margin)
         return SpanAnswer(passage[:5], 0, 5, -6.0)
 
 
@@ -447,3 +449,40 @@ def test_a_question_whose_specific_the_best_sentence_swaps_is_abstained_on_befor
     off = _qa_pipe(tmp_path / "off", fake_embedder, scripted_llm, SpanQA(["entered Algerian airspace"]),
                    **{"answerability.substitution": "false"})
     assert off.prepare("Which aircraft entered Nigerien airspace before being shot down?").abstain_reason is None
+
+
+# The best-answering sentence (Tinzaoutin) passes the question's tests; the ministry's sentence says "Algerian
+# airspace" where the question asks about a Nigerien one that no article mentions.
+NIGERIEN_Q = "Which aircraft entered Nigerien airspace and was shot down?"
+OFF_QUESTION_QA = {"Tinzaoutin": 5.0, "entered Algerian airspace": 3.0}
+
+
+def test_an_answer_citing_only_sentences_that_answer_another_question_abstains(tmp_path, fake_embedder,
+                                                                              scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(OFF_QUESTION_QA))
+    pre = p.prepare(NIGERIEN_Q)
+    assert pre.abstain_reason is None
+    key, _ = _evidence_key(p, NIGERIEN_Q, "aircraft had entered Algerian airspace")
+    assert "'Algerian airspace'" in pre.off_question[key] and key not in pre.answering
+    scripted_llm.enqueue(f"The aircraft had entered Algerian airspace [{key}].")  # faithful to its span
+    a = p.ask(NIGERIEN_Q)
+    assert a.abstained and a.abstain_reason.startswith("every sentence the answer cites answers another question")
+    assert "'Nigerien airspace'" in a.abstain_reason
+
+
+def test_an_answer_citing_a_sentence_that_answers_the_question_stands(tmp_path, fake_embedder, scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(OFF_QUESTION_QA))
+    key, _ = _evidence_key(p, NIGERIEN_Q, "near the town of Tinzaoutin")
+    scripted_llm.enqueue(f"Algeria said the drone was shot down near the town of Tinzaoutin [{key}].")
+    a = p.ask(NIGERIEN_Q)
+    assert not a.abstained and a.mode == "generated" and "Tinzaoutin" in a.answer
+
+
+def test_the_extractive_fallback_does_not_quote_a_sentence_that_answers_another_question(tmp_path, fake_embedder,
+                                                                                         scripted_llm):
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA(OFF_QUESTION_QA))
+    key, _ = _evidence_key(p, NIGERIEN_Q, "aircraft had entered Algerian airspace")
+    scripted_llm.enqueue(f"It went somewhere over there, apparently [{key}].")  # unsupported: the fallback quotes
+    a = p.ask(NIGERIEN_Q)
+    assert "entered Algerian airspace" not in a.answer
+    assert all("entered Algerian airspace" not in c.text for c in a.citations)
