@@ -88,6 +88,35 @@ class CitedSentence(BaseModel):
 
     text: str = Field(description="Sentence without markers or framing prefixes.")
     cited: list[int] = Field(default_factory=list, description="Citation numbers attached to it.")
+    quote: str | None = Field(default=None, description="The quoted words, when the claim is only a quotation "
+                                                        "(a side's value, an extractive quote).")
+
+
+# A claim that is one quotation: “…”, with the full stop the splitter leaves after it.
+_WHOLE_QUOTE = re.compile(r"[“\"]([^“”\"]+)[”\"]\s*[.!?]?")
+
+
+def _norm(text: str) -> str:
+    return " ".join(fold(text).lower().replace("’", "'").split())
+
+
+def quote_found(quote: str, passages: Sequence[str]) -> bool:
+    """``quote`` is in the passages word for word (case, spacing and apostrophes aside; not inside a longer word
+    or number: "10" is not in "1910")."""
+    q = _norm(quote).strip(" .,;:")
+    if not q:
+        return False
+    pattern = (r"(?<!\w)" if q[0].isalnum() else "") + re.escape(q) + (r"(?!\w)" if q[-1].isalnum() else "")
+    return any(re.search(pattern, _norm(p)) for p in passages)
+
+
+def claim_supported(claim: CitedSentence, passages: Sequence[str], judge: Judge, question: str = "") -> bool:
+    """The judge's verdict, except for a claim that is only a quotation: that is supported when the passages hold
+    it word for word. An entailment model has nothing to read in a bare value ("“1860”" against "She died in 1860
+    at the age of 38." is neutral to it), and a quotation is checked best by being found."""
+    if claim.quote is not None:
+        return quote_found(claim.quote, [p for p in passages if p and p.strip()])
+    return judge.supports(claim.text, passages, question)
 
 
 # A marker after a closing quote or full stop ("... inside Mali.” [2]") belongs to the sentence before it.
@@ -111,7 +140,8 @@ def answer_sentences(text: str) -> list[CitedSentence]:
         body = SIDE_FRAMING.sub("", body)  # "one source gives “1934” [1]": the claim is the quote
         body = body.strip(" ;,:").lstrip("”’.")
         if content_terms(body):
-            out.append(CitedSentence(text=body, cited=s.cited))
+            whole = _WHOLE_QUOTE.fullmatch(body.strip())
+            out.append(CitedSentence(text=body, cited=s.cited, quote=whole.group(1).strip() if whole else None))
     return out
 
 
@@ -132,7 +162,7 @@ def citation_scores(
     correct = total = 0
     for s in sentences:
         refs = [n for n in dict.fromkeys(s.cited) if n in by_n]
-        joint = bool(refs) and judge.supports(s.text, [by_n[n].text for n in refs], question)
+        joint = bool(refs) and claim_supported(s, [by_n[n].text for n in refs], judge, question)
         supported.append(joint)
         total += len(refs)
         if not joint:
@@ -141,11 +171,11 @@ def citation_scores(
             correct += 1
             continue
         for n in refs:
-            if judge.supports(s.text, [by_n[n].text], question):
+            if claim_supported(s, [by_n[n].text], judge, question):
                 correct += 1
                 continue
             rest = [by_n[m].text for m in refs if m != n]
-            if not judge.supports(s.text, rest, question):
+            if not claim_supported(s, rest, judge, question):
                 correct += 1  # needed: without it the sentence loses its support
     recall = sum(supported) / len(supported) if supported else None
     precision = correct / total if total else None
@@ -162,11 +192,11 @@ def faithfulness(sentences: Sequence[CitedSentence], evidence: Sequence[str], ju
     evidence = [e for e in evidence if e.strip()]
     ok = 0
     for s in sentences:
-        if any(judge.supports(s.text, [e], question) for e in evidence):
+        if any(claim_supported(s, [e], judge, question) for e in evidence):
             ok += 1
             continue
         pairs = ((evidence[i], evidence[j]) for i in range(len(evidence)) for j in range(i + 1, len(evidence)))
-        if any(judge.supports(s.text, list(p), question) for p in pairs):
+        if any(claim_supported(s, list(p), judge, question) for p in pairs):
             ok += 1
     return ok / len(sentences)
 

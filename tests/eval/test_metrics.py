@@ -203,3 +203,23 @@ def test_both_answers_given_needs_two_sides_answers_in_the_text():
     assert both_answers_given(q, one) is False
     plain = EvalQuestion(id="p", question="When?", answers=["1881"])
     assert both_answers_given(plain, one) is None
+
+
+class _NeverJudge:
+    """A judge that supports nothing: what passes under it was checked without it."""
+
+    def supports(self, hypothesis, premises, question=""):
+        return False
+
+
+def test_a_claim_that_is_only_a_quotation_is_supported_by_being_found_word_for_word():
+    s = answer_sentences("The sources disagree: one source gives “1860” [1]; another gives “10” [2].")
+    assert [x.quote for x in s] == ["1860", "10"]
+    found = [cite(1, "María Josefa Zozaya would die in 1860 at the age of 38."), cite(2, "They had 10 dead.")]
+    assert citation_scores(s, found, _NeverJudge())[:2] == (1.0, 1.0)
+    # not there, or only inside a longer number: unsupported whatever the judge
+    elsewhere = [cite(1, "She died in 1846."), cite(2, "It was built in 1910.")]
+    assert citation_scores(s, elsewhere, _NeverJudge())[:2] == (0.0, 0.0)
+    # a sentence that is not only a quotation is still the judge's to read
+    plain = answer_sentences("Mali said “1860” was wrong [1].")
+    assert plain[0].quote is None and citation_scores(plain, found[:1], _NeverJudge())[0] == 0.0
