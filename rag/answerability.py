@@ -593,5 +593,5 @@ def answers_another_question(question: str | Question, text: str, known: frozens
         return f"the question asks about '{flip[0]}', and {sentence} says '{flip[1]}'"
     swap = _substituted_in(q, text, known) if substitution else None
     if swap:
-        return f"the question asks about '{swap[0]}'; {sentence} says '{swap[1]}' and no article mentions it"
+        return f"the question asks about '{swap[0]}', which no article mentions; {sentence} says '{swap[1]}'"
     return None

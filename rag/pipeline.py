@@ -41,7 +41,7 @@ from rag.settings import Settings
 from rag.store import Store, get_store
 from rag.term_weights import StoreTermWeights
 from rag.types import Answer, Conflict, Evidence, ScoredChunk, SourceView, Timings
-from rag.verify import CITATION_GROUP, parse_keys, verify_draft
+from rag.verify import CITATION_GROUP, Checked, parse_keys, verify_draft
 
 MAX_QUESTION_CHARS = 2000
 #: First-token alternatives asked of the runtime for answerability.llm_refusal (enough to hold the refusal's start).
@@ -316,8 +316,11 @@ class Pipeline:
         if why:
             return Prepared(chunks, ev, answers, why)
         # the extractive fallback quotes, and an answer may rest on, only sentences that answer this question
-        off = {a.evidence.key: why for a in answers
-               if (why := answers_another_question(q, a.evidence.text, known, **tests))}
+        off: dict[int, str] = {}
+        for a in answers:
+            other = answers_another_question(q, a.evidence.text, known, **tests)
+            if other:
+                off[a.evidence.key] = other
         answering = {a.evidence.key for a in answers if a.margin >= floor and a.evidence.key not in off}
         return Prepared(chunks, ev, answers, None, answering, off_question=off)
 
@@ -564,7 +567,7 @@ def evidence_context(chunks: list[ScoredChunk], evidence: list[Evidence]) -> str
     return " ".join([*titles, *(sc.chunk.text for sc in chunks if sc.chunk.chunk_id in used)])
 
 
-def rests_off_question(checked: list, off_question: Mapping[int, str]) -> str | None:
+def rests_off_question(checked: list[Checked], off_question: Mapping[int, str]) -> str | None:
     """Why the answer answers another question, when every evidence sentence its kept sentences cite does (one
     reason; None when any cited sentence is not known to): the LLM may quote faithfully from a sentence with a
     negation, an opposite or a swapped specific the question lacks, and verification alone checks only that
