@@ -39,7 +39,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -235,8 +235,26 @@ def attach_readings(recs: list[dict], path: Path, settings) -> None:
 def load_cache(path: Path) -> list[dict]:
     recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     for r in recs:
-        r["answers"] = [SourceAnswer(**{**a, "evidence": Evidence(**a["evidence"])}) for a in r["answers"]]
+        r["answers"] = retyped(r["question"], [SourceAnswer(**{**a, "evidence": Evidence(**a["evidence"])})
+                                               for a in r["answers"]])
     return recs
+
+
+def retyped(question: str, answers: list[SourceAnswer]) -> list[SourceAnswer]:
+    """The cached answers with each sentence's typed value read again by today's ``typed_answer``, so a change to it
+    shows in the replay without collecting again. A sentence whose cached answer was typed and now has none is left
+    out: its QA span was not cached (QA spans count as sides only under ``answer_min_margin``)."""
+    from rag.conflicts.reading import typed_answer
+
+    out = []
+    for a in answers:
+        typed = typed_answer(question, a.evidence.text)
+        if typed is not None:
+            text, start, end = typed
+            out.append(replace(a, text=text, start=a.evidence.start + start, end=a.evidence.start + end, typed=True))
+        elif not a.typed:
+            out.append(a)
+    return out
 
 
 def judge(recs: list[dict], min_qa_margin: float, cfg, specifics: bool = False, reader: bool = False,

@@ -106,6 +106,12 @@ _ONE_PARTY = re.compile(
     r"characteri[sz]e|characteri[sz]es|characteri[sz]ed)\b",
     re.IGNORECASE,
 )
+# "Who appoints the board?": "who" then a lower-case verb (not an auxiliary: "Who is", "Who did ... say")
+_SUBJECT_WHO = re.compile(r"\s*(?i:who)\s+([a-z]+)\b")
+_AUXILIARIES = frozenset(
+    "is are was were be been being am do does did has have had can could will would shall should may might must "
+    "else".split()
+)
 _AGENT_SLOT = re.compile(r"\s*(who|whom|by whom|which (group|country|side|army|forces?|party))\b", re.IGNORECASE)
 _PLACE_SLOT = re.compile(
     r"^\s*where\b|\b(which|what)\s+(\w+\s+)?(town|city|village|country|region|area|place|province)\b", re.IGNORECASE
@@ -304,6 +310,15 @@ class Question:
             return None
         m = _PROPOSED_CLASS.search(self.text)
         return m.group(1).strip() if m else None
+
+    @cached_property
+    def subject_verb(self) -> str | None:
+        """The verb of a question that asks for its subject ("Who *appoints* the board?", "Who *built* the hut?"), or
+        None: a question whose "who" is the verb's object or is asked with "is", "did" or a modal has none."""
+        m = _SUBJECT_WHO.match(self.main_clause)
+        if m is None or m.group(1).lower() in _AUXILIARIES:
+            return None
+        return m.group(1)
 
     @cached_property
     def slot(self) -> str | None:

@@ -19,7 +19,9 @@ _NOT_NAMES = frozenset(
     also even once many most some several according what who which where why how do does did can could will would
     should may might must is are was were be has have had not no yes one both each all other another such recently
     initially exclusive related comments share print leave try explore mr mrs ms dr contrary initial despite
-    following in during under""".split()
+    following in during under beyond within without among amongst between through throughout across against toward
+    towards upon into onto over about around near via amid unlike except inside outside along behind below above
+    beneath beside besides""".split()
 )
 
 
@@ -46,6 +48,10 @@ def find_entities(tokens: list[Token], verbs: set[int]) -> list[Entity]:
                     break
             elif tj.low in _NAME_JOINERS and j + 1 < n and tokens[j + 1].is_cap and tokens[j + 1].is_word and j + 1 not in verbs:
                 j += 2
+            elif (tj.low == "of" and j + 2 < n and tokens[j + 1].low == "the" and tokens[j + 2].is_cap
+                  and tokens[j + 2].is_word and j + 2 not in verbs and tokens[j + 2].low not in _NOT_NAMES):
+                # "Court of Justice of the European Union", "Bank of the Philippine Islands": one name
+                j += 3
             else:
                 break
         # A sentence-initial capital is only a name if it does not look like a common word.

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from rag.claims import same_entity
 from rag.claims.analysis import analyze
+from rag.claims.verbs import VERB_FORMS
 from rag.question import Question
-from rag.text import content_terms, fold, words
+from rag.text import content_terms, fold, stem, words
 from rag.types import Evidence
 
 _FILLER = frozenset("a an the about approximately around roughly nearly almost some over under than of in on at by".split())
@@ -116,6 +117,8 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
         cands = [(d.text, d.start, d.end) for d in c.dates]
         if not cands:  # a bare year the date parser did not take ("born in 1211")
             cands = [(x.text, x.start, x.end) for x in c.quantities if 1000 <= x.value <= 2100]
+        # "adopted the 1994 Works Council Directive" dates the directive, not the adopting
+        cands = [x for x in cands if not _names_another(sentence, x[1], x[2], qwords)]
     elif kind == "quantity":
         # "what was the total distance?" is answered by a length, not by the "8 stages" beside it
         cands = [_trim_quantity(x.text, x.start, x.dimension, qwords) for x in c.quantities
@@ -125,6 +128,12 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
         cands += [(d.text, d.start, d.end) for d in c.dates] if q.yes_no and q.measure is None else []
     else:
         cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.entities)]
+        if q.subject_verb:  # "Who appoints the board?" is not answered by "It appoints *the Commissioners* and the board"
+            cands = [x for x in cands if not _object_of(sentence, x[1], q.subject_verb)]
+        # "Who applies European Union law?" is not answered by the "European Union" of "European Union law", nor "Who
+        # is the president of the council?" by the "City" of "City council": a name before a noun the question asks
+        # about describes that noun
+        cands = [x for x in cands if not _modifies_question_noun(sentence, x[2], q)]
     if not q.yes_no:
         cands = [x for x in cands if not all(w.removesuffix("'s") in qwords for w in core_words(x[0]))]
     elif kind in ("date", "quantity"):
@@ -146,6 +155,55 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
     if not scored:
         return None
     return max(scored)[-1]
+
+
+_YEAR_IN_NAME = re.compile(r"(?:^|\s)(\w+\s+)?(?:the|a|an|its|their|his|her)\s+$", re.I)
+_WHEN_PREPOSITIONS = frozenset("in at during on since until till after before from by for".split())
+
+
+def _names_another(sentence: str, start: int, end: int, qwords: frozenset[str] | set[str]) -> bool:
+    """Whether a bare year is part of the name of something the question does not ask about: "the 1994 Works
+    Council Directive", "the 2004 Treaty establishing ..." (a determiner before it, a capitalised word after it, and
+    no preposition of time before the determiner: "at the 1989 Strasbourg Council" dates what happened there). A
+    name the question itself gives ("the 1992 Maastricht Treaty" for "When was the Maastricht Treaty signed?") is
+    what it asks about."""
+    if not re.fullmatch(r"\d{4}", sentence[start:end]):
+        return False
+    m = _YEAR_IN_NAME.search(sentence[:start])
+    after = sentence[end:].split()[:3]
+    if m is None or not after or not after[0][:1].isupper():
+        return False
+    if m.group(1) and fold(m.group(1).strip()) in _WHEN_PREPOSITIONS:
+        return False
+    named = []
+    for w in after:  # the capitalised words that follow it
+        if not w[:1].isupper():
+            break
+        named.append(fold(w.strip(".,;:()\"'’")))
+    return not all(w in qwords for w in named)
+
+
+def _modifies_question_noun(sentence: str, end: int, q: Question) -> bool:
+    """Whether the name ending at ``end`` is directly followed by a lower-case content word of the question that is
+    no verb ("Elena Rybakina *won* the final" answers "Who won ...?")."""
+    after = sentence[end:].split()[:1]
+    if not after or not after[0][:1].islower():
+        return False
+    w = fold(after[0].strip(".,;:()\"'’"))
+    if w not in q.words or not content_terms(w) or w in VERB_FORMS or w.endswith("ed"):
+        return False
+    return not (q.subject_verb and stem(w) == stem(q.subject_verb))
+
+
+def _object_of(sentence: str, start: int, verb: str, reach: int = 5) -> bool:
+    """Whether the name at ``sentence[start:]`` follows ``verb`` (any form of it) within ``reach`` words, with no "by"
+    between: the verb's object ("appoints *the Commissioners*"), not its agent ("appointed *by* the Council")."""
+    target = stem(verb)
+    before = sentence[:start].split()[-reach:]
+    for i, w in enumerate(before):
+        if stem(fold(w.strip(".,;:()\"'"))) == target:
+            return not any(fold(x) == "by" for x in before[i + 1:])
+    return False
 
 
 def _in_question_name(question: str, sentence: str, start: int, end: int) -> bool:

@@ -261,3 +261,23 @@ def test_entity_key_groups_transliterations():
 def test_stem_unifies_verb_and_noun():
     assert stem("violated") == stem("violation") == stem("violating") == stem("violate")
     assert stem("shot") == stem("shoot") and stem("brought") == stem("bring") and stem("Left") == stem("leaves")
+
+
+# -- names ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # "X of the Y" is one name: the court, not the union it belongs to
+        ("Cases go to the Court of Appeal of the Northern Circuit each spring.", ["Court of Appeal of the Northern Circuit"]),
+        ("The Bank of the Lakes lent the money.", ["Bank of the Lakes"]),
+        # a capitalised preposition opening the sentence is no part of a name
+        ("Beyond the Harbour Board, the Port Office has some autonomy.", ["Harbour Board", "Port Office"]),
+        ("Within Kestrel County, roads are paved.", ["Kestrel County"]),
+        # but "of the" before a common word ends the name
+        ("The Mayor of Kestrel spoke of the harbour.", ["Mayor of Kestrel"]),
+    ],
+)
+def test_names_are_whole_runs_of_capitalised_words(text, names):
+    assert [e.text for e in analyze(text).entities] == names

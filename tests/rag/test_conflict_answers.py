@@ -243,6 +243,22 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
         ("What kind of animal is Scout Skunk?", "Scout Skunk is a badger.", "badger"),
         ("What kind of animal is Scout Skunk?", "The zoo is a popular attraction.", None),  # not about the subject
         ("What is the capital of France?", "Paris is the capital of France.", None),  # not a 'what is X' question
+        # "who <verb>" asks for the verb's agent: not its object, unless the object is the agent after "by"
+        ("Who appoints the harbour board?", "It appoints the Wardens and the harbour board each spring.", None),
+        ("Who appoints the harbour board?", "The harbour board is appointed by the River Council each spring.",
+         "River Council"),
+        ("Who appoints the harbour board?", "The River Council appoints the Wardens and the harbour board.",
+         "River Council"),
+        # a name before a noun the question asks about describes that noun; the question's verb after it does not
+        ("Who enforces harbour law?", "Under Kestrel harbour law, fines are set by the courts.", None),
+        ("Who chairs the town council?", "The town council is chaired by the Riverside council leader.", None),
+        ("Who won the sailing cup in 2019?", "Ada Moreau won the sailing cup in 2019 after a long race.", "Ada Moreau"),
+        # a year inside another thing's name ("the 1994 Harbour Act") does not date the asked event
+        ("When did the town join the harbour league?",
+         "The town joined the harbour league after adopting the 1994 Harbour Act, and left in 2001.", "2001"),
+        ("When did the town join the harbour league?",
+         "The town was admitted to the harbour league at the 1994 Spring Congress.", "1994"),
+        ("When was the Harbour Act passed?", "The cup was part of the 1994 Harbour Act that was passed in May.", "1994"),
     ],
 )
 def test_typed_answers_take_the_value_the_question_asks_for(question, sentence, expected):
