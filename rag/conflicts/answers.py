@@ -57,7 +57,7 @@ from rag.conflicts.reading import (  # noqa: F401  (re-exported: the public face
 from rag.conflicts.wording import AS_OF, disagreement_answer, yes_no_stance  # noqa: F401
 from rag.question import Question
 from rag.settings import ConflictSettings
-from rag.text import numbers, stem
+from rag.text import content_terms, numbers, stem
 from rag.types import Conflict, ConflictSide, Evidence, SourceView
 
 __all__ = ["SourceAnswer", "answer_conflicts", "answers_agree", "disagreement_answer", "per_source", "source_answers",
@@ -230,7 +230,8 @@ def answer_conflicts(question: str | Question, answers: list[SourceAnswer], sett
     if len(camps) < 2:
         return []
     lead = camps[0][0]
-    rivals = [c for c in camps[1:] if answers_agree(lead.text, c[0].text) is False]
+    rivals = [c for c in camps[1:] if answers_agree(lead.text, c[0].text) is False
+              and any(_rivals(a, b, settings.answer_same_document_min_overlap) for a in camps[0] for b in c)]
     if not rivals:
         return []
     rival = rivals[0]
@@ -243,6 +244,23 @@ def answer_conflicts(question: str | Question, answers: list[SourceAnswer], sett
     score = 1 / (1 + math.exp(-max(-30.0, min(30.0, weaker - floor))))
     return [two_camps(question, [[(a.evidence, a.text) for a in camp] for camp in (camps[0], rival)],
                       kind=_kind(lead.text, rival[0].text), score=round(score, 4), basis="answers")]
+
+
+def _rivals(a: SourceAnswer, b: SourceAnswer, min_overlap: float | None) -> bool:
+    """Whether two answers can be rival accounts: from two documents, or two sentences of one document that restate
+    one fact (``min_overlap`` of their content words in common, the answers themselves left out). "The FSO factory
+    was established in 1951." and "In 1995 the factory was purchased by Daewoo." tell two events of one story."""
+    if a.evidence.doc_id != b.evidence.doc_id or min_overlap is None:
+        return True
+    if a.evidence.key == b.evidence.key:
+        return False
+
+    def terms(x: SourceAnswer) -> set[str]:
+        rest = x.evidence.text.replace(x.text, " ")
+        return {t for t in content_terms(rest) if not any(ch.isdigit() for ch in t)}
+
+    ta, tb = terms(a), terms(b)
+    return bool(ta | tb) and len(ta & tb) / len(ta | tb) >= min_overlap
 
 
 def two_camps(question: str | Question, camps: list[list[tuple[Evidence, str]]], kind: str, score: float, basis: str) -> Conflict:

@@ -111,6 +111,19 @@ def test_one_passage_can_hold_both_sides():
     assert conflicts and len({(s.start, s.end) for s in conflicts[0].sides}) == 2
 
 
+def test_one_document_telling_two_events_is_no_conflict():
+    q = "When was the harbour crane built?"
+    e1 = ev(1, "The harbour crane was built in 1951 by the port company.", doc="d", title="Kestrel harbour")
+    e2 = ev(2, "In 1995 the crane was sold to a shipping firm from Oslo.", doc="d", title="Kestrel harbour")
+    assert answer_conflicts(q, [answer(e1, "1951"), answer(e2, "1995")], ConflictSettings()) == []
+    # the same two sentences from two documents are two accounts
+    e2b = ev(2, e2.text, doc="other", title="Kestrel harbour")
+    assert answer_conflicts(q, [answer(e1, "1951"), answer(e2b, "1995")], ConflictSettings())
+    # and a setting of None compares one document's sentences as before
+    assert answer_conflicts(q, [answer(e1, "1951"), answer(e2, "1995")],
+                            ConflictSettings(answer_same_document_min_overlap=None))
+
+
 def test_yes_no_questions_get_a_stance_per_side():
     q = "Was Muhammad III of Alamut born in 1213?"
     assert is_yes_no(q) and not is_yes_no("When was he born?")
