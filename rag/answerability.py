@@ -90,6 +90,14 @@ def place_words() -> frozenset[str]:
     return frozenset(w for line in _data_lines("places.txt") for w in fold(line).split())
 
 
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Nationality and origin adjectives ("Algerian", "Polish"): the last part of ``rag/data/places.txt``."""
+    text = resources.files("rag").joinpath("data/places.txt").read_text(encoding="utf-8")
+    part = text.split("# Demonyms", 1)[1].split("\n", 1)[1]
+    return frozenset(line.strip() for line in part.splitlines() if line.strip() and not line.startswith("#"))
+
+
 COUNT_WINDOW = 6
 
 

@@ -21,7 +21,8 @@ _NOT_NAMES = frozenset(
     initially exclusive related comments share print leave try explore mr mrs ms dr contrary initial despite
     following in during under beyond within without among amongst between through throughout across against toward
     towards upon into onto over about around near via amid unlike except inside outside along behind below above
-    beneath beside besides""".split()
+    beneath beside besides though although whereas thereafter thus hence therefore moreover nevertheless nonetheless
+    then later today now still yet""".split()
 )
 
 

@@ -133,7 +133,8 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
         # "Who applies European Union law?" is not answered by the "European Union" of "European Union law", nor "Who
         # is the president of the council?" by the "City" of "City council": a name before a noun the question asks
         # about describes that noun
-        cands = [x for x in cands if not _modifies_question_noun(sentence, x[2], q)]
+        cands = [x for x in cands if not _modifies_question_noun(sentence, x[2], q)
+                 and not _abbreviation_in_brackets(sentence, x[1], x[2]) and not _demonym_before_noun(sentence, *x)]
     if not q.yes_no:
         cands = [x for x in cands if not all(w.removesuffix("'s") in qwords for w in core_words(x[0]))]
     elif kind in ("date", "quantity"):
@@ -193,6 +194,21 @@ def _modifies_question_noun(sentence: str, end: int, q: Question) -> bool:
     if w not in q.words or not content_terms(w) or w in VERB_FORMS or w.endswith("ed"):
         return False
     return not (q.subject_verb and stem(w) == stem(q.subject_verb))
+
+
+def _demonym_before_noun(sentence: str, text: str, start: int, end: int) -> bool:
+    """Whether a one-word name is an adjective of nationality or origin before a lower-case noun ("*American* computer
+    scientist", "*Polish* university", "*Russian* or Ottoman empires"): it describes someone, it names nobody."""
+    from rag.answerability import demonyms
+
+    after = sentence[end:].split()[:1]
+    return text in demonyms() and bool(after) and after[0][:1].islower()
+
+
+def _abbreviation_in_brackets(sentence: str, start: int, end: int) -> bool:
+    """Whether the name is an abbreviation in brackets after what it abbreviates ("general relativity (GR)"): the
+    words before it are the same answer, spelled out."""
+    return sentence[start - 1 : start] == "(" and sentence[end : end + 1] == ")" and sentence[start:end].isupper()
 
 
 def _object_of(sentence: str, start: int, verb: str, reach: int = 5) -> bool:

@@ -275,6 +275,7 @@ def test_stem_unifies_verb_and_noun():
         # a capitalised preposition opening the sentence is no part of a name
         ("Beyond the Harbour Board, the Port Office has some autonomy.", ["Harbour Board", "Port Office"]),
         ("Within Kestrel County, roads are paved.", ["Kestrel County"]),
+        ("Though Ada was born in Kestrel, she moved.", ["Ada", "Kestrel"]),  # a conjunction opening the sentence
         # but "of the" before a common word ends the name
         ("The Mayor of Kestrel spoke of the harbour.", ["Mayor of Kestrel"]),
     ],

@@ -266,6 +266,9 @@ def test_an_outdated_conflict_gives_the_older_answer_first_and_prefers_the_newer
         ("Who enforces harbour law?", "Under Kestrel harbour law, fines are set by the courts.", None),
         ("Who chairs the town council?", "The town council is chaired by the Riverside council leader.", None),
         ("Who won the sailing cup in 2019?", "Ada Moreau won the sailing cup in 2019 after a long race.", "Ada Moreau"),
+        # a nationality before a noun describes someone; an abbreviation in brackets repeats the name before it
+        ("Who developed the steam loom?", "The steam loom was developed by an American engineer in 1801.", None),
+        ("Who developed the steam loom?", "The steam loom (SL) was developed further in 1801.", None),
         # a year inside another thing's name ("the 1994 Harbour Act") does not date the asked event
         ("When did the town join the harbour league?",
          "The town joined the harbour league after adopting the 1994 Harbour Act, and left in 2001.", "2001"),
