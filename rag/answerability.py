@@ -288,7 +288,8 @@ def other_specific(question: str | Question, evidence: list[Evidence], min_cover
 NEGATIVE_CUES = re.compile(
     rf"\b({_NEGATION_WORDS}|without|except|unless|lack|lacks|lacked|lacking|fail|fails|failed|"
     r"refuse|refuses|refused|reject|rejects|rejected|deny|denies|denied|prohibit|prohibits|prohibited|ban|bans|"
-    r"banned|exclude|excludes|excluded|excluding|only)\b|n[’']t\b",
+    r"banned|exclude|excludes|excluded|excluding|only|bar|bars|barred|barring|forbid|forbids|forbade|forbidden|"
+    r"prevent|prevents|prevented|unable)\b|n[’']t\b",
     re.IGNORECASE,
 )
 
@@ -497,6 +498,13 @@ def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], title
 _NOT_NEGATED = frozenset({"only", "just", "merely", "simply"})
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w-]*)")
 _CONDITION = re.compile(r"\b(if|whether|unless)\b", re.IGNORECASE)
+# "not ... until 1864", "It was not until Koch's proofs that ...", "not improved on for nearly three hundred years":
+# a negation that dates or times what did happen (up to 12 words on, within its clause)
+_NOT_UNTIL = re.compile(
+    r"(?:\s+(?!but\b)[\w'’-]+){0,12}?\s+(?:until|till|before|for\s+(?:(?:nearly|almost|over|about|more\s+than|at\s+least)"
+    r"\s+)?(?:\d[\d,]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|decades|centuries|years)\b)",
+    re.IGNORECASE,
+)
 
 
 def negation_added(question: str | Question, answers) -> tuple[str, str] | None:
@@ -521,6 +529,8 @@ def _negation_added_in(q: Question, text: str) -> tuple[str, str] | None:
         if nxt is None or text[: m.start()].rstrip().endswith(("(", "[")):
             continue
         if _CONDITION.search(" ".join(text[: m.start()].split()[-8:])):
+            continue
+        if _NOT_UNTIL.match(text, m.end()):  # "was not identified as a force until Newton": it was, by Newton
             continue
         word = _tokens(nxt.group(1))[0]
         if not _is_content(word) and word.low not in _NOT_NEGATED:

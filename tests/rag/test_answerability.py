@@ -166,6 +166,9 @@ def test_a_question_about_what_did_not_happen_needs_a_negative_answering_sentenc
     assert negation_unmatched(q2, [failed])
     assert not negation_unmatched(q2, [_answer("The council did not fail to publish the report.", 2.0)])
     assert not negation_unmatched(q2, [_answer("The council never failed to publish a report.", 2.0)])
+    # a verb that bars or prevents is negative too
+    assert not negation_unmatched(q, [_answer("Britain was barred from signing the treaty in 1951.", 2.0)])
+    assert not negation_unmatched(q, [_answer("A strike prevented Britain from signing the treaty.", 2.0)])
     # the negated word absent from the sentence: its negation may well be the answer
     assert not negation_unmatched(q2, [_answer("The council did not release the report.", 2.0)])
 
@@ -258,6 +261,13 @@ def test_a_best_sentence_that_negates_what_the_question_asks_about_is_caught():
     assert negation_added("What is more difficult than multiplication?", [harder]) == ("not", "difficult")
     only = _answer("Solar ovens are not only designed as cooking devices but as heaters.", 2.0)
     assert negation_added(q, [only]) is None
+    # "not ... until", "not until", "not ... for three decades": the sentence dates or times what did happen
+    for text in ("Solar ovens were not designed as a practical cooking device until the work of Ada Moreau.",
+                 "It was not until 1891 that solar ovens were designed as a practical cooking device.",
+                 "Solar ovens were not designed as a practical cooking device for nearly three decades."):
+        assert negation_added(q, [_answer(text, 2.0)]) is None, text
+    # but not across "but", and not when "until" is past the clause's reach
+    assert negation_added(q, [_answer("Solar ovens are not designed as cooking devices, but last until 2030.", 2.0)])
 
 
 def test_cannot_negates_a_question():
