@@ -289,7 +289,7 @@ NEGATIVE_CUES = re.compile(
     rf"\b({_NEGATION_WORDS}|without|except|unless|lack|lacks|lacked|lacking|fail|fails|failed|"
     r"refuse|refuses|refused|reject|rejects|rejected|deny|denies|denied|prohibit|prohibits|prohibited|ban|bans|"
     r"banned|exclude|excludes|excluded|excluding|only|bar|bars|barred|barring|forbid|forbids|forbade|forbidden|"
-    r"prevent|prevents|prevented|unable)\b|n[’']t\b",
+    r"prevent|prevents|prevented|unable|refusal|denial|absence)\b|n[’']t\b",
     re.IGNORECASE,
 )
 
@@ -332,7 +332,22 @@ def negation_unmatched(question: str | Question, answers) -> bool:
 
 
 def _negation_unmatched_in(q: Question, text: str) -> bool:
-    return q.negated and (not NEGATIVE_CUES.search(text) or _asserts_negated_word(q, text))
+    return q.negated and (not NEGATIVE_CUES.search(text) or _asserts_negated_word(q, text)) \
+        and not _negated_by_prefix(q, text)
+
+
+_NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
+
+
+def _negated_by_prefix(q: Question, text: str) -> bool:
+    """The word the question negates, with a negative prefix, is in ``text``: "isn't active" asked, "are inactive"
+    said; "not legal" / "illegal"."""
+    m = _NEGATES.search(q.main_clause)
+    negated = next((t for t in _tokens(q.main_clause[m.end():]) if _is_content(t)), None) if m else None
+    if negated is None or len(negated.low) < 4:
+        return False
+    said = {t.low for t in _tokens(text)}
+    return any(p + negated.low in said for p in _NEGATIVE_PREFIXES)
 
 
 # "not", "never", "cannot", "n't": the words that negate the word right after them
@@ -403,6 +418,18 @@ def _is_specific(t: _Tok, first: bool) -> bool:
     return not first and t.text[0].isupper() and not t.text.isupper()
 
 
+def _numeric(t: _Tok) -> bool:
+    return t.low[0].isdigit() or t.low in CARDINALS or t.low in ORDINALS
+
+
+def _same_kind(asked: _Tok, said: _Tok, q: Question) -> bool:
+    """Whether the sentence's word can stand where the question's specific stands: a number for a number, a
+    capitalised word for a capitalised word, and not the value the question asks for (a count for "how many")."""
+    if _numeric(asked):
+        return _numeric(said) and q.expected_type != "quantity"
+    return not _numeric(said) and said.text[0].isupper()
+
+
 def substituted_specific(question: str | Question, answers) -> tuple[str, str] | None:
     """(what the question asks about, what the best answering sentence says instead) when that sentence puts another
     word where the question puts one of its specifics: "the three sources of American Union law" asked, "the
@@ -430,6 +457,12 @@ def substituted_specific(question: str | Question, answers) -> tuple[str, str] |
     """
     best = best_answer(answers)
     return None if best is None else _substituted_in(Question.of(question), best.evidence.text, known_words(answers))
+
+
+def lower_words(answers) -> frozenset[str]:
+    """The words written in lower case in the evidence sentences, their titles and preceding sentences ("Minor" in
+    "Asia Minor" is a name, not the qualifier "minor")."""
+    return frozenset(w for a in answers for w in _LOWER_WORD.findall(a.context))
 
 
 def known_words(answers) -> frozenset[str]:
@@ -487,6 +520,8 @@ def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], title
             if titles and not all(_capitalised(t) for t in (mod, head, other, same)):
                 continue
             if mod.low.startswith(other.low) or other.low.startswith(mod.low):  # "Gov" / "Governor"
+                continue
+            if not _same_kind(mod, other, q):  # "Parisian Protestants" / "25,000 Protestants": the count is the answer
                 continue
             if difflib.SequenceMatcher(None, mod.low, other.low).ratio() >= 0.8:  # a spelling variant
                 continue
@@ -571,14 +606,16 @@ def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | N
     important" said): that sentence answers the opposite question. None otherwise.
     """
     best = best_answer(answers)
-    return None if best is None else _opposite_in(Question.of(question), best.evidence.text)
+    return None if best is None else _opposite_in(Question.of(question), best.evidence.text, lower_words(answers))
 
 
-def _opposite_in(q: Question, text: str) -> tuple[str, str] | None:
+def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """``known``: lower-case words of all the evidence; a word of the question found there may be answered elsewhere
+    ("the two major subtypes" asked, the best sentence's "a third, minor subtype" read first)."""
     asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(text))
     said |= _first_word(text)  # "Accepted principles include ..." says "accepted"
     table = antonyms()
-    for w in sorted(asked - said):
+    for w in sorted(asked - said - known):
         for opposite in sorted(table.get(w, ())):
             if opposite in said and opposite not in asked:
                 return w, opposite
@@ -587,14 +624,18 @@ def _opposite_in(q: Question, text: str) -> tuple[str, str] | None:
 
 def answers_another_question(question: str | Question, text: str, known: frozenset[str] = frozenset(), *,
                              negation: bool = True, opposites: bool = True, substitution: bool = True,
-                             sentence: str = "the sentence") -> str | None:
+                             sentence: str = "the sentence", elsewhere: frozenset[str] = frozenset()) -> str | None:
     """Why the evidence sentence ``text`` answers another question than the one asked, or None.
 
     The question-specific tests of :func:`negation_unmatched`, :func:`negation_added`, :func:`opposite_qualifier`
     and :func:`substituted_specific`, on one sentence: the pipeline applies them to the sentence that best answers
     (before the LLM), and to every sentence an answer would quote or cite. ``known``: the words of all evidence
     sentences with their titles and preceding sentences (:func:`known_words`); a specific among them is no swap.
-    ``sentence`` names the sentence in the reason.
+    ``sentence`` names the sentence in the reason. ``elsewhere``: when the test decides for the whole question (the
+    best sentence, before the LLM), the lower-case words of all the evidence (:func:`lower_words`): an opposite word
+    is excused when the question's own word is among them, since another sentence may answer it ("the two major
+    subtypes" asked, "a third, minor subtype" read best). For one sentence to quote or cite, leave it empty: that
+    sentence still says the opposite.
 
     Example:
         >>> answers_another_question("What is the least important question?", "The most important question is P.")
@@ -606,7 +647,7 @@ def answers_another_question(question: str | Question, text: str, known: frozens
     added = _negation_added_in(q, text) if negation else None
     if added:
         return f"the question asks what is so, and {sentence} says '{added[0]} {added[1]}'"
-    flip = _opposite_in(q, text) if opposites else None
+    flip = _opposite_in(q, text, elsewhere) if opposites else None
     if flip:
         return f"the question asks about '{flip[0]}', and {sentence} says '{flip[1]}'"
     swap = _substituted_in(q, text, known) if substitution else None

@@ -19,6 +19,7 @@ from rag.answerability import (
     declines,
     delivers_answer_type,
     known_words,
+    lower_words,
     missing_specifics,
     missing_year,
     refusal_probability,
@@ -312,7 +313,7 @@ class Pipeline:
         checks = self.settings.answerability
         tests = dict(negation=checks.negation, opposites=checks.opposites, substitution=checks.substitution)
         why = answers_another_question(q, best_answer(answers).evidence.text, known, sentence="the sentence that "
-                                       "best answers it", **tests)
+                                       "best answers it", elsewhere=lower_words(answers), **tests)
         if why:
             return Prepared(chunks, ev, answers, why)
         # the extractive fallback quotes, and an answer may rest on, only sentences that answer this question

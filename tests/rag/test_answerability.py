@@ -169,6 +169,11 @@ def test_a_question_about_what_did_not_happen_needs_a_negative_answering_sentenc
     # a verb that bars or prevents is negative too
     assert not negation_unmatched(q, [_answer("Britain was barred from signing the treaty in 1951.", 2.0)])
     assert not negation_unmatched(q, [_answer("A strike prevented Britain from signing the treaty.", 2.0)])
+    # the negated word with a negative prefix, or a noun of refusal, says it did not happen
+    q3 = "What faults occur when the pump isn't active?"
+    assert not negation_unmatched(q3, [_answer("Faults occur when the pump is inactive.", 2.0)])
+    assert negation_unmatched(q3, [_answer("Faults occur when the pump is active.", 2.0)])
+    assert not negation_unmatched(q, [_answer("Britain's refusal to sign the treaty in 1951 was noted.", 2.0)])
     # the negated word absent from the sentence: its negation may well be the answer
     assert not negation_unmatched(q2, [_answer("The council did not release the report.", 2.0)])
 
@@ -192,6 +197,18 @@ def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_c
     # the sentence's first word is capitalised for its place, not for being a name
     accepted = _answer("Accepted general principles of EU law include legal certainty.", margin=3.0)
     assert opposite_qualifier("What are the rejected general principles of EU law?", [accepted]) == ("rejected", "accepted")
+    # the question's word in another evidence sentence: the question may be answered there, so no refusal for it;
+    # but the sentence itself still answers the opposite, and is not quoted or cited for it
+    from rag.answerability import answers_another_question, known_words, lower_words
+
+    minor = _answer("A third, minor subtype is rare.", margin=3.0)
+    major = _answer("The two major subtypes are helper and killer cells.", margin=1.0)
+    q = "What are the two major subtypes?"
+    assert opposite_qualifier(q, [minor]) == ("major", "minor")
+    assert opposite_qualifier(q, [minor, major]) is None
+    known = known_words([minor, major])
+    assert answers_another_question(q, minor.evidence.text, known, elsewhere=lower_words([minor, major])) is None
+    assert answers_another_question(q, minor.evidence.text, known) == "the question asks about 'major', and the sentence says 'minor'"
 
 
 def test_the_refusal_probability_sums_the_capitalised_starts_of_the_refusal_phrase():
@@ -226,8 +243,15 @@ def test_a_best_sentence_that_puts_another_word_in_place_of_the_questions_specif
     assert substituted_specific("Whom will Elon Musk sue?", [monday]) is None
     # an ordinal is one word: "21st Amendment", not "st Amendment"
     amend = _answer("The 21st Amendment ended prohibition.", margin=2.0)
-    assert substituted_specific("Which Baltic Amendment ended prohibition?", [amend]) == (
-        "Baltic Amendment", "21st Amendment")
+    assert substituted_specific("Which 18th Amendment ended prohibition?", [amend]) == (
+        "18th Amendment", "21st Amendment")
+    # only a word of the same kind stands in for a specific (a number for a number, a name for a name), and not the
+    # value the question asks for: "how many Kestrel sailors" is answered by "250 sailors"
+    assert substituted_specific("Which Baltic Amendment ended prohibition?", [amend]) is None
+    lost = _answer("In all, 250 sailors were lost in the storm.", margin=2.0)
+    assert substituted_specific("How many Kestrel sailors were lost in the storm?", [lost]) is None
+    layer = _answer("Frame Relay is a modified version of the layer two protocol.", margin=2.0)
+    assert substituted_specific("What does the Harbour Protocol guarantee?", [layer]) is None
     # the words must be adjacent in both: a comma between them breaks the pair
     assert substituted_specific("What collapsed in India, trapping workers?",
                                 [_answer("Dozens of workers became trapped.", 2.0)]) is None
