@@ -134,7 +134,8 @@ def declines(draft: str, question: str | Question) -> bool:
     "The United Nations Security Council did not decide about the drone incident." answers
     "What did the UN Security Council decide about the drone incident?" with no information: the
     model is saying the evidence does not hold the answer, in its own words. Yes/no questions are
-    exempt: "The drone did not violate Algerian airspace." does answer "Did the drone violate it?".
+    exempt: "The drone did not violate Algerian airspace." does answer "Did the drone violate it?". A sentence that
+    is itself a question ("... is less than what variable?") says nothing either.
     """
     q = Question.of(question)
     if not q.wh:
@@ -142,8 +143,16 @@ def declines(draft: str, question: str | Question) -> bool:
     asked = q.term_set | _EMPTY_WORDS
     sentences = [s.text for s in split_draft(draft) if content_terms(s.text)]
     return bool(sentences) and all(
-        _NEGATION.search(s) and not set(content_terms(s)) - asked for s in sentences
+        _asks(s) or (_NEGATION.search(s) and not set(content_terms(s)) - asked) for s in sentences
     )
+
+
+_CITATIONS = re.compile(r"\s*\[\d+\]")
+
+
+def _asks(sentence: str) -> bool:
+    """A sentence that is itself a question ("... is less than what variable [1][2]?"): the question echoed back."""
+    return _CITATIONS.sub("", sentence).rstrip().endswith("?")
 
 
 def delivers_answer_type(question: str | Question, answer: str) -> bool:

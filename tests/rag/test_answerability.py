@@ -112,6 +112,9 @@ def test_counted_terms():
      "What did the Council decide about the drone incident?", False),
     ("The drone did not violate Algerian airspace [2].", "Did the drone violate Algerian airspace?", False),
     ("The Security Council condemned the incident [1].", "What did the Security Council decide about the incident?", False),
+    # the question echoed back as the answer, citations and all
+    ("The harbour board is appointed by what council [1][2]?", "The harbour board is appointed by what council?", True),
+    ("The River Council [1]. Who else could it be?", "Who appoints the harbour board?", False),
 ])
 def test_declines_spots_a_negated_restatement(draft, question, declined):
     from rag.answerability import declines
