@@ -86,16 +86,14 @@ def _data_lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
-    """Folded words of country and region names and demonyms (``rag/data/places.txt``)."""
-    return frozenset(w for line in _data_lines("places.txt") for w in fold(line).split())
+    """Folded words of country and region names and demonyms (``rag/data/places.txt``, ``demonyms.txt``)."""
+    return frozenset(w for name in ("places.txt", "demonyms.txt") for line in _data_lines(name) for w in fold(line).split())
 
 
 @lru_cache(maxsize=1)
 def demonyms() -> frozenset[str]:
-    """Nationality and origin adjectives ("Algerian", "Polish"): the last part of ``rag/data/places.txt``."""
-    text = resources.files("rag").joinpath("data/places.txt").read_text(encoding="utf-8")
-    part = text.split("# Demonyms", 1)[1].split("\n", 1)[1]
-    return frozenset(line.strip() for line in part.splitlines() if line.strip() and not line.startswith("#"))
+    """Nationality and origin adjectives ("Algerian", "Polish"; ``rag/data/demonyms.txt``)."""
+    return frozenset(line.strip() for line in _data_lines("demonyms.txt"))
 
 
 COUNT_WINDOW = 6

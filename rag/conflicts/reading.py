@@ -130,9 +130,9 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
         cands = [(e.text, e.start, e.end) for e in c.entities if not any(same_entity(e.text, a) for a in q.entities)]
         if q.subject_verb:  # "Who appoints the board?" is not answered by "It appoints *the Commissioners* and the board"
             cands = [x for x in cands if not _object_of(sentence, x[1], q.subject_verb)]
-        # "Who applies European Union law?" is not answered by the "European Union" of "European Union law", nor "Who
-        # is the president of the council?" by the "City" of "City council": a name before a noun the question asks
-        # about describes that noun
+        # Names that answer nobody: the "European Union" of "European Union law" for "Who applies European Union law?"
+        # (a name before a noun the question asks about describes that noun), the "American" of "American engineer",
+        # the "GR" of "general relativity (GR)"
         cands = [x for x in cands if not _modifies_question_noun(sentence, x[2], q)
                  and not _abbreviation_in_brackets(sentence, x[1], x[2]) and not _demonym_before_noun(sentence, *x)]
     if not q.yes_no:
