@@ -238,6 +238,10 @@ def attach_readings(recs: list[dict], path: Path, settings) -> None:
 def load_cache(path: Path) -> list[dict]:
     recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     for r in recs:
+        # the question's tests on the best sentence ("the question asks what did not happen, ...") are run again by
+        # judge() with today's code; the reason cached with the evidence is that of the code that collected it
+        if r["reason"] and r["reason"].startswith("the question asks "):
+            r["reason"] = None
         r["answers"] = retyped(r["question"], [SourceAnswer(**{**a, "evidence": Evidence(**a["evidence"])})
                                                for a in r["answers"]])
     return recs
@@ -245,8 +249,9 @@ def load_cache(path: Path) -> list[dict]:
 
 def retyped(question: str, answers: list[SourceAnswer]) -> list[SourceAnswer]:
     """The cached answers with each sentence's typed value read again by today's ``typed_answer``, so a change to it
-    shows in the replay without collecting again. A sentence whose cached answer was typed and now has none is left
-    out: its QA span was not cached (QA spans count as sides only under ``answer_min_margin``)."""
+    shows in the replay without collecting again. A sentence whose cached answer was typed and now has none keeps an
+    empty answer (its QA span was not cached; QA spans count as sides only under ``answer_min_margin``), so the
+    evidence and its margins, which the question's tests read, stay as collected."""
     from rag.conflicts.reading import typed_answer
 
     out = []
@@ -255,7 +260,9 @@ def retyped(question: str, answers: list[SourceAnswer]) -> list[SourceAnswer]:
         if typed is not None:
             text, start, end = typed
             out.append(replace(a, text=text, start=a.evidence.start + start, end=a.evidence.start + end, typed=True))
-        elif not a.typed:
+        elif a.typed:
+            out.append(replace(a, text="", start=a.evidence.start, end=a.evidence.start, typed=False))
+        else:
             out.append(a)
     return out
 

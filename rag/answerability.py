@@ -429,12 +429,11 @@ def _numeric(t: _Tok) -> bool:
     return t.low[0].isdigit() or t.low in CARDINALS or t.low in ORDINALS
 
 
-def _same_kind(asked: _Tok, said: _Tok, q: Question) -> bool:
-    """Whether the sentence's word can stand where the question's specific stands: a number for a number, a
-    capitalised word for a capitalised word, and not the value the question asks for (a count for "how many")."""
-    if _numeric(asked):
-        return _numeric(said) and q.expected_type != "quantity"
-    return not _numeric(said) and said.text[0].isupper()
+def _asked_value(said: _Tok, q: Question) -> bool:
+    """Whether the sentence's word is the kind of value the question asks for: a number for "how many" ("how many
+    Parisian Protestants" is answered by "25,000 Protestants", no swap). A number in place of a name stays a swap
+    ("the Alpha Prize" / "the 1,000,000 prize"), as does a quantifier in place of a number ("three" / "many")."""
+    return _numeric(said) and q.expected_type == "quantity"
 
 
 def substituted_specific(question: str | Question, answers) -> tuple[str, str] | None:
@@ -466,10 +465,12 @@ def substituted_specific(question: str | Question, answers) -> tuple[str, str] |
     return None if best is None else _substituted_in(Question.of(question), best.evidence.text, known_words(answers))
 
 
-def lower_words(answers) -> frozenset[str]:
-    """The words written in lower case in the evidence sentences, their titles and preceding sentences ("Minor" in
-    "Asia Minor" is a name, not the qualifier "minor")."""
-    return frozenset(w for a in answers for w in _LOWER_WORD.findall(a.context))
+def answered_elsewhere(answers) -> frozenset[str]:
+    """The words written in lower case ("Minor" in "Asia Minor" is a name, not the qualifier "minor") in the evidence
+    sentences other than the best-answering one that the QA model reads as answering (margin above 0), with their
+    titles and preceding sentences: where a word of the question is answered, if not in the best sentence."""
+    best = best_answer(answers)
+    return frozenset(w for a in answers if a is not best and a.margin > 0 for w in _LOWER_WORD.findall(a.context))
 
 
 def known_words(answers) -> frozenset[str]:
@@ -528,7 +529,7 @@ def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], title
                 continue
             if mod.low.startswith(other.low) or other.low.startswith(mod.low):  # "Gov" / "Governor"
                 continue
-            if not _same_kind(mod, other, q):  # "Parisian Protestants" / "25,000 Protestants": the count is the answer
+            if _asked_value(other, q):  # "Parisian Protestants" / "25,000 Protestants": the count is the answer
                 continue
             if difflib.SequenceMatcher(None, mod.low, other.low).ratio() >= 0.8:  # a spelling variant
                 continue
@@ -613,12 +614,13 @@ def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | N
     important" said): that sentence answers the opposite question. None otherwise.
     """
     best = best_answer(answers)
-    return None if best is None else _opposite_in(Question.of(question), best.evidence.text, lower_words(answers))
+    return None if best is None else _opposite_in(Question.of(question), best.evidence.text, answered_elsewhere(answers))
 
 
 def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) -> tuple[str, str] | None:
-    """``known``: lower-case words of all the evidence; a word of the question found there may be answered elsewhere
-    ("the two major subtypes" asked, the best sentence's "a third, minor subtype" read first)."""
+    """``known``: lower-case words of the other answering sentences (:func:`answered_elsewhere`); a word of the
+    question found there is answered there ("the two major subtypes" asked, the best sentence's "a third, minor
+    subtype" read first)."""
     asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(text))
     said |= _first_word(text)  # "Accepted principles include ..." says "accepted"
     table = antonyms()
@@ -639,10 +641,10 @@ def answers_another_question(question: str | Question, text: str, known: frozens
     (before the LLM), and to every sentence an answer would quote or cite. ``known``: the words of all evidence
     sentences with their titles and preceding sentences (:func:`known_words`); a specific among them is no swap.
     ``sentence`` names the sentence in the reason. ``elsewhere``: when the test decides for the whole question (the
-    best sentence, before the LLM), the lower-case words of all the evidence (:func:`lower_words`): an opposite word
-    is excused when the question's own word is among them, since another sentence may answer it ("the two major
-    subtypes" asked, "a third, minor subtype" read best). For one sentence to quote or cite, leave it empty: that
-    sentence still says the opposite.
+    best sentence, before the LLM), the words of the other sentences the QA model reads as answering
+    (:func:`answered_elsewhere`): an opposite word is excused when the question's own word is among them, since that
+    sentence answers it ("the two major subtypes" asked, "a third, minor subtype" read best). For one sentence to
+    quote or cite, leave it empty: that sentence still says the opposite.
 
     Example:
         >>> answers_another_question("What is the least important question?", "The most important question is P.")

@@ -13,13 +13,13 @@ from collections.abc import Callable, Mapping
 
 from prompts import DISAGREE_PREFIX
 from rag.answerability import (
+    answered_elsewhere,
     answers_another_question,
     best_answer,
     can_answer,
     declines,
     delivers_answer_type,
     known_words,
-    lower_words,
     missing_specifics,
     missing_year,
     refusal_probability,
@@ -313,7 +313,7 @@ class Pipeline:
         checks = self.settings.answerability
         tests = dict(negation=checks.negation, opposites=checks.opposites, substitution=checks.substitution)
         why = answers_another_question(q, best_answer(answers).evidence.text, known, sentence="the sentence that "
-                                       "best answers it", elsewhere=lower_words(answers), **tests)
+                                       "best answers it", elsewhere=answered_elsewhere(answers), **tests)
         if why:
             return Prepared(chunks, ev, answers, why)
         # the extractive fallback quotes, and an answer may rest on, only sentences that answer this question

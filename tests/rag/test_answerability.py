@@ -200,17 +200,20 @@ def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_c
     # the sentence's first word is capitalised for its place, not for being a name
     accepted = _answer("Accepted general principles of EU law include legal certainty.", margin=3.0)
     assert opposite_qualifier("What are the rejected general principles of EU law?", [accepted]) == ("rejected", "accepted")
-    # the question's word in another evidence sentence: the question may be answered there, so no refusal for it;
-    # but the sentence itself still answers the opposite, and is not quoted or cited for it
-    from rag.answerability import answers_another_question, known_words, lower_words
+    # the question's word in another sentence the QA model reads as answering: the question is answered there, so
+    # no refusal for it; but the sentence itself still answers the opposite, and is not quoted or cited for it
+    from rag.answerability import answered_elsewhere, answers_another_question, known_words
 
     minor = _answer("A third, minor subtype is rare.", margin=3.0)
     major = _answer("The two major subtypes are helper and killer cells.", margin=1.0)
     q = "What are the two major subtypes?"
     assert opposite_qualifier(q, [minor]) == ("major", "minor")
     assert opposite_qualifier(q, [minor, major]) is None
+    # a sentence that holds the word but does not answer (margin below 0) excuses nothing
+    assert opposite_qualifier(q, [minor, _answer("Major subtypes vary; the major ones are listed later.", -2.0)]) == (
+        "major", "minor")
     known = known_words([minor, major])
-    assert answers_another_question(q, minor.evidence.text, known, elsewhere=lower_words([minor, major])) is None
+    assert answers_another_question(q, minor.evidence.text, known, elsewhere=answered_elsewhere([minor, major])) is None
     assert answers_another_question(q, minor.evidence.text, known) == "the question asks about 'major', and the sentence says 'minor'"
 
 
@@ -248,13 +251,11 @@ def test_a_best_sentence_that_puts_another_word_in_place_of_the_questions_specif
     amend = _answer("The 21st Amendment ended prohibition.", margin=2.0)
     assert substituted_specific("Which 18th Amendment ended prohibition?", [amend]) == (
         "18th Amendment", "21st Amendment")
-    # only a word of the same kind stands in for a specific (a number for a number, a name for a name), and not the
-    # value the question asks for: "how many Kestrel sailors" is answered by "250 sailors"
-    assert substituted_specific("Which Baltic Amendment ended prohibition?", [amend]) is None
+    # the value the question asks for is no swap: "how many Kestrel sailors" is answered by "250 sailors"
     lost = _answer("In all, 250 sailors were lost in the storm.", margin=2.0)
     assert substituted_specific("How many Kestrel sailors were lost in the storm?", [lost]) is None
-    layer = _answer("Frame Relay is a modified version of the layer two protocol.", margin=2.0)
-    assert substituted_specific("What does the Harbour Protocol guarantee?", [layer]) is None
+    assert substituted_specific("What was the name of the Kestrel sailors lost in the storm?", [lost]) == (
+        "Kestrel sailors", "250 sailors")
     # the words must be adjacent in both: a comma between them breaks the pair
     assert substituted_specific("What collapsed in India, trapping workers?",
                                 [_answer("Dozens of workers became trapped.", 2.0)]) is None
