@@ -106,7 +106,7 @@ _ONE_PARTY = re.compile(
     r"characteri[sz]e|characteri[sz]es|characteri[sz]ed)\b",
     re.IGNORECASE,
 )
-# "Who appoints the board?": "who" then a lower-case verb (not an auxiliary: "Who is", "Who did ... say")
+# "Who appoints the board?": "who" then a lower-case verb (not an auxiliary: "Who is", "Who did ... say"; nor "Who else")
 _SUBJECT_WHO = re.compile(r"\s*(?i:who)\s+([a-z]+)\b")
 _AUXILIARIES = frozenset(
     "is are was were be been being am do does did has have had can could will would shall should may might must "
