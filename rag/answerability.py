@@ -145,12 +145,10 @@ def declines(draft: str, question: str | Question) -> bool:
     )
 
 
-_CITATIONS = re.compile(r"\s*\[\d+\]")
-
-
 def _asks(sentence: str) -> bool:
-    """A sentence that is itself a question ("... is less than what variable [1][2]?"): the question echoed back."""
-    return _CITATIONS.sub("", sentence).rstrip().endswith("?")
+    """A sentence of the draft (``split_draft`` has taken its citations out) that is itself a question ("... is less
+    than what variable [1][2]?"): the question echoed back."""
+    return sentence.rstrip().endswith("?")
 
 
 def delivers_answer_type(question: str | Question, answer: str) -> bool:
@@ -349,8 +347,7 @@ _NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
 def _negated_by_prefix(q: Question, text: str) -> bool:
     """The word the question negates, with a negative prefix, is in ``text``: "isn't active" asked, "are inactive"
     said; "not legal" / "illegal"."""
-    m = _NEGATES.search(q.main_clause)
-    negated = next((t for t in _tokens(q.main_clause[m.end():]) if _is_content(t)), None) if m else None
+    negated = _negated_word(q)
     if negated is None or len(negated.low) < 4:
         return False
     said = {t.low for t in _tokens(text)}
@@ -361,15 +358,20 @@ def _negated_by_prefix(q: Question, text: str) -> bool:
 _NEGATES = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
 
 
+def _negated_word(q: Question) -> _Tok | None:
+    """The first content word after the asking clause's negation ("What did the government not *fail* to ...?")."""
+    clause = q.main_clause
+    m = _NEGATES.search(clause)
+    return next((t for t in _tokens(clause[m.end():]) if _is_content(t)), None) if m else None
+
+
 def _asserts_negated_word(q: Question, text: str, reach: int = 4) -> bool:
     """The first word the question negates ("What did the government not *fail* to implement?") is in ``text``, and
     no negative word stands within ``reach`` words before any of its occurrences ("the government had failed to
     implement"): the sentence says it happened. Its negation elsewhere ("may not aid") is about something else."""
     if q.yes_no:
         return False
-    clause = q.main_clause
-    m = _NEGATES.search(clause)
-    negated = next((t for t in _tokens(clause[m.end():]) if _is_content(t)), None) if m else None
+    negated = _negated_word(q)
     if negated is None:
         return False
     toks = _tokens(text)
@@ -420,7 +422,7 @@ def _capitalised(t: _Tok) -> bool:
 def _is_specific(t: _Tok, first: bool) -> bool:
     """A number, a number word ("three", "second"), or a capitalised word that is not the sentence's first and
     not an acronym ("EU" is often written out in full elsewhere)."""
-    if t.low[0].isdigit() or t.low in CARDINALS or t.low in ORDINALS:
+    if _numeric(t):
         return True
     return not first and t.text[0].isupper() and not t.text.isupper()
 

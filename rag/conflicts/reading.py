@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from rag.answerability import demonyms
 from rag.claims import same_entity
 from rag.claims.analysis import analyze
 from rag.claims.verbs import VERB_FORMS
@@ -158,6 +159,11 @@ def typed_answer(question: str | Question, sentence: str) -> tuple[str, int, int
     return max(scored)[-1]
 
 
+def _bare(word: str) -> str:
+    """A word of the sentence as the question's words are kept: folded, without the punctuation around it."""
+    return fold(word.strip(".,;:()\"'’"))
+
+
 _YEAR_IN_NAME = re.compile(r"(?:^|\s)(\w+\s+)?(?:the|a|an|its|their|his|her)\s+$", re.I)
 _WHEN_PREPOSITIONS = frozenset("in at during on since until till after before from by for".split())
 
@@ -180,7 +186,7 @@ def _names_another(sentence: str, start: int, end: int, qwords: frozenset[str] |
     for w in after:  # the capitalised words that follow it
         if not w[:1].isupper():
             break
-        named.append(fold(w.strip(".,;:()\"'’")))
+        named.append(_bare(w))
     return not all(w in qwords for w in named)
 
 
@@ -190,7 +196,7 @@ def _modifies_question_noun(sentence: str, end: int, q: Question) -> bool:
     after = sentence[end:].split()[:1]
     if not after or not after[0][:1].islower():
         return False
-    w = fold(after[0].strip(".,;:()\"'’"))
+    w = _bare(after[0])
     if w not in q.words or not content_terms(w) or w in VERB_FORMS or w.endswith("ed"):
         return False
     return not (q.subject_verb and stem(w) == stem(q.subject_verb))
@@ -199,8 +205,6 @@ def _modifies_question_noun(sentence: str, end: int, q: Question) -> bool:
 def _demonym_before_noun(sentence: str, text: str, start: int, end: int) -> bool:
     """Whether a one-word name is an adjective of nationality or origin before a lower-case noun ("*American* computer
     scientist", "*Polish* university", "*Russian* or Ottoman empires"): it describes someone, it names nobody."""
-    from rag.answerability import demonyms
-
     after = sentence[end:].split()[:1]
     return text in demonyms() and bool(after) and after[0][:1].islower()
 
@@ -217,7 +221,7 @@ def _object_of(sentence: str, start: int, verb: str, reach: int = 5) -> bool:
     target = stem(verb)
     before = sentence[:start].split()[-reach:]
     for i, w in enumerate(before):
-        if stem(fold(w.strip(".,;:()\"'"))) == target:
+        if stem(_bare(w)) == target:
             return not any(fold(x) == "by" for x in before[i + 1:])
     return False
 
