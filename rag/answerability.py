@@ -613,7 +613,7 @@ def _first_word(sentence: str) -> set[str]:
 def opposite_qualifier(question: str | Question, answers) -> tuple[str, str] | None:
     """(the question's word, its opposite) when the sentence that best answers the question (highest QA margin)
     lacks a qualifier of the question and uses its opposite instead ("the least important" asked, "the most
-    important" said): that sentence answers the opposite question. None otherwise.
+    important" said; "abnormal" asked, "normal" said): that sentence answers the opposite question. None otherwise.
     """
     best = best_answer(answers)
     return None if best is None else _opposite_in(Question.of(question), best.evidence.text, answered_elsewhere(answers))
@@ -630,6 +630,39 @@ def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) ->
         for opposite in sorted(table.get(w, ())):
             if opposite in said and opposite not in asked:
                 return w, opposite
+    if q.yes_no:  # "Was the name correct?" over "the name was incorrect" is answered: no
+        return None
+    # "non state parties" asked is "non-state parties" said
+    question = _NON_SPACE.sub("non-", q.text)
+    asked_whole = {w for w in _WHOLE_WORD.findall(question) if not _negated_before(question, w)}
+    return _prefixed_opposite(asked_whole - known, set(_WHOLE_WORD.findall(text)) | _first_word(text))
+
+
+# "non-zero" is one word here: the question's "zero" is not in it
+_WHOLE_WORD = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)*(?![\w-])")
+_NON_SPACE = re.compile(r"\bnon\s+(?=[a-z])")
+
+
+def _negated_before(text: str, word: str, reach: int = 4) -> bool:
+    """A negation within ``reach`` words before ``word`` in ``text``: "wasn't able to be justified" asks about the
+    unjustified."""
+    m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
+    return bool(m) and bool(_NEGATION.search(" ".join(text[:m.start()].split()[-reach:])))
+
+
+_OPPOSITE_PREFIXES = _NEGATIVE_PREFIXES + ("ab",)
+
+
+def _prefixed_opposite(asked: set[str], said: set[str], shortest: int = 4) -> tuple[str, str] | None:
+    """(asked word, said word) when one is the other with a negative prefix and only the other is said: "the
+    abnormal force" asked, "the normal force" said; "active" asked, "inactive" said. A word the sentence also says
+    unprefixed is no opposite."""
+    for w in sorted(asked - said):
+        for p in _OPPOSITE_PREFIXES:
+            if len(w) >= shortest and p + w in said:
+                return w, p + w
+            if w.startswith(p) and len(w) - len(p) >= shortest and w[len(p):] in said - asked:
+                return w, w[len(p):]
     return None
 
 

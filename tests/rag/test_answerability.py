@@ -217,6 +217,28 @@ def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_c
     assert answers_another_question(q, minor.evidence.text, known) == "the question asks about 'major', and the sentence says 'minor'"
 
 
+def test_a_word_and_its_negatively_prefixed_form_are_opposites():
+    from rag.answerability import opposite_qualifier
+
+    normal = _answer("The normal force keeps the book on the table.", margin=3.0)
+    assert opposite_qualifier("What does the abnormal force keep on the table?", [normal]) == ("abnormal", "normal")
+    assert opposite_qualifier("What does the normal force keep on the table?", [normal]) is None
+    # a hyphenated compound is one word: "non-zero" does not say "zero", and "non zero" asked is "non-zero"
+    moving = _answer("The cart continues to move with a non-zero velocity.", margin=3.0)
+    assert opposite_qualifier("What continues to move with a zero velocity?", [moving]) == ("zero", "non-zero")
+    assert opposite_qualifier("What continues to move with a non zero velocity?", [moving]) is None
+    assert opposite_qualifier("What continues to move with a non-zero velocity?", [moving]) is None
+    inactive = _answer("The pump is inactive during the winter months.", margin=3.0)
+    assert opposite_qualifier("When is the pump active?", [inactive]) == ("active", "inactive")
+    # a sentence with both forms, a question that negates the word itself, or a yes/no question: no opposite
+    both = _answer("The pump is active in summer and inactive during the winter months.", margin=3.0)
+    assert opposite_qualifier("When is the pump active?", [both]) is None
+    assert opposite_qualifier("When is the pump not active?", [inactive]) is None
+    assert opposite_qualifier("Is the pump active in winter?", [inactive]) is None
+    # a short word is no stem: "in" + "k" is not "ink"
+    assert opposite_qualifier("What colour is the ink?", [_answer("The k is blue.", margin=3.0)]) is None
+
+
 def test_the_refusal_probability_sums_the_capitalised_starts_of_the_refusal_phrase():
     from rag.answerability import refusal_probability
 
