@@ -237,6 +237,9 @@ def test_a_word_and_its_negatively_prefixed_form_are_opposites():
     assert opposite_qualifier("Is the pump active in winter?", [inactive]) is None
     # a short word is no stem: "in" + "k" is not "ink"
     assert opposite_qualifier("What colour is the ink?", [_answer("The k is blue.", margin=3.0)]) is None
+    # the sexes and majority / minority are opposites of the list too
+    women = _answer("Some diseases such as lupus strike women preferentially.", margin=3.0)
+    assert opposite_qualifier("Which diseases strike men preferentially?", [women]) == ("men", "women")
 
 
 def test_the_refusal_probability_sums_the_capitalised_starts_of_the_refusal_phrase():
