@@ -378,6 +378,14 @@ class Question:
         return next((x for x in reversed(sentences) if x.endswith("?")), sentences[-1] if sentences else text)
 
     @cached_property
+    def asking(self) -> Question:
+        """The sentence that asks (:attr:`main_clause`) as a question of its own, or this question when that is all
+        of it. Statements before it set it up: "Sir Charles D'Oyly (1781–1845) was a British painter. Was he married
+        in 1803?" proposes 1803, and a source about the marriage need not repeat the introduction."""
+        main = self.main_clause.strip()
+        return self if main == self.text.strip() else Question(main, self.as_of)
+
+    @cached_property
     def asks_yes_no(self) -> bool:
         """A yes/no question, not a choice between named alternatives ("Is it a town or a village?")."""
         return self.yes_no and not _CHOICE.search(self.main_clause)

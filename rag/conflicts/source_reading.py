@@ -96,7 +96,7 @@ def group_sources(question: str | Question, evidence: list[Evidence], max_source
     it words the question's point otherwise. So are two such documents with one title, when fewer than two sources
     are about the question by wording.
     """
-    q = Question.of(question)
+    q = asking_part(question)
     order: dict[str, list[Evidence]] = {}
     for e in evidence:
         order.setdefault(e.doc_id, []).append(e)
@@ -114,6 +114,15 @@ def group_sources(question: str | Question, evidence: list[Evidence], max_source
     if same_title and len(groups) < max_sources:
         groups = _with_same_title(q, order, groups, max_sources, max_sentences)
     return groups
+
+
+def asking_part(question: str | Question) -> Question:
+    """The question whose words a source must hold to be read: the sentence that asks (:attr:`Question.asking`;
+    "Sir Charles D'Oyly, 7th Baronet (1781–1845), was a British public official and painter from Dacca. Was
+    Charles D'Oyly married in 1803?" is about a marriage, and a source need not repeat the introduction), or the
+    whole question when that sentence names nobody ("Was he married in 1803?")."""
+    q = Question.of(question)
+    return q.asking if q.asking.entities else q
 
 
 def _with_same_title(q: Question, order: dict[str, list[Evidence]], groups: list[SourceGroup], max_sources: int,
@@ -324,8 +333,25 @@ def _stance_by_value(q: Question, sentence: Evidence) -> str | None:
     if q.expected_type not in ("date", "quantity"):
         return None
     typed = typed_answer(q, sentence.text)
-    holds = value_holds(q, typed[0]) if typed else None
+    holds = value_holds(q, typed[0], until=year_span_end(sentence.text, *typed)) if typed else None
     return None if holds is None else ("yes" if holds else "no")
+
+
+# the end of a span of years written after its first year: "1802–03", "1802-1803", "1911 – 1946"
+_SPAN_END = re.compile(r"\s?[–—-]\s?(\d{4}|\d{2})\b(?![–—-]?\d)")
+
+
+def year_span_end(sentence: str, text: str, start: int, end: int) -> int | None:
+    """The last year of a span of years whose first year is the value ``text`` at ``start:end`` of ``sentence``
+    ("in 1802–03": 1803), or None when the value is no year or no span follows it."""
+    if not re.fullmatch(r"\d{4}", text.strip()):
+        return None
+    m = _SPAN_END.match(sentence, end)
+    if m is None:
+        return None
+    first, tail = int(text), m.group(1)
+    last = int(tail) if len(tail) == 4 else first - first % 100 + int(tail)
+    return last if last > first else None
 
 
 def _typed_in_sentence(q: Question, r: SourceReading) -> bool:

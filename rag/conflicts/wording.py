@@ -58,13 +58,17 @@ _RELATION_BEFORE = re.compile(rf"\b(?:(?P<gt>{_GREATER})|(?P<lt>{_LESS}))\s*$", 
 _RELATION_INSIDE = re.compile(rf"^\s*(?:(?P<gt>{_GREATER})|(?P<lt>{_LESS}))\b", re.I)
 
 
-def value_holds(q: Question, answer: str) -> bool | None:
+def value_holds(q: Question, answer: str, until: int | None = None) -> bool | None:
     """Whether a side's value is what a yes/no question proposes ("born on the 1st February?" / "1 February 1972":
-    the same date; "more than 1,337 km?" / "1,333 km": not more), or None when they cannot be compared."""
+    the same date; "more than 1,337 km?" / "1,333 km": not more), or None when they cannot be compared.
+
+    ``until``: the side's year is the start of a span of years that runs to this one ("in 1802–03"), so a year the
+    question proposes holds anywhere in it ("married in 1803?" / "he and his wife in 1802–03": yes)."""
     from rag.claims.analysis import analyze
     from rag.claims.dates import dates_conflict
 
-    c, a = q.claim, analyze(answer)
+    asking = q.asking  # "Sir Charles D'Oyly (1781–1845) was a painter. Was he married in 1803?" proposes 1803
+    c, a = asking.claim, analyze(answer)
     if c.dates and a.dates:
         proposed, given = c.dates[0], a.dates[0]
         kind = "date"
@@ -73,9 +77,11 @@ def value_holds(q: Question, answer: str) -> bool | None:
         kind = "quantity"
     else:
         return None
-    m = _RELATION_INSIDE.search(proposed.text) or _RELATION_BEFORE.search(q.text[: proposed.start])
+    m = _RELATION_INSIDE.search(proposed.text) or _RELATION_BEFORE.search(asking.text[: proposed.start])
     if m is None:
         if kind == "date":
+            if until is not None and proposed.year and given.year and not (proposed.month or proposed.day):
+                return given.year <= proposed.year <= until
             return not dates_conflict(proposed, given)
         if not _comparable(proposed.dimension, given.dimension):
             return None

@@ -305,6 +305,48 @@ def test_a_yes_no_reading_takes_its_stance_from_the_value_its_sentence_gives(sen
     assert parse_reading(reply, q, g, 0.75).stance == stance
 
 
+@pytest.mark.parametrize(
+    "sentence, stance",
+    [
+        ("Ward's wife joined him in Dacca in 1902–03.", "yes"),  # a span of years holds 1903
+        ("Ward's wife joined him in Dacca in 1902-1903.", "yes"),
+        ("Ward went abroad in 1899, and in 1905, Ward married his cousin.", "no"),
+        ("Ward's wife joined him in Dacca in 1901–02.", "no"),
+    ],
+)
+def test_a_question_set_up_by_a_statement_proposes_the_value_of_its_asking_sentence(sentence, stance):
+    # the introduction's own years (1871–1950) are not what the question proposes, and a source about the marriage
+    # is read though it repeats none of the introduction's words
+    q = "Sir John Ward (1871–1950) was a British painter and official from Dacca. Was John Ward married in 1903?"
+    [g] = group_sources(q, [ev(1, sentence, "a", title="John Ward")], 3, 0.5)
+    assert parse_reading("Yes [1]", q, g, 0.75).stance == stance
+
+
+def test_the_asking_sentence_is_a_question_of_its_own():
+    from rag.question import Question
+
+    q = Question.of("Sir John Ward (1871–1950) was a British painter. Was John Ward married in 1903?")
+    assert q.asking.text == "Was John Ward married in 1903?"
+    assert [d.year for d in q.asking.claim.dates] == [1903]
+    one = Question.of("Was John Ward married in 1903?")
+    assert one.asking is one
+
+
+def test_the_end_of_a_span_of_years_is_read_after_its_first_year():
+    from rag.conflicts.source_reading import year_span_end
+
+    def end(sentence: str, year: str) -> int | None:
+        i = sentence.index(year)
+        return year_span_end(sentence, year, i, i + len(year))
+
+    assert end("They lived in Dacca in 1802–03.", "1802") == 1803
+    assert end("The hall was used 1911 - 1946 as a depot.", "1911") == 1946
+    assert end("The 1998-99 season.", "1998") == 1999
+    assert end("In 1998, 2001 and 2004.", "1998") is None  # a list, not a span
+    assert end("Score 12-14 at half time.", "12") is None  # no year
+    assert end("From 1990–85 backwards.", "1990") is None  # a span runs forwards
+
+
 GLIDERS = [
     ev(1, "The force used in the attack was dispersed around several locations.", "a", title="Fort"),
     ev(2, "At dawn, forty-two gliders carrying the 493 troops lifted off.", "a", title="Fort"),
