@@ -67,7 +67,9 @@ def value_holds(q: Question, answer: str, until: int | None = None) -> bool | No
     from rag.claims.analysis import analyze
     from rag.claims.dates import dates_conflict
 
-    asking = q.asking  # "Sir Charles D'Oyly (1781–1845) was a painter. Was he married in 1803?" proposes 1803
+    # "Sir Charles D'Oyly (1781–1845) was a painter. Was he married in 1803?" proposes the asking sentence's 1803;
+    # "The tower opened in 1889. Did it open that year?" proposes the statement's year
+    asking = q.asking if q.asking.claim.dates or q.asking.claim.quantities else q
     c, a = asking.claim, analyze(answer)
     if c.dates and a.dates:
         proposed, given = c.dates[0], a.dates[0]

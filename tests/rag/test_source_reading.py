@@ -330,6 +330,11 @@ def test_the_asking_sentence_is_a_question_of_its_own():
     assert [d.year for d in q.asking.claim.dates] == [1903]
     one = Question.of("Was John Ward married in 1903?")
     assert one.asking is one
+    # an asking sentence that proposes no value of its own leaves the statement's
+    from rag.conflicts.wording import value_holds
+
+    assert value_holds(Question.of("The tower opened in 1889. Did it open that year?"), "1889") is True
+    assert value_holds(Question.of("The tower opened in 1889. Did it open that year?"), "1890") is False
 
 
 def test_the_end_of_a_span_of_years_is_read_after_its_first_year():
