@@ -138,7 +138,8 @@ def invented_specifics(checked: list[Checked]) -> bool:
     """True when nothing survived and the draft asserted names or numbers the evidence lacks.
 
     That is the signature of an answer the corpus does not hold: quoting evidence would
-    answer a different question, so the caller abstains instead.
+    answer a different question, so the caller abstains, unless a sentence the QA model reads as
+    answering with confidence is there to quote (the LLM put a name it knows over the evidence's).
     """
     claims = [c for c in checked if "talks about the evidence" not in " ".join(c.verdict.reasons)]
     return bool(claims) and all(c.verdict.status == "removed" for c in claims) and any(

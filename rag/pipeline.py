@@ -485,15 +485,23 @@ class Pipeline:
             checked = verify_draft(draft, ev.items, q.text, self.embedder, self.settings.verify, contexts,
                                    contradiction=self._contradiction, nli=self.verify_nli)
             if invented_specifics(checked):
-                reason = "the draft named specifics the evidence lacks"
+                # The draft named what the evidence lacks: often an answer the corpus does not hold, but the small
+                # LLM also puts a name it knows over the one the evidence gives ("Microsoft" for "Reddit"). Only
+                # sentences the QA model reads as answering with confidence (margin above 0) are quoted then; with
+                # none, the answer abstains.
+                sure = None if answering is None else {a.evidence.key for a in pre.answers
+                                                       if a.margin > 0 and a.evidence.key in answering}
+                text, mode = (extractive(checked, ev.items, numbering, allowed=sure) if sure else ""), "extractive"
+                if not text:
+                    reason = "the draft named specifics the evidence lacks"
+            elif checked:
+                text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction,
+                                      allowed=answering)
             else:
-                if checked:
-                    text, mode = assemble(checked, ev.items, numbering, self.settings.verify.min_kept_fraction,
-                                          allowed=answering)
-                else:
-                    # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
-                    cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
-                    text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
+                # A draft of bare citations ("[2]") points at the evidence that answers: quote it.
+                cited = [k for g in CITATION_GROUP.findall(draft) for k in parse_keys(g)]
+                text, mode = extractive([], ev.items, numbering, preferred=cited, allowed=answering), "extractive"
+            if reason is None:
                 if not text:
                     reason = "no verified sentence, and no evidence sentence that answers the question to quote"
                 elif mode == "generated" and (why := rests_off_question(checked, pre.off_question)):

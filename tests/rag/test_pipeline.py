@@ -486,3 +486,21 @@ def test_the_extractive_fallback_does_not_quote_a_sentence_that_answers_another_
     a = p.ask(NIGERIEN_Q)
     assert "entered Algerian airspace" not in a.answer
     assert all("entered Algerian airspace" not in c.text for c in a.citations)
+
+
+@pytest.mark.parametrize("margin, quoted", [(3.0, True), (-1.0, False)])
+def test_a_draft_that_puts_an_invented_name_over_the_evidences_answer_quotes_a_confidently_answering_sentence(
+        tmp_path, fake_embedder, scripted_llm, margin, quoted):
+    # The small LLM sometimes names what it knows instead of what the evidence says. When a sentence the QA model
+    # reads as answering with confidence (margin above 0) is there, it is quoted; otherwise the answer abstains.
+    p = _qa_pipe(tmp_path, fake_embedder, scripted_llm, SpanQA({"9.5km": margin}),
+                 **{"conflicts.enabled": "false", "answerability.substitution": "false"})
+    key, _ = _evidence_key(p, WRECKAGE_Q)
+    scripted_llm.enqueue(f"According to Reuters, the wreckage was found near Timbuktu [{key}].")
+    a = p.ask(WRECKAGE_Q)
+    if quoted:
+        assert not a.abstained and a.mode == "extractive"
+        assert any("9.5km" in c.text for c in a.citations)
+        assert "Reuters" not in a.answer and "Timbuktu" not in a.answer
+    else:
+        assert a.abstained and a.abstain_reason == "the draft named specifics the evidence lacks"
