@@ -623,8 +623,8 @@ def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) ->
     """``known``: lower-case words of the other answering sentences (:func:`answered_elsewhere`); a word of the
     question found there is answered there ("the two major subtypes" asked, the best sentence's "a third, minor
     subtype" read first)."""
-    asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(text))
-    said |= _first_word(text)  # "Accepted principles include ..." says "accepted"
+    first = _first_word(text)  # "Accepted principles include ..." says "accepted"
+    asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(text)) | first
     table = antonyms()
     for w in sorted(asked - said - known):
         for opposite in sorted(table.get(w, ())):
@@ -635,7 +635,7 @@ def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) ->
     # "non state parties" asked is "non-state parties" said
     question = _NON_SPACE.sub("non-", q.text)
     asked_whole = {w for w in _WHOLE_WORD.findall(question) if not _negated_before(question, w)}
-    return _prefixed_opposite(asked_whole - known, set(_WHOLE_WORD.findall(text)) | _first_word(text))
+    return _prefixed_opposite(asked_whole - known, set(_WHOLE_WORD.findall(text)) | first)
 
 
 # "non-zero" is one word here: the question's "zero" is not in it
