@@ -344,6 +344,20 @@ def _negation_unmatched_in(q: Question, text: str) -> bool:
 _NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
 
 
+@lru_cache(maxsize=1)
+def _not_prefixed_words() -> frozenset[str]:
+    """Words that begin like a negative prefix but do not negate the rest (``rag/data/not_prefixed.txt``)."""
+    return frozenset(line.strip() for line in _data_lines("not_prefixed.txt"))
+
+
+def _not_prefixed(word: str) -> bool:
+    """True for a word whose prefix-like beginning negates nothing ("inform", "discovered", "improves"): it and
+    the word without it are no opposites."""
+    listed = _not_prefixed_words()
+    return word in listed or any(word.endswith(end) and word[: -len(end)] in listed
+                                 for end in ("s", "es", "d", "ed", "ing"))
+
+
 def _negated_by_prefix(q: Question, text: str) -> bool:
     """The word the question negates, with a negative prefix, is in ``text``: "isn't active" asked, "are inactive"
     said; "not legal" / "illegal"."""
@@ -351,7 +365,7 @@ def _negated_by_prefix(q: Question, text: str) -> bool:
     if negated is None or len(negated.low) < 4:
         return False
     said = {t.low for t in _tokens(text)}
-    return any(p + negated.low in said for p in _NEGATIVE_PREFIXES)
+    return any(p + negated.low in said and not _not_prefixed(p + negated.low) for p in _NEGATIVE_PREFIXES)
 
 
 # "not", "never", "cannot", "n't": the words that negate the word right after them
@@ -656,12 +670,14 @@ _OPPOSITE_PREFIXES = _NEGATIVE_PREFIXES + ("ab",)
 def _prefixed_opposite(asked: set[str], said: set[str], shortest: int = 4) -> tuple[str, str] | None:
     """(asked word, said word) when one is the other with a negative prefix and only the other is said: "the
     abnormal force" asked, "the normal force" said; "active" asked, "inactive" said. A word the sentence also says
-    unprefixed is no opposite."""
+    unprefixed is no opposite, nor is a word whose prefix-like beginning negates nothing ("inform" / "form",
+    "discover" / "cover"; :func:`_not_prefixed`)."""
     for w in sorted(asked - said):
         for p in _OPPOSITE_PREFIXES:
-            if len(w) >= shortest and p + w in said:
+            if len(w) >= shortest and p + w in said and not _not_prefixed(p + w):
                 return w, p + w
-            if w.startswith(p) and len(w) - len(p) >= shortest and w[len(p):] in said - asked:
+            if (w.startswith(p) and len(w) - len(p) >= shortest and w[len(p):] in said - asked
+                    and not _not_prefixed(w)):
                 return w, w[len(p):]
     return None
 
