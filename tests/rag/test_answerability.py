@@ -245,15 +245,14 @@ def test_a_word_and_its_negatively_prefixed_form_are_opposites():
 def test_a_prefix_like_beginning_that_negates_nothing_makes_no_opposite():
     from rag.answerability import negation_unmatched, opposite_qualifier
 
-    # "discover" is not "not cover", "inform" not "not form", "abroad" not "not road", "improved" not "not proved"
-    cover = _answer("The survey will cover the northern coast next year.", margin=3.0)
-    assert opposite_qualifier("What will the survey discover next year?", [cover]) is None
-    formed = _answer("The committee formed a plan in March.", margin=3.0)
-    assert opposite_qualifier("What plan was the committee informed of in March?", [formed]) is None
-    road = _answer("The road was closed for repairs.", margin=3.0)
-    assert opposite_qualifier("Why was the trip abroad closed?", [road]) is None
-    improved = _answer("The method improved the results in 1990.", margin=3.0)
-    assert opposite_qualifier("What was proved about the results in 1990?", [improved]) is None
+    # "discover" is not "not cover", "informed" not "not formed", "abroad" not "not road", "improved" not "not proved"
+    for question, sentence in [
+        ("What will the survey discover next year?", "The survey will cover the northern coast next year."),
+        ("What plan was the committee informed of in March?", "The committee formed a plan in March."),
+        ("Why was the trip abroad closed?", "The road was closed for repairs."),
+        ("What was proved about the results in 1990?", "The method improved the results in 1990."),
+    ]:
+        assert opposite_qualifier(question, [_answer(sentence, margin=3.0)]) is None, question
     # the inflected forms too, and the negation test reads the same list: "did not form" is not matched by "inform"
     assert negation_unmatched("What did the council not form?", [_answer("The council will inform the public.", 2.0)])
     # real negations stay opposites beside them
