@@ -26,6 +26,7 @@ from rag.text import STOPWORDS, TERM_ALIASES, content_terms, fold, numbers, prop
 from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
 from rag.text.numerals import CARDINALS, ORDINAL_SUFFIXES, ORDINALS
+from rag.text.opposites import opposite
 from rag.types import Evidence
 from rag.verify import split_draft
 
@@ -497,7 +498,7 @@ def known_words(answers) -> frozenset[str]:
 def _substituted_in(q: Question, text: str, known: frozenset[str]) -> tuple[str, str] | None:
     if q.asks_yes_no or not _WH_WORD.search(q.main_clause):
         return None
-    return _swap(q, text, lambda mod, head: mod.low in known)
+    return _swap(q, text, lambda mod, head: mod.low in known, opposites=True)
 
 
 def side_swaps_specific(question: str | Question, sentence: str, context: str) -> tuple[str, str] | None:
@@ -522,16 +523,24 @@ def side_swaps_specific(question: str | Question, sentence: str, context: str) -
     return _swap(q, sentence, lambda mod, head: (mod.low, head.stem) in pairs, titles=True)
 
 
-def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], titles: bool = False) -> tuple[str, str] | None:
+def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], titles: bool = False,
+          opposites: bool = False) -> tuple[str, str] | None:
     """The first specific of the question's asking clause (a word before the next one) that is not ``known`` and
     that ``sentence`` puts another word in place of (see :func:`substituted_specific`). ``titles``: only in a
-    capitalised two-word title on both sides ("Security Minister" / "Foreign Minister")."""
+    capitalised two-word title on both sides ("Security Minister" / "Foreign Minister"). ``opposites``: a lower-case
+    word counts too, when the word in its place is its opposite (WordNet, :func:`rag.text.opposites.opposite`):
+    "past actions" asked, "future actions" said."""
     asked = _tokens(q.main_clause)
     said = _tokens(sentence)
     in_question = {t.low for t in asked} | {t.stem for t in asked}
     for i in range(len(asked) - 1):
         mod, head = asked[i], asked[i + 1]
-        if not (head.joined and _is_content(mod) and _is_content(head) and _is_specific(mod, first=i == 0)):
+        if not (head.joined and _is_content(mod) and _is_content(head)):
+            continue
+        specific = _is_specific(mod, first=i == 0)
+        # Any other word in a lower-case word's place is as often a paraphrase ("utilize" / "use") as a swap
+        # (README, sessions 18 and 20); its opposite in the same place is a swap.
+        if not specific and not (opposites and mod.text[0].islower()):
             continue
         if known(mod, head):
             continue
@@ -548,6 +557,8 @@ def _swap(q: Question, sentence: str, known: Callable[[_Tok, _Tok], bool], title
             if _asked_value(other, q):  # "Parisian Protestants" / "25,000 Protestants": the count is the answer
                 continue
             if difflib.SequenceMatcher(None, mod.low, other.low).ratio() >= 0.8:  # a spelling variant
+                continue
+            if not specific and not ((other.text[0].islower() or j == 0) and opposite(mod.low, other.low)):
                 continue
             return f"{mod.text} {head.text}", f"{other.text} {same.text}"
     return None

@@ -9,6 +9,7 @@ evidence, answerability, verification, claims, conflicts and eval all read inste
 - :mod:`~rag.text.units`: unit surface forms, currency symbols, ``TERM_ALIASES``;
 - :mod:`~rag.text.names`: rough proper names, name keys (``normalize_name``, ``skeleton``, ``entity_key``);
 - :mod:`~rag.text.sentences`: sentence spans with exact offsets (Punkt, loaded on first use).
+- :mod:`~rag.text.opposites`: words of opposite meaning (WordNet 3.0, ``opposite``; loaded on first use).
 
 It imports nothing from ``rag`` but ``rag.types``. The helpers below are re-exported for the callers of the
 former ``rag/text.py``.

@@ -312,6 +312,47 @@ def test_a_best_sentence_that_puts_another_word_in_place_of_the_questions_specif
     assert substituted_specific("What are the sources of Baltic Council law?", []) is None
 
 
+@pytest.mark.parametrize("question, sentence, expected", [
+    # the opposite of a lower-case word in its place, with the same next word: the opposite question
+    ("Which machine allows many possible past actions from a state?",
+     "The second machine allows many possible future actions from a state.", ("past actions", "future actions")),
+    ("What route joins the smallest towns of the region?", "A new route joins the largest towns of the region.",
+     ("smallest towns", "largest towns")),
+    ("What prohibits ships from entering the bay?", "A treaty of 1820 permits ships to enter the bay.",
+     ("prohibits ships", "permits ships")),
+    # the sentence's first word, capitalised only for being first
+    ("What is a rare bone disease?", "Common bone diseases include rickets.", ("rare bone", "Common bone")),
+    # another word in the slot is as often a paraphrase: no swap unless it is the opposite
+    ("What is the main scientific model of computation?", "The main mathematical model of computation is X.", None),
+    ("What do planners utilize random samples for?", "Planners use random samples to estimate demand.", None),
+    ("What was the previous exposure of the workers?", "The workers had no prior exposure to lead.", None),
+    # close in another sense, so not listed as opposites ("new" / "latest")
+    ("Which breed leads, according to new statistics from the club?",
+     "The retriever leads, according to latest statistics from the club.", None),
+    # the question's word elsewhere in the evidence: answered there, not swapped
+    ("Which machine allows many possible past actions from a state? ", "Past actions are kept. The second machine "
+     "allows many possible future actions from a state.", None),
+    # a yes/no question is answered No, not refused
+    ("Does the second machine allow past actions from a state?",
+     "The second machine allows future actions from a state.", None),
+])
+def test_a_best_sentence_that_puts_the_opposite_in_place_of_a_questions_word_is_caught(question, sentence, expected):
+    from rag.answerability import substituted_specific
+
+    assert substituted_specific(question, [_answer(sentence, margin=2.0)]) == expected
+
+
+def test_wordnet_opposites_reduce_inflected_forms_and_leave_paraphrases_alone():
+    from rag.text.opposites import base_forms, opposite
+
+    assert opposite("smaller", "larger") and opposite("worse", "better") and opposite("increased", "decreased")
+    assert opposite("cooperative", "competitive") and opposite("horizontal", "vertical")
+    assert not opposite("use", "utilize") and not opposite("scientific", "mathematical")
+    assert not opposite("new", "latest") and not opposite("large", "large")
+    assert base_forms("largest") == {"large"} and "bad" in base_forms("worse")
+    assert base_forms("qwxz") == frozenset()
+
+
 def test_a_best_sentence_that_negates_what_the_question_asks_about_is_caught():
     from rag.answerability import negation_added
 
