@@ -242,9 +242,15 @@ def load_cache(path: Path) -> list[dict]:
         # judge() with today's code; the reason cached with the evidence is that of the code that collected it
         if r["reason"] and r["reason"].startswith("the question asks "):
             r["reason"] = None
-        r["answers"] = retyped(r["question"], [SourceAnswer(**{**a, "evidence": Evidence(**a["evidence"])})
-                                               for a in r["answers"]])
+        r["answers"] = retyped(r["question"], [SourceAnswer(**{**a, "evidence": Evidence(**a["evidence"]),
+                                                                "span": _span(a)}) for a in r["answers"]])
     return recs
+
+
+def _span(a: dict) -> str | None:
+    """The QA model's own span in a cached answer's sentence: the cached text when the answer was not typed; for a
+    typed one, the span kept with it (caches collected before session 23 kept none: None)."""
+    return a.get("span") if a.get("typed") else a["text"]
 
 
 def retyped(question: str, answers: list[SourceAnswer]) -> list[SourceAnswer]:
@@ -259,7 +265,8 @@ def retyped(question: str, answers: list[SourceAnswer]) -> list[SourceAnswer]:
         typed = typed_answer(question, a.evidence.text)
         if typed is not None:
             text, start, end = typed
-            out.append(replace(a, text=text, start=a.evidence.start + start, end=a.evidence.start + end, typed=True))
+            out.append(replace(a, text=text, start=a.evidence.start + start, end=a.evidence.start + end, typed=True,
+                               span=a.span))
         elif a.typed:
             out.append(replace(a, text="", start=a.evidence.start, end=a.evidence.start, typed=False))
         else:

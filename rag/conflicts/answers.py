@@ -166,10 +166,21 @@ def _usable(question: Question, answers: list[SourceAnswer], settings: ConflictS
     spans_count = settings.answer_min_margin is not None
     return [
         a for a in answers
-        if (a.typed or (spans_count and a.margin >= settings.answer_min_margin))
+        if ((a.typed and _read_twice(a, settings.typed_name_min_margin))
+             or (spans_count and a.margin >= settings.answer_min_margin))
         and (yes_no or not only_question_words(a.text, question))
         and about_question(question, a.context, settings, weights, a.evidence.score)
     ]
+
+
+def _read_twice(a: SourceAnswer, floor: float | None) -> bool:
+    """Whether a typed answer is one a second reader agrees with. A date or figure is read by its type beside the
+    question's words; a name needs more: the typed reader takes the capitalised words near the question's ("such as
+    *Directives*, the European Commission can take proceedings" for "Who can enforce European Union law?"). It
+    counts when the QA model reads its sentence as answering (margin ``floor``) or picks a word of it."""
+    if floor is None or a.span is None or any(ch.isdigit() for ch in a.text) or a.margin >= floor:
+        return True
+    return bool(set(core_words(a.text)) & set(core_words(a.span)))
 
 
 def _grouped(question: Question, answers: list[SourceAnswer], settings: ConflictSettings,

@@ -34,6 +34,7 @@ class SourceAnswer:
     margin: float  # the QA model's margin for the sentence (answer minus 'no answer')
     context: str  # title + previous sentence + the sentence: what the answer was read with
     typed: bool = False  # the span is the date/number/name the question's type asks for, not the QA model's span
+    span: str | None = None  # for a typed answer, the QA model's own span in the sentence (None: not kept)
 
 
 def is_yes_no(question: str | Question) -> bool:
@@ -275,7 +276,7 @@ def source_answers(
         typed = typed_answer(q, e.text)
         if typed is not None:
             text, start, end = typed
-            out.append(SourceAnswer(e, text, e.start + start, e.start + end, a.margin, context, typed=True))
+            out.append(SourceAnswer(e, text, e.start + start, e.start + end, a.margin, context, typed=True, span=a.text))
         elif a.text.strip():
             out.append(SourceAnswer(e, a.text, e.start + a.start, e.start + a.end, a.margin, context))
     return out

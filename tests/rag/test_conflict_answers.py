@@ -199,6 +199,43 @@ class FakeQA:
         return SpanAnswer("", 0, 0, -5.0)
 
 
+def test_a_typed_name_counts_as_a_side_only_when_the_qa_model_agrees_with_it():
+    from dataclasses import replace
+
+    q = "Who built the stockman's hut on Mount Pleasant?"
+    t = "Mount Pleasant"
+    e1 = ev(1, "The stockman's hut on Mount Pleasant was built by Charles Crawford in 1846.", title=t)
+    e2 = ev(2, "The stockman's hut on Mount Pleasant, such as Hamilton huts, was later restored.", title=t)
+    crawford = replace(answer(e1, "Charles Crawford", margin=4.0), span="Charles Crawford")
+    hamilton = answer(e2, "Hamilton", margin=-11.0)  # the capitalised word beside the question's words
+    cfg = ConflictSettings()
+    # the QA model reads the second sentence as answering nothing and picks other words: no side
+    assert answer_conflicts(q, [crawford, replace(hamilton, span="stockman's hut")], cfg) == []
+    # it picks the same name, or reads the sentence as answering: a side
+    assert answer_conflicts(q, [crawford, replace(hamilton, span="Hamilton huts")], cfg)
+    assert answer_conflicts(q, [crawford, replace(hamilton, span="restored", margin=-2.0)], cfg)
+    # off, or with no QA span kept (no QA model), every typed name counts; dates and figures never need it
+    assert answer_conflicts(q, [crawford, replace(hamilton, span="stockman's hut")],
+                            ConflictSettings(typed_name_min_margin=None))
+    assert answer_conflicts(q, [crawford, hamilton], cfg)
+    q2 = "When was the stockman's hut on Mount Pleasant built?"
+    y1 = replace(answer(e1, "1846", margin=4.0), span="1846")
+    e3 = ev(3, "The stockman's hut on Mount Pleasant was built in 1851 by the brothers.", title=t)
+    assert answer_conflicts(q2, [y1, replace(answer(e3, "1851", margin=-11.0), span="brothers")], cfg)
+
+
+def test_source_answers_keep_the_qa_models_own_span_beside_a_typed_answer():
+    class OtherSpan(FakeQA):
+        def answer(self, question, passage, title="", before=""):
+            from rag.qa import SpanAnswer
+
+            return SpanAnswer("Michelstadt", passage.index("Michelstadt"), passage.index("Michelstadt") + 11, 1.0)
+
+    got = source_answers("When did Karl Weyprecht die?", [ev(1, "He died on 2 March 1881 in Michelstadt.")],
+                         lambda e: "", OtherSpan())
+    assert got[0].typed and got[0].text == "2 March 1881" and got[0].span == "Michelstadt"
+
+
 def test_source_answers_read_each_sentence_with_its_title_and_previous_sentence():
     qa = FakeQA()
     e1 = ev(1, "He died on 2 March 1881.")
