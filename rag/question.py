@@ -119,7 +119,13 @@ _PLACE_SLOT = re.compile(
 _IDENT_SLOT = re.compile(r"\b(what|which)\s+(\w+\s+)?(registration|serial|code|name|title)\b", re.IGNORECASE)
 # "Which countries did not sign?", "What is never allowed?"; "not only ... but" and "whether or not" negate nothing.
 _NEGATED = re.compile(r"\b(not|never|no longer|cannot)\b|n[’']t\b", re.I)
-_NOT_NEGATING = re.compile(r"\bnot only\b|\bor not\b", re.I)
+# "not only X" asserts X; "may or may not", "whether or not", "or did not": both alternatives, nothing negated
+_NOT_NEGATING = re.compile(
+    r"\bnot only\b|\bor (?:(?:may|might|can|could|will|would|shall|should|do|does|did|is|are|was|were|has|have|had)"
+    r" )?not\b|\bor \w+n[’']t\b", re.I)
+# A condition the question sets ("What happens if the deadline is not met?"): up to the next comma or the end; what
+# it asks about is outside it.
+_CONDITION_CLAUSE = re.compile(r"\b(?:if|unless|whether|in case)\b[^,;?]*", re.I)
 # A question about the time it is asked in ("on Wednesday": the last one). "new" and "now" are left out: "New York",
 # "now-defunct".
 _RECENT = re.compile(
@@ -431,8 +437,10 @@ class Question:
 
     @cached_property
     def negated(self) -> bool:
-        """It asks about what did *not* happen or is *not* so ("Which countries did not sign the treaty?")."""
-        return bool(_NEGATED.search(_NOT_NEGATING.sub(" ", self.text)))
+        """It asks about what did *not* happen or is *not* so ("Which countries did not sign the treaty?"); not a
+        negation inside a condition it sets ("What happens if the deadline is not met?") or of one of two
+        alternatives ("how powerful it may or may not be")."""
+        return bool(_NEGATED.search(_CONDITION_CLAUSE.sub(" ", _NOT_NEGATING.sub(" ", self.text))))
 
     @cached_property
     def debated(self) -> bool:

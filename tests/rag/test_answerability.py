@@ -391,6 +391,25 @@ def test_cannot_negates_a_question():
     assert not Question.parse("Which measures can the court uphold?").negated
 
 
+@pytest.mark.parametrize("question, negated", [
+    ("What happens if the council's deadline is not met?", False),  # the negation is in the condition it sets
+    ("If the two readings are not equal, which one is kept?", False),
+    ("What is created unless the members cannot agree?", False),
+    ("Which factors decide how strong a bridge may or may not be?", False),  # both alternatives
+    ("Which members did or did not vote?", False),
+    ("Which countries did not sign, if the treaty was final?", True),  # the negation before the condition is asked
+    ("What did a citizen or company not invoke?", True),  # "or company not" is no alternative of a verb
+])
+def test_a_negation_in_a_condition_or_an_alternative_does_not_negate_the_question(question, negated):
+    from rag.answerability import negation_unmatched
+    from rag.question import Question
+
+    assert Question.parse(question).negated is negated
+    met = _answer("If the deadline is not met, the council appoints a mediator.", margin=2.0)
+    assert negation_unmatched(question, [_answer("The council appoints a mediator.", 2.0)]) is negated
+    assert not negation_unmatched("What happens if the council's deadline is not met?", [met])
+
+
 @pytest.mark.parametrize(
     "sentence, context, expected",
     [
