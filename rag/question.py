@@ -436,11 +436,17 @@ class Question:
         return bool(_ONE_PARTY.search(self.text))
 
     @cached_property
+    def unconditioned(self) -> str:
+        """The question without the conditions it sets ("What happens if the deadline is not met?" -> "What happens
+        "): what it asks about, not the situation it asks it in."""
+        return " ".join(_CONDITION_CLAUSE.sub(" ", self.text).split())
+
+    @cached_property
     def negated(self) -> bool:
         """It asks about what did *not* happen or is *not* so ("Which countries did not sign the treaty?"); not a
         negation inside a condition it sets ("What happens if the deadline is not met?") or of one of two
         alternatives ("how powerful it may or may not be")."""
-        return bool(_NEGATED.search(_CONDITION_CLAUSE.sub(" ", _NOT_NEGATING.sub(" ", self.text))))
+        return bool(_NEGATED.search(_NOT_NEGATING.sub(" ", self.unconditioned)))
 
     @cached_property
     def debated(self) -> bool:
