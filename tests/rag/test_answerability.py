@@ -342,17 +342,6 @@ def test_a_best_sentence_that_puts_the_opposite_in_place_of_a_questions_word_is_
     assert substituted_specific(question, [_answer(sentence, margin=2.0)]) == expected
 
 
-def test_wordnet_opposites_reduce_inflected_forms_and_leave_paraphrases_alone():
-    from rag.text.opposites import base_forms, opposite
-
-    assert opposite("smaller", "larger") and opposite("worse", "better") and opposite("increased", "decreased")
-    assert opposite("cooperative", "competitive") and opposite("horizontal", "vertical")
-    assert not opposite("use", "utilize") and not opposite("scientific", "mathematical")
-    assert not opposite("new", "latest") and not opposite("large", "large")
-    assert base_forms("largest") == {"large"} and "bad" in base_forms("worse")
-    assert base_forms("qwxz") == frozenset()
-
-
 def test_a_best_sentence_that_negates_what_the_question_asks_about_is_caught():
     from rag.answerability import negation_added
 
