@@ -438,7 +438,7 @@ class Question:
     @cached_property
     def unconditioned(self) -> str:
         """The question without the conditions it sets ("What happens if the deadline is not met?" -> "What happens
-        "): what it asks about, not the situation it asks it in."""
+        ?"): what it asks about, not the situation it asks it in."""
         return " ".join(_CONDITION_CLAUSE.sub(" ", self.text).split())
 
     @cached_property
