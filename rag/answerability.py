@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from rag.question import DATE_WORDS, NOT_ANSWER_NAMES, WH_WORDS, Question
 from rag.recency import asked_day
@@ -27,6 +26,7 @@ from rag.text.tokens import tokenize
 from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
 from rag.text.numerals import CARDINALS, ORDINAL_SUFFIXES, ORDINALS
 from rag.text.opposites import opposite
+from rag.text.wordlists import data_lines
 from rag.types import Evidence
 from rag.verify import split_draft
 
@@ -79,22 +79,16 @@ _SINCE_WHEN = re.compile(r"\bhow long (has|have|had)\b", re.I)
 _SINCE = re.compile(r"\bsince\s+(the\s+)?(early\s+|mid-?\s*|late\s+)?(\d{4}s?\b|" + MONTH_PATTERN + r")", re.I)
 
 
-def _data_lines(name: str) -> list[str]:
-    """The lines of ``rag/data/<name>`` that are not blank or ``#`` comments."""
-    text = resources.files("rag").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
     """Folded words of country and region names and demonyms (``rag/data/places.txt``, ``demonyms.txt``)."""
-    return frozenset(w for name in ("places.txt", "demonyms.txt") for line in _data_lines(name) for w in fold(line).split())
+    return frozenset(w for name in ("places.txt", "demonyms.txt") for line in data_lines(name) for w in fold(line).split())
 
 
 @lru_cache(maxsize=1)
 def demonyms() -> frozenset[str]:
     """Nationality and origin adjectives ("Algerian", "Polish"; ``rag/data/demonyms.txt``)."""
-    return frozenset(line.strip() for line in _data_lines("demonyms.txt"))
+    return frozenset(line.strip() for line in data_lines("demonyms.txt"))
 
 
 COUNT_WINDOW = 6
@@ -348,7 +342,7 @@ _NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
 @lru_cache(maxsize=1)
 def _not_prefixed_words() -> frozenset[str]:
     """Words that begin like a negative prefix but do not negate the rest (``rag/data/not_prefixed.txt``)."""
-    return frozenset(line.strip() for line in _data_lines("not_prefixed.txt"))
+    return frozenset(line.strip() for line in data_lines("not_prefixed.txt"))
 
 
 def _not_prefixed(word: str) -> bool:
@@ -617,7 +611,7 @@ def _negation_added_in(q: Question, text: str) -> tuple[str, str] | None:
 def antonyms() -> dict[str, frozenset[str]]:
     """Word -> its opposites, from ``rag/data/antonyms.txt`` (common English pairs, both directions)."""
     out: dict[str, set[str]] = {}
-    for line in _data_lines("antonyms.txt"):
+    for line in data_lines("antonyms.txt"):
         a, b = line.split()
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)

@@ -10,6 +10,7 @@ evidence, answerability, verification, claims, conflicts and eval all read inste
 - :mod:`~rag.text.names`: rough proper names, name keys (``normalize_name``, ``skeleton``, ``entity_key``);
 - :mod:`~rag.text.sentences`: sentence spans with exact offsets (Punkt, loaded on first use).
 - :mod:`~rag.text.opposites`: words of opposite meaning (WordNet 3.0, ``opposite``; loaded on first use).
+- :mod:`~rag.text.wordlists`: the word lists shipped in ``rag/data`` (``data_lines``).
 
 It imports nothing from ``rag`` but ``rag.types``. The helpers below are re-exported for the callers of the
 former ``rag/text.py``.

@@ -12,7 +12,7 @@ A broad table, unlike ``rag/data/antonyms.txt``: it is meant for tests that alre
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+from rag.text.wordlists import data_lines
 
 # WordNet's detachment rules ("morphy"): a suffix of an inflected form and what replaces it in the base form
 _SUFFIXES = (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
@@ -21,8 +21,7 @@ _SUFFIXES = (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch")
 
 
 def _lines(name: str) -> list[list[str]]:
-    text = resources.files("rag").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return [line.split() for line in text.splitlines() if line and not line.startswith("#")]
+    return [line.split() for line in data_lines(name)]
 
 
 @lru_cache(maxsize=1)
