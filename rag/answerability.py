@@ -350,7 +350,8 @@ def _not_prefixed(word: str) -> bool:
     the word without it are no opposites."""
     listed = _not_prefixed_words()
     return word in listed or any(word.endswith(end) and word[: -len(end)] in listed
-                                 for end in ("s", "es", "d", "ed", "ing"))
+                                 for end in ("s", "es", "d", "ed", "ing")) or (
+        word.endswith("ing") and word[:-3] + "e" in listed)  # "improving": an e-final verb drops its "e"
 
 
 def _negated_by_prefix(q: Question, text: str) -> bool:

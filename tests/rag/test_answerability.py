@@ -251,6 +251,9 @@ def test_a_prefix_like_beginning_that_negates_nothing_makes_no_opposite():
         ("What plan was the committee informed of in March?", "The committee formed a plan in March."),
         ("Why was the trip abroad closed?", "The road was closed for repairs."),
         ("What was proved about the results in 1990?", "The method improved the results in 1990."),
+        # an e-final word loses its "e" before "-ing": "improving" is "improve", not "not proving"
+        ("What is proving the results this year?", "The method is improving the results this year."),
+        ("Who is disposing of the waste this year?", "The city is posing the waste problem this year."),
     ]:
         assert opposite_qualifier(question, [_answer(sentence, margin=3.0)]) is None, question
     # the inflected forms too, and the negation test reads the same list: "did not form" is not matched by "inform"
