@@ -496,6 +496,27 @@ def _substituted_in(q: Question, text: str, known: frozenset[str]) -> tuple[str,
     return _swap(q, text, lambda mod, head: mod.low in known, opposites=True)
 
 
+def names_another_edition(question: str | Question, context: str) -> tuple[str, str] | None:
+    """(what the question names, what ``context`` names instead) when the question names a thing by its year ("the
+    *1927* Volta a Catalunya") and the context names the same thing only with another year ("the *1920* Volta a
+    Catalunya", "the 2019 championship"): a source about another edition, another season or another election
+    answers nothing about this one, whatever figure it gives. Yes/no questions too: the 1920 race's distance says
+    nothing about whether the 1927 race was longer.
+
+    Example:
+        >>> q = "What was the total distance of the 1927 Volta a Catalunya?"
+        >>> names_another_edition(q, "1920 Volta a Catalunya. Distance: 630 km")
+        ('1927 Volta', '1920 Volta')
+        >>> names_another_edition(q, "Total distance of 1927 Volta a Catalunya: 1,333 km") is None
+        True
+    """
+    for year, word in Question.of(question).dated_names:
+        said = re.findall(rf"\b(\d{{4}})\s+{re.escape(word)}\b", context)
+        if said and year not in said:
+            return f"{year} {word}", f"{said[0]} {word}"
+    return None
+
+
 def side_swaps_specific(question: str | Question, sentence: str, context: str) -> tuple[str, str] | None:
     """(what the question asks about, what this sentence says instead) when one source's sentence, read with its own
     ``context`` (title, the sentence before, the sentence), puts another word where the question puts a specific

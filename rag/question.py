@@ -23,6 +23,7 @@ from functools import cached_property
 from rag.focus import focus_terms
 from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
 from rag.text.sentences import split_sentences
+from rag.text.names import year_in_name
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, numbers, proper_names, stem, words
 
 WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
@@ -227,6 +228,19 @@ class Question:
         return analyze(self.text)
 
     @cached_property
+    def proposed_dates(self) -> tuple:
+        """The dates it gives that could be a value it proposes: not a year that is part of a name ("Was the total
+        distance of *the 1927 Volta a Catalunya* less than 1337 km?" proposes a distance; the year names the race)."""
+        return tuple(d for d in self.claim.dates if not year_in_name(self.text, d.start, d.end))
+
+    @cached_property
+    def dated_names(self) -> tuple[tuple[str, str], ...]:
+        """The things it names by a year, as (year, the capitalised word after it): "the *1927 Volta* a Catalunya",
+        "the *2021 Carlow* Senior Football Championship"."""
+        return tuple((m.group(), self.text[m.end():].split()[0].strip(".,;:?!()\"'’"))
+                     for m in re.finditer(r"\b\d{4}\b", self.text) if year_in_name(self.text, m.start(), m.end()))
+
+    @cached_property
     def entities(self) -> tuple[str, ...]:
         """The names it gives, as the claim reader finds them."""
         return tuple(e.text for e in self.claim.entities)
@@ -291,7 +305,7 @@ class Question:
         """
         if self.yes_no:
             c = self.claim
-            if c.dates:
+            if self.proposed_dates:
                 return "date"
             if c.quantities:
                 return "quantity"

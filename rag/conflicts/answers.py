@@ -41,6 +41,7 @@ import math
 import re
 from collections.abc import Mapping
 
+from rag.answerability import names_another_edition
 from rag.claims.analysis import analyze
 from rag.claims.dates import dates_conflict
 from rag.claims import same_entity
@@ -170,6 +171,7 @@ def _usable(question: Question, answers: list[SourceAnswer], settings: ConflictS
              or (spans_count and a.margin >= settings.answer_min_margin))
         and (yes_no or not only_question_words(a.text, question))
         and about_question(question, a.context, settings, weights, a.evidence.score)
+        and names_another_edition(question, a.context) is None  # the 1920 race's figure is no side on the 1927 one
     ]
 
 

@@ -18,6 +18,7 @@ from rag.claims.analysis import analyze
 from rag.claims.verbs import VERB_FORMS
 from rag.question import Question
 from rag.text import content_terms, fold, stem, words
+from rag.text.names import year_in_name
 from rag.types import Evidence
 
 _FILLER = frozenset("a an the about approximately around roughly nearly almost some over under than of in on at by".split())
@@ -165,26 +166,16 @@ def _bare(word: str) -> str:
     return fold(word.strip(".,;:()\"'’"))
 
 
-_YEAR_IN_NAME = re.compile(r"(?:^|\s)(\w+\s+)?(?:the|a|an|its|their|his|her)\s+$", re.I)
-_WHEN_PREPOSITIONS = frozenset("in at during on since until till after before from by for".split())
-
-
 def _names_another(sentence: str, start: int, end: int, qwords: frozenset[str] | set[str]) -> bool:
     """Whether a bare year is part of the name of something the question does not ask about: "the 1994 Works
     Council Directive", "the 2004 Treaty establishing ..." (a determiner before it, a capitalised word after it, and
     no preposition of time before the determiner: "at the 1989 Strasbourg Council" dates what happened there). A
     name the question itself gives ("the 1992 Maastricht Treaty" for "When was the Maastricht Treaty signed?") is
     what it asks about."""
-    if not re.fullmatch(r"\d{4}", sentence[start:end]):
-        return False
-    m = _YEAR_IN_NAME.search(sentence[:start])
-    after = sentence[end:].split()[:3]
-    if m is None or not after or not after[0][:1].isupper():
-        return False
-    if m.group(1) and fold(m.group(1).strip()) in _WHEN_PREPOSITIONS:
+    if not year_in_name(sentence, start, end):
         return False
     named = []
-    for w in after:  # the capitalised words that follow it
+    for w in sentence[end:].split()[:3]:  # the capitalised words that follow it
         if not w[:1].isupper():
             break
         named.append(_bare(w))

@@ -34,7 +34,7 @@ import re
 import string
 from dataclasses import dataclass
 
-from rag.answerability import side_swaps_specific
+from rag.answerability import names_another_edition, side_swaps_specific
 from rag.conflicts.answers import answers_agree, two_camps
 from rag.conflicts.reading import core_words, only_question_words, question_coverage, typed_answer
 from rag.conflicts.wording import value_holds
@@ -288,6 +288,8 @@ def corroborated(question: str | Question, readings: list[SourceReading], second
         context = " ".join([r.group.title, *(e.text for e in r.group.evidence)])
         if side_swaps_specific(q, r.evidence.text, context) is not None:
             continue  # "Foreign Minister X" answers about another office than the "Security Minister" asked
+        if names_another_edition(q, context) is not None:
+            continue  # the 1920 race's distance answers nothing about the 1927 race
         if r.stance is None and describes_another_noun(q, r.answer, r.evidence.text):
             continue  # "the Algerian regime" gives the regime's nationality, not the drone's
         out.append(r)

@@ -69,10 +69,10 @@ def value_holds(q: Question, answer: str, until: int | None = None) -> bool | No
 
     # "Sir Charles D'Oyly (1781–1845) was a painter. Was he married in 1803?" proposes the asking sentence's 1803;
     # "The tower opened in 1889. Did it open that year?" proposes the statement's year
-    asking = q.asking if q.asking.claim.dates or q.asking.claim.quantities else q
+    asking = q.asking if q.asking.proposed_dates or q.asking.claim.quantities else q
     c, a = asking.claim, analyze(answer)
-    if c.dates and a.dates:
-        proposed, given = c.dates[0], a.dates[0]
+    if asking.proposed_dates and a.dates:
+        proposed, given = asking.proposed_dates[0], a.dates[0]
         kind = "date"
     elif c.quantities and a.quantities:
         proposed, given = c.quantities[0], a.quantities[0]

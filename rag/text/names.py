@@ -55,3 +55,28 @@ def entity_key(name: str) -> str:
     n = normalize_name(name)
     sk = skeleton(n)
     return sk if len(sk) >= 4 else n
+
+
+# a determiner just before a year ("the 1994 ...", "of the 1927 ..."), with the word before it if any
+_DETERMINER_BEFORE = re.compile(r"(?:^|\s)(\w+\s+)?(?:the|a|an|its|their|his|her)\s+$", re.I)
+_WHEN_PREPOSITIONS = frozenset("in at during on since until till after before from by for".split())
+
+
+def year_in_name(text: str, start: int, end: int) -> bool:
+    """Whether the bare year at ``text[start:end]`` is part of a name: a determiner before it, a capitalised word
+    after it, and no preposition of time before the determiner ("the *1994* Works Council Directive", "of the
+    *1927* Volta a Catalunya"; but "at the 1989 Strasbourg Council" dates what happened there).
+
+    Example:
+        >>> t = "Was the 1927 Volta a Catalunya held at the 1989 Council?"
+        >>> year_in_name(t, 8, 12), year_in_name(t, 45, 49)
+        (True, False)
+    """
+    if not re.fullmatch(r"\d{4}", text[start:end]):
+        return False
+    m = _DETERMINER_BEFORE.search(text[:start])
+    after = text[end:].split()[:1]
+    if m is None or not after or not after[0][:1].isupper():
+        return False
+    return not (m.group(1) and fold(m.group(1).strip()) in _WHEN_PREPOSITIONS)
+

@@ -432,3 +432,36 @@ def test_a_side_close_in_meaning_but_worded_otherwise_counts_by_its_evidence_sco
     far = [close[0], answer(e2.model_copy(update={"score": 0.5}), "1892")]
     assert answer_conflicts(q, far, settings) == []
     assert answer_conflicts(q, close, settings.model_copy(update={"answer_min_evidence_score": None})) == []
+
+
+def test_a_year_that_names_the_subject_is_no_value_a_yes_no_question_proposes():
+    from rag.conflicts.answers import typed_answer
+    from rag.conflicts.wording import value_holds
+    from rag.question import Question
+
+    # "the 1927 Volta" names the race; the question proposes a distance
+    q = Question.of("Was the total distance of the 1927 Volta a Catalunya less than 1337 km?")
+    assert (q.expected_type, q.measure, q.proposed_dates) == ("quantity", "length", ())
+    sentence = "The 1927 Volta a Catalunya, from 28 August to 4 September, had a total distance of 1,333 km."
+    assert typed_answer(q, sentence)[0] == "1,333 km"  # the race's distance, not its dates
+    assert value_holds(q, "1,333 km") is True and value_holds(q, "1,342 km") is False
+    # a year after a preposition of time, or after the name, is what it proposes
+    q = Question.of("Was the play-off of the 2021 Carlow Championship played in 2021?")
+    assert [d.text for d in q.proposed_dates] == ["2021"] and q.proposed_dates[0].start > 40
+    assert Question.of("Was the bridge opened at the 1989 Harbour Festival?").expected_type == "date"
+
+
+def test_a_side_about_another_edition_of_what_the_question_names_is_no_side():
+    q = "What was the total distance of the 1927 Volta a Catalunya?"
+    title = "Volta a Catalunya"
+    a = ev(1, "The 1927 Volta a Catalunya had a total distance of 1,333 km.", title=title)
+    b = ev(2, "The 1920 Volta a Catalunya had a total distance of 630 km.", title=title)
+    c = ev(3, "The 1927 Volta a Catalunya had a total distance of 1,342 km.", title=title)
+    settings = ConflictSettings(answer_min_coverage=0.5)
+    # the 1920 race's figure is about another race, not a second account of this one
+    assert not answer_conflicts(q, [answer(a, "1,333 km"), answer(b, "630 km")], settings)
+    (conflict,) = answer_conflicts(q, [answer(a, "1,333 km"), answer(b, "630 km"), answer(c, "1,342 km")], settings)
+    assert {s.answer for s in conflict.sides} == {"1,333 km", "1,342 km"}
+    # the same for a yes/no question that proposes a figure
+    yn = "Was the total distance of the 1927 Volta a Catalunya less than 1337 km?"
+    assert not answer_conflicts(yn, [answer(a, "1,333 km"), answer(b, "630 km")], settings)

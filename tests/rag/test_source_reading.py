@@ -452,3 +452,13 @@ def test_yes_no_readings_are_marked_by_stance_and_not_stated_is_no_answer():
     assert [(v.answer, v.disagrees, v.answer_start) for v in views[:2]] == [("no", False, None), ("yes", True, None)]
     quiet = reading_views(q, [parse_reading("No [1]", q, a, 0.75), parse_reading("not stated", q, b, 0.75)], BRIDGE)
     assert [(v.doc_id, v.answer) for v in quiet] == [("a", "no"), ("b", None), ("c", None)]
+
+
+def test_a_reading_from_a_source_about_another_edition_is_no_side():
+    q = "Who won the 1927 Harbour Regatta?"
+    # the 1920 regatta's winner answers nothing about the 1927 one
+    assert not two_read(q, "Ana Ruiz won the 1927 Harbour Regatta by a length.",
+                        "Tom Wei won the 1920 Harbour Regatta by a length.", ("Ana Ruiz", "Tom Wei"))
+    # two accounts of the same edition still disagree
+    assert two_read(q, "Ana Ruiz won the 1927 Harbour Regatta by a length.",
+                    "Tom Wei won the 1927 Harbour Regatta by a length.", ("Ana Ruiz", "Tom Wei"))
