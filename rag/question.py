@@ -19,12 +19,16 @@ import functools
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rag.focus import focus_terms
 from rag.text.months import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
 from rag.text.sentences import split_sentences
 from rag.text.names import year_in_name
 from rag.text import STOPWORDS, TERM_ALIASES, content_terms, numbers, proper_names, stem, words
+
+if TYPE_CHECKING:  # the claim reader loads on first use: question parsing stays light at start-up
+    from rag.claims.model import DateMention
 
 WH_WORDS = ("who", "what", "when", "where", "why", "how", "which", "whose", "whom")
 
@@ -228,7 +232,7 @@ class Question:
         return analyze(self.text)
 
     @cached_property
-    def proposed_dates(self) -> tuple:
+    def proposed_dates(self) -> tuple[DateMention, ...]:
         """The dates it gives that could be a value it proposes: not a year that is part of a name ("Was the total
         distance of *the 1927 Volta a Catalunya* less than 1337 km?" proposes a distance; the year names the race)."""
         return tuple(d for d in self.claim.dates if not year_in_name(self.text, d.start, d.end))

@@ -79,4 +79,3 @@ def year_in_name(text: str, start: int, end: int) -> bool:
     if m is None or not after or not after[0][:1].isupper():
         return False
     return not (m.group(1) and fold(m.group(1).strip()) in _WHEN_PREPOSITIONS)
-
