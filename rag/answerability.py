@@ -44,13 +44,29 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(dollars?|euros?|pounds?|francs?|cfa|
 WINDOW = 3
 
 
+# Amounts said without a figure: "won the cup twice", "several lakes", "thousands of years", "held out for almost a
+# month". They answer "how many / how long" as the source puts it; a gate that wants digits refuses them.
+_VAGUE_AMOUNT = re.compile(
+    r"\b(once|twice|thrice|several|dozens|hundreds|thousands|millions|billions|none|"
+    r"an?\s+(few\s+|couple\s+of\s+)?(hour|day|week|fortnight|month|year|decade|century|generation)s?)\b", re.I)
+
+
+_TIMES = frozenset({"once", "twice", "thrice"})
+
+
+def _amount_words(text: str) -> bool:
+    return bool(_VAGUE_AMOUNT.search(text))
+
+
 def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int = WINDOW) -> bool:
     toks = words(text)
     stems = [stem(TERM_ALIASES.get(t, t)) for t in toks]
     for i, t in enumerate(toks):
         value = numbers(t)
-        if not value or value <= asked:
+        if not (value and not value <= asked) and not _amount_words(t):
             continue
+        if t.lower() in _TIMES and stem("times") in focus:
+            return True  # "twice" counts times itself
         window = stems[max(0, i - reach): i + reach + 1]
         if focus & set(window):
             return True
@@ -171,7 +187,7 @@ def delivers_answer_type(question: str | Question, answer: str) -> bool:
         if q.counted:
             # "four times in Niger" does not answer "how many migrants": the number must count the asked-for thing
             return _number_near_focus(answer, q.counted, q.numbers, COUNT_WINDOW)
-        return bool(numbers(answer) - q.numbers)
+        return bool(numbers(answer) - q.numbers) or _amount_words(answer)
     return True
 
 

@@ -48,12 +48,23 @@ _MEASURES = (
 )
 _MONEY = re.compile(r"\b(cost|costs|price|paid|pay|spend|spent|worth|budget|fund|funding)\b", re.IGNORECASE)
 _DATE = re.compile(
-    r"^\s*when\b|\b(on |in )?(what|which) (calendar )?(date|day|year|month)\b|\bwhat time\b", re.IGNORECASE
+    r"^\s*when\b|\b(on |in )?(what|which) (calendar )?(date|day|year|month|century|decade)\b|\bwhat time\b",
+    re.IGNORECASE,
 )
+# "When B cells begin to replicate, what do their offspring become?": a leading "when" that another question word
+# follows opens a clause that sets the scene; the question asks with the later word.
+_WHEN_CLAUSE = re.compile(r"^\s*when\b.*\b(who|whom|whose|what|which|where|why|how)\b", re.IGNORECASE | re.S)
 #: Date expressions (month, weekday, year, 'yesterday'): the ones a question gives, and those an answer must add.
+# Years from 1000 (history answers "when" with 1598 as often as news with 2023), eras, centuries, seasons, times of
+# day, and a time named by an event ("after the Franco-German War", "during the Second World War").
 DATE_WORDS = re.compile(
     rf"\b({MONTH_PATTERN}|{'|'.join(WEEKDAYS)}|"
-    r"(1[89]|20)\d(\d|0s)|\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|tonight|last (week|month|year|night)|"
+    r"(1\d|20)\d(\d|0s)|\d{1,4}\s*(BC|BCE|AD|CE)|(AD|CE)\s*\d{1,4}|\d{1,2}/\d{1,2}/\d{2,4}|"
+    r"[\w-]+[\s-]+(century|centuries|millennium)|"
+    r"spring|summer|autumn|winter|midsummer|night|midnight|noon|dawn|dusk|morning|afternoon|evening|"
+    r"(before|after|during|until|since|following)\s+(the\s+)?([\w'’-]+\s+){0,3}?"
+    r"(war|wars|revolution|reign|era|period|age|crisis|independence|liberation|invasion|occupation|uprising)|"
+    r"yesterday|today|tonight|last (week|month|year|night)|"
     r"earlier this (week|month|year)|this (week|month|year))\b",
     re.IGNORECASE,
 )
@@ -61,7 +72,7 @@ DATE_WORDS = re.compile(
 _NAME = re.compile(
     r"\b(what is the name|what was the name|what are the names|name of)\b|"
     r"\b(which|what)(\s+\w+){0,2}\s+(company|firm|manufacturer|person|official|minister|leader|man|woman|country|city|town|"
-    r"group|organi[sz]ation|agency|newspaper|outlet|party|militia|movement)\b",
+    r"(?<!age )group|organi[sz]ation|agency|newspaper|outlet|party|militia|movement)\b",  # an age group is no name
     re.IGNORECASE,
 )
 # Questions whose answer names an organisation or a person: a country or nationality does not answer them.
@@ -277,7 +288,10 @@ class Question:
     @cached_property
     def expects_date(self) -> bool:
         """'When', 'on what date', 'which year': the answer is a date or time."""
-        return bool(_DATE.search(self.text))
+        m = _DATE.search(self.text)
+        if m and m.start() == 0 and _WHEN_CLAUSE.match(self.text):
+            m = _DATE.search(self.text, m.end())  # only the leading clause's "when": look past it
+        return bool(m)
 
     @cached_property
     def expects_name(self) -> bool:

@@ -70,6 +70,26 @@ def test_a_duration_asked_in_the_perfect_is_answered_by_the_time_it_began():
     ("When did the judges argue it?", "Three judges argued it persuasively.", False),
     ("How many paid holiday days do most states require?", "Most states require more than 28 days.", True),
     ("How much were the workers paid?", "Most states require more than 28 days.", False),
+    # history answers "when" with years before 1800, eras and centuries, and with events
+    ("When was the guild's charter signed?", "The charter was signed in 1550 by the town council.", True),
+    ("When was the guild's charter signed?", "The charter was signed by the town council.", False),
+    ("When was the harbour first mentioned?", "It is first mentioned in a letter of 430 BC.", True),
+    ("When was the chapel built?", "The chapel dates from the 14th century.", True),
+    ("When was the chapel built?", "The chapel dates from the sixteenth century.", True),
+    ("When did the market reopen?", "The market reopened after the Second World War.", True),
+    ("When is the lantern fair held?", "The lantern fair is held on Midsummer's Night.", True),
+    ("In what century was the mill built?", "The mill was built in the 12th century.", True),
+    # "when ..., what ...?": the leading "when" sets the scene, the question asks "what"
+    ("When the ice melts, what does the river carry?", "The river carries silt and gravel.", True),
+    ("When a seed is eaten by a bird it ends up in what organ?", "The seed ends up in the gizzard.", True),
+    # amounts said without a figure answer "how many / how long"
+    ("How many times has the club won the cup?", "The club won the cup twice.", True),
+    ("How many times has the club won the cup?", "The club won the cup.", False),
+    ("How long did the garrison hold out?", "The garrison held out for almost a month.", True),
+    ("How many wells are there in the village?", "There are several wells in the village.", True),
+    # an age group is answered by ages, not by a name
+    ("The board advised the vaccine for which age group?", "The board advised it for everyone 6 months and older.", True),
+    ("Which rebel group seized the town?", "The rebels seized the town at dawn.", False),
 ])
 def test_delivers_answer_type(question, answer, ok):
     from rag.answerability import delivers_answer_type
