@@ -681,7 +681,9 @@ def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) ->
     question found there is answered there ("the two major subtypes" asked, the best sentence's "a third, minor
     subtype" read first)."""
     first = _first_word(text)  # "Accepted principles include ..." says "accepted"
-    asked, said = set(_LOWER_WORD.findall(q.text)), set(_LOWER_WORD.findall(text)) | first
+    # not a verb a particle turns into another: "the treaties that *ended up* forming the EU" asks about no end
+    asked = set(_LOWER_WORD.findall(q.text)) - set(_PHRASAL.findall(q.text))
+    said = set(_LOWER_WORD.findall(text)) | first
     table = antonyms()
     for w in sorted(asked - said - known):
         for opposite in sorted(table.get(w, ())):
@@ -695,6 +697,7 @@ def _opposite_in(q: Question, text: str, known: frozenset[str] = frozenset()) ->
     return _prefixed_opposite(asked_whole - known, set(_WHOLE_WORD.findall(text)) | first)
 
 
+_PHRASAL = re.compile(r"\b([a-z]+)\s+(?:up|out|off)\b")
 # "non-zero" is one word here: the question's "zero" is not in it
 _WHOLE_WORD = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)*(?![\w-])")
 _NON_SPACE = re.compile(r"\bnon\s+(?=[a-z])")

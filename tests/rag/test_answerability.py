@@ -237,6 +237,15 @@ def test_an_answering_sentence_that_says_the_opposite_of_the_questions_word_is_c
     assert answers_another_question(q, minor.evidence.text, known) == "the question asks about 'major', and the sentence says 'minor'"
 
 
+def test_a_verb_with_a_particle_is_not_the_plain_verbs_opposite():
+    from rag.answerability import opposite_qualifier
+
+    began = _answer("The alliances that form the league began with common rules for grain.", margin=3.0)
+    # "ended up forming" says what the alliances came to form, nothing about an end
+    assert opposite_qualifier("What caused the alliances that ended up forming the league?", [began]) is None
+    assert opposite_qualifier("What caused the alliances that ended with the league?", [began]) == ("ended", "began")
+
+
 def test_a_word_and_its_negatively_prefixed_form_are_opposites():
     from rag.answerability import opposite_qualifier
 
