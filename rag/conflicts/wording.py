@@ -126,7 +126,7 @@ def disagreement_answer(question: str | Question, conflict: Conflict, cite: Call
         members = [s for s in conflict.sides if s.camp == camp]
         side = firsts[camp]
         marks = "".join(f"[{cite(s)}]" for s in members[:2])
-        answer = side.answer or side.text
+        answer = listed_with(side.answer, side.text, q) if side.answer else side.text
         stance = stances[camp]
         who = "one source" if not parts else "another"
         if stance and core_words(answer) == [stance]:
@@ -138,6 +138,45 @@ def disagreement_answer(question: str | Question, conflict: Conflict, cite: Call
         parts.append(f"{lead} “{' '.join(answer.split())}” {marks}")
     head = "Views differ" if conflict.category == "opinion" else "The sources disagree"
     return f"{head}: " + "; ".join(parts) + "."
+
+
+# what stands between two items of one list: "10 dead, 47 prisoners and 17 wounded", "Barry Meehan and Eddie Brennan"
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)")
+
+
+def listed_with(answer: str, sentence: str, question: str | Question | None = None) -> str:
+    """``answer`` with the items ``sentence`` lists beside it, of its own kind: a source whose managers "were Barry
+    Meehan and Eddie Brennan" is misquoted by "Barry Meehan" alone. Figures join only when they count what the
+    ``question`` asks about too ("How many dead, prisoners and wounded?": "10 dead, 47 prisoners and 17 wounded"; "How
+    many dead?": "10 dead"). ``answer`` as it is when the sentence lists nothing beside it."""
+    from rag.claims.analysis import analyze
+
+    start = sentence.find(answer)
+    if not answer or start < 0:
+        return answer
+    asked = Question.of(question).words if question is not None else None
+    c = analyze(sentence)
+    for kind, figures in ((c.quantities, True), (c.entities, False)):
+        spans = sorted((x.start, x.end) for x in kind)
+        i = next((k for k, (a, b) in enumerate(spans) if a <= start < b or start <= a < start + len(answer)), None)
+        if i is None:
+            continue
+
+        def joins(k: int, gap: str) -> bool:
+            if not _LIST_GAP.fullmatch(gap):
+                return False
+            nouns = {w for w in core_words(sentence[spans[k][0]:spans[k][1]]) if w.isalpha()}
+            return not figures or (asked is not None and bool(nouns) and nouns <= asked)
+
+        lo = hi = i
+        while lo > 0 and joins(lo - 1, sentence[spans[lo - 1][1]:spans[lo][0]]):
+            lo -= 1
+        while hi + 1 < len(spans) and joins(hi + 1, sentence[spans[hi][1]:spans[hi + 1][0]]):
+            hi += 1
+        if lo == hi:
+            return answer
+        return sentence[min(spans[lo][0], start):max(spans[hi][1], start + len(answer))]
+    return answer
 
 
 def _as_of(text: str) -> int | None:

@@ -166,6 +166,25 @@ def test_disagreement_answer_states_each_answer_with_its_citation():
     assert "says yes" in text and "says no" in text
 
 
+def test_a_side_is_stated_with_the_list_its_sentence_gives():
+    from rag.conflicts.wording import listed_with
+
+    coaches = "The coaches of the harbour club in 2019 were Ann Kerr and Tom Lyle."
+    assert listed_with("Ann Kerr", coaches, "Who coached the harbour club in 2019?") == "Ann Kerr and Tom Lyle"
+    assert listed_with("Tom Lyle", coaches, "Who coached the harbour club in 2019?") == "Ann Kerr and Tom Lyle"
+    losses = "The garrison lost 12 dead, 30 prisoners and 9 wounded at the ford."
+    # figures join only when the question asks about what they count too
+    assert listed_with("12 dead", losses, "How many dead, prisoners and wounded did the garrison lose?") == (
+        "12 dead, 30 prisoners and 9 wounded")
+    assert listed_with("12 dead", losses, "How many dead did the garrison lose?") == "12 dead"
+    assert listed_with("Ann Kerr", "Ann Kerr coached the club; Tom Lyle chaired it.") == "Ann Kerr"
+    q = "Who coached the harbour club in 2019?"
+    e1 = ev(1, coaches, title="Harbour club")
+    e2 = ev(2, "The coach of the harbour club in 2019 was Liam Roe.", title="Harbour club")
+    [c] = answer_conflicts(q, [answer(e1, "Ann Kerr"), answer(e2, "Liam Roe")], ConflictSettings())
+    assert "“Ann Kerr and Tom Lyle”" in disagreement_answer(q, c, lambda side: 1)
+
+
 def test_categories_follow_the_conflicts_taxonomy():
     cfg = ConflictSettings()
     q = "How many convenience stores are located at fuel stations?"
