@@ -47,11 +47,13 @@ WINDOW = 3
 # Amounts said without a figure: "won the cup twice", "several lakes", "thousands of years", "held out for almost a
 # month". They answer "how many / how long" as the source puts it; a gate that wants digits refuses them.
 _VAGUE_AMOUNT = re.compile(
-    r"\b(once|twice|thrice|several|dozens|hundreds|thousands|millions|billions|none|"
+    r"\b(once|twice|thrice|several|dozens|hundreds|thousands|millions|billions|none|an?\s+single|"
     r"an?\s+(few\s+|couple\s+of\s+)?(hour|day|week|fortnight|month|year|decade|century|generation)s?)\b", re.I)
 
 
 _TIMES = frozenset({"once", "twice", "thrice"})
+# the same, one word at a time ("a single key": "single")
+_AMOUNT_WORDS = _TIMES | frozenset("several dozens hundreds thousands millions billions none single".split())
 
 
 def _amount_words(text: str) -> bool:
@@ -61,9 +63,11 @@ def _amount_words(text: str) -> bool:
 def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int = WINDOW) -> bool:
     toks = words(text)
     stems = [stem(TERM_ALIASES.get(t, t)) for t in toks]
+    # "for almost a month": a span of time said in words, at the word its phrase ends with
+    spans = {len(words(text[: m.end()])) - 1 for m in _VAGUE_AMOUNT.finditer(text)}
     for i, t in enumerate(toks):
         value = numbers(t)
-        if not (value and not value <= asked) and not _amount_words(t):
+        if not (value and not value <= asked) and t.lower() not in _AMOUNT_WORDS and i not in spans:
             continue
         if t.lower() in _TIMES and stem("times") in focus:
             return True  # "twice" counts times itself

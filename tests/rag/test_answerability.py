@@ -42,6 +42,10 @@ def test_a_duration_asked_in_the_perfect_is_answered_by_the_time_it_began():
     assert not can_answer("How long is the bridge over the principle?", since), "a length is not 'since'"
     assert not can_answer("How long has legal certainty been recognised?", _ev("Legal certainty is recognised by the court."))
     assert can_answer("How many paid holiday days do most states require?", _ev("Most states require more than 28 holiday days."))
+    # amounts said in words
+    assert can_answer("How long did the siege last?", _ev("The siege lasted almost a month."))
+    assert can_answer("How many empires used the tactic?", _ev("Dozens of empires used the tactic."))
+    assert not can_answer("How long did the siege last?", _ev("The siege lasted until the rains came."))
 
 
 @pytest.mark.parametrize("question, answer, ok", [
@@ -87,6 +91,7 @@ def test_a_duration_asked_in_the_perfect_is_answered_by_the_time_it_began():
     ("How many times has the club won the cup?", "The club won the cup.", False),
     ("How long did the garrison hold out?", "The garrison held out for almost a month.", True),
     ("How many wells are there in the village?", "There are several wells in the village.", True),
+    ("How many keys does each lock take?", "Each lock takes a single key.", True),
     # an age group is answered by ages, not by a name
     ("The board advised the vaccine for which age group?", "The board advised it for everyone 6 months and older.", True),
     ("Which rebel group seized the town?", "The rebels seized the town at dawn.", False),
