@@ -60,14 +60,18 @@ def _amount_words(text: str) -> bool:
     return bool(_VAGUE_AMOUNT.search(text))
 
 
-def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int = WINDOW) -> bool:
+def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int = WINDOW,
+                       amounts: bool = False) -> bool:
+    """A number the question does not give within ``reach`` words of a ``focus`` stem; with ``amounts``, an amount
+    said in words counts too ("twice", "dozens of", "for almost a month")."""
     toks = words(text)
     stems = [stem(TERM_ALIASES.get(t, t)) for t in toks]
     # "for almost a month": a span of time said in words, at the word its phrase ends with
-    spans = {len(words(text[: m.end()])) - 1 for m in _VAGUE_AMOUNT.finditer(text)}
+    spans = {len(words(text[: m.end()])) - 1 for m in _VAGUE_AMOUNT.finditer(text)} if amounts else set()
+    worded = _AMOUNT_WORDS if amounts else frozenset()
     for i, t in enumerate(toks):
         value = numbers(t)
-        if not (value and not value <= asked) and t.lower() not in _AMOUNT_WORDS and i not in spans:
+        if not (value and not value <= asked) and t.lower() not in worded and i not in spans:
             continue
         if t.lower() in _TIMES and stem("times") in focus:
             return True  # "twice" counts times itself
@@ -190,7 +194,7 @@ def delivers_answer_type(question: str | Question, answer: str) -> bool:
             return bool(_MONEY.search(answer))
         if q.counted:
             # "four times in Niger" does not answer "how many migrants": the number must count the asked-for thing
-            return _number_near_focus(answer, q.counted, q.numbers, COUNT_WINDOW)
+            return _number_near_focus(answer, q.counted, q.numbers, COUNT_WINDOW, amounts=True)
         return bool(numbers(answer) - q.numbers) or _amount_words(answer)
     return True
 

@@ -42,10 +42,9 @@ def test_a_duration_asked_in_the_perfect_is_answered_by_the_time_it_began():
     assert not can_answer("How long is the bridge over the principle?", since), "a length is not 'since'"
     assert not can_answer("How long has legal certainty been recognised?", _ev("Legal certainty is recognised by the court."))
     assert can_answer("How many paid holiday days do most states require?", _ev("Most states require more than 28 holiday days."))
-    # amounts said in words
-    assert can_answer("How long did the siege last?", _ev("The siege lasted almost a month."))
-    assert can_answer("How many empires used the tactic?", _ev("Dozens of empires used the tactic."))
-    assert not can_answer("How long did the siege last?", _ev("The siege lasted until the rains came."))
+    # before the LLM, an amount said in words is no figure (chosen on dev: SQuAD's unanswerable questions reuse
+    # "thousands of people", "several lakes" from a sentence about another place; after it, it does answer)
+    assert not can_answer("How many wells are there in the village?", _ev("There are several wells in the town."))
 
 
 @pytest.mark.parametrize("question, answer, ok", [
