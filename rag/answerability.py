@@ -49,8 +49,6 @@ WINDOW = 3
 _VAGUE_AMOUNT = re.compile(
     r"\b(once|twice|thrice|several|dozens|hundreds|thousands|millions|billions|none|an?\s+single|"
     r"an?\s+(few\s+|couple\s+of\s+)?(hour|day|week|fortnight|month|year|decade|century|generation)s?)\b", re.I)
-
-
 _TIMES = frozenset({"once", "twice", "thrice"})
 # the same, one word at a time ("a single key": "single")
 _AMOUNT_WORDS = _TIMES | frozenset("several dozens hundreds thousands millions billions none single".split())

@@ -287,7 +287,8 @@ class Question:
 
     @cached_property
     def expects_date(self) -> bool:
-        """'When', 'on what date', 'which year': the answer is a date or time."""
+        """'When', 'on what date', 'which year': the answer is a date or time. Not a leading "When ...," clause that
+        another question word follows ("When three forces act on a particle, what happens?")."""
         m = _DATE.search(self.text)
         if m and m.start() == 0 and _WHEN_CLAUSE.match(self.text):
             m = _DATE.search(self.text, m.end())  # only the leading clause's "when": look past it
