@@ -46,16 +46,13 @@ WINDOW = 3
 
 # Amounts said without a figure: "won the cup twice", "several lakes", "thousands of years", "held out for almost a
 # month". They answer "how many / how long" as the source puts it; a gate that wants digits refuses them.
-_VAGUE_AMOUNT = re.compile(
-    r"\b(once|twice|thrice|several|dozens|hundreds|thousands|millions|billions|none|an?\s+single|"
-    r"an?\s+(few\s+|couple\s+of\s+)?(hour|day|week|fortnight|month|year|decade|century|generation)s?)\b", re.I)
 _TIMES = frozenset({"once", "twice", "thrice"})
+_AMOUNT_WORDS = _TIMES | frozenset("several dozens hundreds thousands millions billions none".split())
+_VAGUE_AMOUNT = re.compile(
+    rf"\b({'|'.join(sorted(_AMOUNT_WORDS))}|an?\s+single|"
+    r"an?\s+(few\s+|couple\s+of\s+)?(hour|day|week|fortnight|month|year|decade|century|generation)s?)\b", re.I)
 # the same, one word at a time ("a single key": "single")
-_AMOUNT_WORDS = _TIMES | frozenset("several dozens hundreds thousands millions billions none single".split())
-
-
-def _amount_words(text: str) -> bool:
-    return bool(_VAGUE_AMOUNT.search(text))
+_AMOUNT_TOKENS = _AMOUNT_WORDS | {"single"}
 
 
 def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int = WINDOW,
@@ -66,10 +63,10 @@ def _number_near_focus(text: str, focus: set[str], asked: set[float], reach: int
     stems = [stem(TERM_ALIASES.get(t, t)) for t in toks]
     # "for almost a month": a span of time said in words, at the word its phrase ends with
     spans = {len(words(text[: m.end()])) - 1 for m in _VAGUE_AMOUNT.finditer(text)} if amounts else set()
-    worded = _AMOUNT_WORDS if amounts else frozenset()
+    worded = _AMOUNT_TOKENS if amounts else frozenset()
     for i, t in enumerate(toks):
         value = numbers(t)
-        if not (value and not value <= asked) and t.lower() not in worded and i not in spans:
+        if (not value or value <= asked) and t.lower() not in worded and i not in spans:
             continue
         if t.lower() in _TIMES and stem("times") in focus:
             return True  # "twice" counts times itself
@@ -193,7 +190,7 @@ def delivers_answer_type(question: str | Question, answer: str) -> bool:
         if q.counted:
             # "four times in Niger" does not answer "how many migrants": the number must count the asked-for thing
             return _number_near_focus(answer, q.counted, q.numbers, COUNT_WINDOW, amounts=True)
-        return bool(numbers(answer) - q.numbers) or _amount_words(answer)
+        return bool(numbers(answer) - q.numbers) or bool(_VAGUE_AMOUNT.search(answer))
     return True
 
 
